@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The bcibench command line: the only code that prints or exits.
+ *
+ * Each subcommand lives in cmd-<name>.c and is registered in the table in
+ * main.c. A subcommand returns one of the exit codes below; it never calls
+ * exit() itself (the demo and the tests call subcommands in-process).
+ */
+#ifndef BENCH_CLI_CLI_H
+#define BENCH_CLI_CLI_H
+
+#include <stdbool.h>
+
+/* Exit codes CI can tell apart (architecture.md, LAVA's infra-vs-test split). */
+enum bench_exit {
+	BENCH_EXIT_PASS = 0,   /* every test passed */
+	BENCH_EXIT_FAIL = 1,   /* some test failed (a DUT verdict) */
+	BENCH_EXIT_ERROR = 2,  /* the bench could not do its job: error, incomplete, aborted */
+	BENCH_EXIT_USAGE = 64, /* usage error or invalid input file (EX_USAGE) */
+};
+
+struct bench_cli_command {
+	const char *name;
+	const char *summary; /* one line for `bcibench --help` */
+	const char *usage;   /* full text for `bcibench NAME --help` */
+	/* argv[0] is the subcommand name; returns an enum bench_exit value. */
+	int (*run)(int argc, char **argv);
+};
+
+/* The table in main.c, terminated by a zeroed entry. */
+extern const struct bench_cli_command bench_cli_commands[];
+
+/* Prints "bcibench: <message>" to stderr. */
+void bench_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "usage: ..." for @cmd to stderr and returns BENCH_EXIT_USAGE. */
+int bench_cli_usage_error(const struct bench_cli_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Finds a command by name; NULL if unknown. */
+const struct bench_cli_command *bench_cli_find(const char *name);
+
+/* True if argv has -h or --help before any "--". */
+bool bench_cli_wants_help(int argc, char **argv);
+
+/* Map a negative errno from a library call to an exit code (input errors -> 64). */
+int bench_cli_exit_from_errno(int err);
+
+/* Subcommands implemented in this build. */
+int bench_cmd_version(int argc, char **argv);
+
+#endif /* BENCH_CLI_CLI_H */

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bcibench: subcommand dispatch, --help, --version, exit codes.
+ *
+ * Adding a subcommand: write cmd-<name>.c with `int bench_cmd_<name>(int, char **)`,
+ * declare it in cli.h, point its entry below at it, add the file to meson.build.
+ * An entry with run == NULL is a subcommand of the stable interface
+ * (architecture.md) that this build does not provide yet: it says so and exits 2.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/error.h"
+#include "common/log.h"
+
+const struct bench_cli_command bench_cli_commands[] = {
+	{ "demo", "run the standard suites on the emulated rig and write dossiers",
+	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", NULL },
+	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
+	  "usage: bcibench sim [--listen HOST:PORT | --port N] [--dut NAME] [--pace fast|realtime]\n"
+	  "                    [--fault NAME=VALUE]... [--fixture FILE]\n",
+	  NULL },
+	{ "run", "run a suite or protocols on a fixture and record the results",
+	  "usage: bcibench run --fixture F (--suite S | --protocol P...) --dut-serial SN\n"
+	  "                    [--operator NAME] [--seed N] [--db FILE] [--resume RUN]\n",
+	  NULL },
+	{ "gen", "generate synthetic neural and metrology signals with ground truth",
+	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
+	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n",
+	  NULL },
+	{ "calibrate", "loopback self-calibration of a fixture's converters",
+	  "usage: bcibench calibrate --fixture F [--db FILE]\n", NULL },
+	{ "validate", "validate a fixture, protocol, suite, limits or stimulus file",
+	  "usage: bcibench validate FILE...\n", NULL },
+	{ "report", "build XML dossier, PDF and JUnit for a recorded run",
+	  "usage: bcibench report --db F --run ID [--xml F] [--pdf F] [--junit F] [--lang L]\n"
+	  "                       [--sign-key K --sign-cert C]\n",
+	  NULL },
+	{ "verify", "verify a signed dossier, or the audit chain of a database",
+	  "usage: bcibench verify DOSSIER.xml | bcibench verify --db FILE\n", NULL },
+	{ "runs", "list recorded runs",
+	  "usage: bcibench runs [--db FILE] [--dut SN] [--since DATE] [--json]\n", NULL },
+	{ "show", "show the tests, measurements and verdicts of a run",
+	  "usage: bcibench show [--db FILE] RUN [--json]\n", NULL },
+	{ "compare", "compare two runs: verdict flips and shifts beyond uncertainty",
+	  "usage: bcibench compare [--db FILE] RUN_A RUN_B [--json]\n", NULL },
+	{ "rescore", "recompute a run's measurements from its stored artifacts",
+	  "usage: bcibench rescore [--db FILE] RUN\n", NULL },
+	{ "upload", "upload dossiers and results through the outbox",
+	  "usage: bcibench upload --url URL [--db FILE] FILES...\n", NULL },
+	{ "qualify", "qualify the bench: good DUTs over seeds and every seeded fault",
+	  "usage: bcibench qualify [--seeds N] [--out DIR]\n", NULL },
+	{ "version", "print the bcibench version and the versions of linked libraries",
+	  "usage: bcibench version   (same as bcibench --version)\n", bench_cmd_version },
+	{ NULL, NULL, NULL, NULL },
+};
+
+void bench_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("bcibench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int bench_cli_usage_error(const struct bench_cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "bcibench %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(cmd->usage, stderr);
+	return BENCH_EXIT_USAGE;
+}
+
+const struct bench_cli_command *bench_cli_find(const char *name)
+{
+	const struct bench_cli_command *c;
+
+	for (c = bench_cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+bool bench_cli_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+int bench_cli_exit_from_errno(int err)
+{
+	if (err >= 0)
+		return BENCH_EXIT_PASS;
+	switch (-err) {
+	case EINVAL:
+	case ENOENT:
+		return BENCH_EXIT_USAGE;
+	default:
+		return BENCH_EXIT_ERROR;
+	}
+}
+
+static void log_to_stderr(void *ctx, enum bench_log_level level, const char *module,
+			  const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "bcibench: %s: %s: %s\n", bench_log_level_name(level), module, msg);
+}
+
+static void print_help(FILE *f)
+{
+	const struct bench_cli_command *c;
+
+	fputs("usage: bcibench [--version] [--help] COMMAND [ARGS]\n\n"
+	      "Hardware-in-the-loop test and certification bench for BCI devices.\n\n"
+	      "Commands:\n",
+	      f);
+	for (c = bench_cli_commands; c->name; c++)
+		fprintf(f, "  %-10s %s%s\n", c->name, c->summary,
+			c->run ? "" : " (not in this build yet)");
+	fputs("\nRun 'bcibench COMMAND --help' for a command's options.\n"
+	      "Exit codes: 0 all passed, 1 a test failed, 2 bench error, 64 usage or bad input.\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	const struct bench_cli_command *cmd;
+	enum bench_log_level level = BENCH_LOG_WARNING;
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0)
+			return bench_cmd_version(1, argv);
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_help(stdout);
+			return BENCH_EXIT_PASS;
+		}
+		if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0) {
+			level = level == BENCH_LOG_INFO ? BENCH_LOG_DEBUG : BENCH_LOG_INFO;
+			i++;
+			continue;
+		}
+		bench_cli_error("unknown option '%s'", argv[i]);
+		fputs("usage: bcibench [--version] [--help] [--verbose] COMMAND [ARGS]\n", stderr);
+		return BENCH_EXIT_USAGE;
+	}
+	if (i >= argc) {
+		print_help(stderr);
+		return BENCH_EXIT_USAGE;
+	}
+
+	cmd = bench_cli_find(argv[i]);
+	if (!cmd) {
+		bench_cli_error("unknown command '%s'", argv[i]);
+		fputs("usage: bcibench [--version] [--help] COMMAND [ARGS]\n"
+		      "Run 'bcibench --help' for the list of commands.\n",
+		      stderr);
+		return BENCH_EXIT_USAGE;
+	}
+
+	bench_log_set_handler(log_to_stderr, NULL, level);
+
+	if (bench_cli_wants_help(argc - i, argv + i)) {
+		fputs(cmd->usage, stdout);
+		if (!cmd->run)
+			printf("\n'%s' is part of bcibench's interface but not in this build yet.\n",
+			       cmd->name);
+		return BENCH_EXIT_PASS;
+	}
+	if (!cmd->run) {
+		bench_cli_error("'%s' is not available in this build yet (%s)", cmd->name,
+				cmd->summary);
+		return BENCH_EXIT_ERROR;
+	}
+	return cmd->run(argc - i, argv + i);
+}
