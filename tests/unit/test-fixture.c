@@ -57,9 +57,10 @@ static int load_text(const char *text, unsigned flags, int32_t today,
 	"    <channel name=\"stim0\" iio-channel=\"voltage0\" dut-input=\"ch0\"" \
 	" attenuation-uv-per-v=\"1000\"/>\n"                                     \
 	"  </dac>\n"
-#define ENV                                                                                          \
-	"  <envelope max-continuous-s=\"60\">\n"                                                     \
-	"    <limit channel=\"*\" max-abs-uv=\"500\" max-slew-uv-per-s=\"1e6\" max-dc-uv=\"50\"/>\n" \
+#define ENV                                                                     \
+	"  <envelope max-continuous-s=\"60\">\n"                                \
+	"    <limit channel=\"*\" max-abs-uv=\"500\" max-slew-uv-per-s=\"1e6\"" \
+	" max-dc-uv=\"50\"/>\n"                                                 \
 	"  </envelope>\n"
 #define TAIL "</fixture>\n"
 
