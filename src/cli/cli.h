@@ -48,5 +48,8 @@ int bench_cli_exit_from_errno(int err);
 
 /* Subcommands implemented in this build. */
 int bench_cmd_version(int argc, char **argv);
+int bench_cmd_calibrate(int argc, char **argv);
+/* The minimal run path (cmd-inject.c): stimulus in, capture out, on one fixture. */
+int bench_cli_run_raw(int argc, char **argv);
 
 #endif /* BENCH_CLI_CLI_H */

@@ -277,7 +277,7 @@ int bench_rig_open(const struct bench_fixture *fx, const char *uri, unsigned fla
 		errno = 0;
 		rig->ctx = iio_create_context_from_uri(uri_copy);
 		if (!rig->ctx) {
-			r = errno_or(-ENODEV);
+			r = errno_or(-EIO);
 			r = bench_fixture_fail(fx, fx->context_line, reterr, r,
 					       "cannot open the IIO context %s: %s", rig->uri,
 					       strerror(-r));

@@ -146,6 +146,9 @@ int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *c
 		return -ENOMEM;
 	s->rig = rig;
 	s->cfg = *cfg;
+	/* A new stream starts un-stopped unless a signal asked the bench to stop. */
+	if (!bench_safe_pending_signal())
+		atomic_store(&rig->stop, false);
 	nbuf = cfg->ring_buffers ? cfg->ring_buffers : 8;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->changed, NULL);
@@ -728,4 +731,165 @@ void bench_stream_close(struct bench_stream *s)
 	pthread_cond_destroy(&s->changed);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+size_t bench_stream_out_room(struct bench_stream *s)
+{
+	size_t room;
+
+	if (!s || !s->cfg.output)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	room = s->out.cap_frames - ring_used(&s->out);
+	pthread_mutex_unlock(&s->lock);
+	return room;
+}
+
+int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fill_ctx,
+		     bench_stream_sink_fn sink, void *sink_ctx, int64_t tail_ns,
+		     struct bench_envelope_violation *reterr, struct bench_stream_run_result *ret)
+{
+	const struct bench_fixture *fx;
+	size_t nch = 0, block = 0, i, max_width = 0, max_frames = 0;
+	float *stim = NULL, *cap = NULL;
+	int64_t *ts = NULL;
+	uint64_t want[MAX_CAPTURES] = { 0 }, got[MAX_CAPTURES] = { 0 }, stim_frames = 0;
+	bool stim_done = !fill;
+	int r = 0, rs;
+
+	if (!s || s->started || tail_ns < 0 || (fill && !s->cfg.output))
+		return -EINVAL;
+	fx = s->rig->fx;
+	if (s->cfg.output) {
+		nch = fx->dac.n_channels;
+		block = fx->dac.buffer_frames;
+		stim = malloc(block * nch * sizeof(float));
+		if (!stim)
+			return -ENOMEM;
+	}
+	for (i = 0; i < s->n_cap; i++) {
+		if (s->cap[i].width > max_width)
+			max_width = s->cap[i].width;
+		if (s->cap[i].fc->buffer_frames > max_frames)
+			max_frames = s->cap[i].fc->buffer_frames;
+	}
+	if (s->n_cap) {
+		cap = malloc(max_frames * max_width * sizeof(float));
+		ts = malloc(max_frames * sizeof(int64_t));
+		if (!cap || !ts) {
+			r = -ENOMEM;
+			goto out_free;
+		}
+	}
+	/* Pre-fill the output ring before the DAC starts, so it never starts empty. */
+	while (!stim_done && bench_stream_out_room(s) >= block) {
+		size_t n = 0;
+
+		r = fill(fill_ctx, stim, block, &n);
+		if (r < 0)
+			goto out_free;
+		if (n == 0) {
+			stim_done = true;
+			break;
+		}
+		r = bench_stream_write(s, stim, n, reterr);
+		if (r < 0)
+			goto out_free;
+		stim_frames += n;
+	}
+	if (stim_done && s->cfg.output)
+		bench_stream_end_output(s);
+	r = bench_stream_start(s);
+	if (r < 0)
+		goto out_stop;
+
+	for (;;) {
+		bool wrote = false, all_done = stim_done;
+
+		if (bench_safe_pending_signal() || atomic_load(&s->rig->stop)) {
+			r = -EINTR;
+			break;
+		}
+		while (!stim_done && bench_stream_out_room(s) >= block) {
+			size_t n = 0;
+
+			r = fill(fill_ctx, stim, block, &n);
+			if (r < 0)
+				goto out_stop;
+			if (n == 0) {
+				stim_done = true;
+				bench_stream_end_output(s);
+				break;
+			}
+			r = bench_stream_write(s, stim, n, reterr);
+			if (r < 0)
+				goto out_stop;
+			stim_frames += n;
+			wrote = true;
+		}
+		for (i = 0; i < s->n_cap; i++) {
+			struct capture *c = &s->cap[i];
+			double ratio = s->cfg.output ? c->rc->rate_hz / s->rig->dac_rate_hz : 0;
+			size_t n = 0;
+
+			want[i] = (uint64_t)llround((double)stim_frames * ratio) +
+				  (uint64_t)llround(bench_s_from_ns(tail_ns) * c->rc->rate_hz);
+			if (got[i] >= want[i] && stim_done)
+				continue;
+			rs = bench_stream_read(s, c->index, cap, ts, max_frames,
+					       wrote ? 0 : 20 * BENCH_NS_PER_MS, &n);
+			if (rs == -ETIMEDOUT)
+				continue;
+			if (rs < 0) {
+				r = rs;
+				goto out_stop;
+			}
+			if (stim_done && got[i] + n > want[i])
+				n = (size_t)(want[i] - got[i]);
+			if (sink && n) {
+				r = sink(sink_ctx, c->index, cap, ts, n);
+				if (r < 0)
+					goto out_stop;
+			}
+			got[i] += n;
+		}
+		for (i = 0; i < s->n_cap; i++)
+			if (got[i] < want[i])
+				all_done = false;
+		if (!s->n_cap && stim_done) {
+			/* Output only: wait until the DAC took the whole stimulus. */
+			pthread_mutex_lock(&s->lock);
+			all_done = ring_used(&s->out) == 0 || s->error;
+			if (!all_done) {
+				struct timespec dl = deadline_in(20 * BENCH_NS_PER_MS);
+
+				pthread_cond_timedwait(&s->changed, &s->lock, &dl);
+			}
+			pthread_mutex_unlock(&s->lock);
+		}
+		if (all_done)
+			break;
+		if (s->error) {
+			r = s->error;
+			break;
+		}
+	}
+
+out_stop:
+	rs = bench_stream_stop(s);
+	if (r == 0)
+		r = rs;
+out_free:
+	if (ret) {
+		memset(ret, 0, sizeof(*ret));
+		ret->stimulus_frames = stim_frames;
+		for (i = 0; i < s->n_cap && i < MAX_CAPTURES; i++)
+			ret->captured_frames[s->cap[i].index] = got[i];
+		bench_stream_get_stats(s, &ret->stats);
+		ret->error_device = s->error_device;
+	}
+	free(stim);
+	free(cap);
+	free(ts);
+	return r;
 }

@@ -108,6 +108,54 @@ int bench_stream_error(const struct bench_stream *s, const char **ret_device);
 
 void bench_stream_get_stats(struct bench_stream *s, struct bench_stream_stats *ret_stats);
 
+/* Frames bench_stream_write() can take now without blocking (0 without output). */
+size_t bench_stream_out_room(struct bench_stream *s);
+
+/*
+ * Stimulus source for bench_stream_run(): write up to @max_frames frames x
+ * n_dac_channels uV into @uv and set *@ret_frames (0 = the stimulus is over).
+ * Return 0 or a negative errno (the run stops with it).
+ */
+typedef int (*bench_stream_fill_fn)(void *ctx, float *uv, size_t max_frames, size_t *ret_frames);
+
+/*
+ * Capture sink for bench_stream_run(): @n_frames frames of capture @index
+ * (bench_stream_capture_width() values each) and their device timestamps.
+ * Borrowed for the call. Return 0 or a negative errno (the run stops with it).
+ */
+typedef int (*bench_stream_sink_fn)(void *ctx, size_t index, const float *uv, const int64_t *ts_ns,
+				    size_t n_frames);
+
+struct bench_stream_run_result {
+	uint64_t stimulus_frames;    /* frames the source produced and the DAC took */
+	uint64_t captured_frames[8]; /* frames delivered to the sink, per capture */
+	struct bench_stream_stats stats;
+	const char *error_device; /* device named by a stream error, or "" */
+};
+
+/**
+ * bench_stream_run() - play a whole stimulus and capture it plus a tail.
+ * @s:        an opened, not yet started stream.
+ * @fill:     stimulus source (NULL for capture only: @tail_ns of capture).
+ * @sink:     capture sink; may be NULL to discard.
+ * @tail_ns:  capture this long after the stimulus (the rig's delay and the
+ *            DUT's response), >= 0.
+ * @reterr:   envelope violation on -ERANGE (the refused block and everything
+ *            after it was not played); may be NULL.
+ * @ret:      may be NULL; counts and stats.
+ *
+ * Runs in the caller's thread: writes stimulus when the output ring has room,
+ * drains the captures in between, so neither side waits on the other. Each
+ * capture gets stimulus_frames * (its rate / DAC rate) + tail frames. The
+ * stream is stopped before this returns (the DAC buffer is destroyed).
+ * Return: 0, -ERANGE (envelope), -EINTR (signal or safe state), the stream's
+ * error (-EPIPE timeout, -ENODATA underflow, -EBADMSG gap, -EIO ...), or the
+ * callbacks' error.
+ */
+int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fill_ctx,
+		     bench_stream_sink_fn sink, void *sink_ctx, int64_t tail_ns,
+		     struct bench_envelope_violation *reterr, struct bench_stream_run_result *ret);
+
 /* Stops (if running) and frees. Accepts NULL. */
 void bench_stream_close(struct bench_stream *s);
 
