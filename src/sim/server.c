@@ -559,6 +559,7 @@ static void engine_tick(struct bench_sim *sim)
 	if (stream_active(sim, SIM_DEV_ADC)) {
 		const struct sim_device *d = &sim->dev[SIM_DEV_ADC];
 
+		memset(f, 0, d->full_size);
 		for (i = 0; i < rig->adc_channels; i++)
 			put_le(f + d->full_off[i], sim->adc_last[i], d->chans[i].storage_bits);
 		put_le(f + d->full_off[rig->adc_channels], ts, 64);
@@ -571,6 +572,7 @@ static void engine_tick(struct bench_sim *sim)
 		const struct sim_device *d = &sim->dev[SIM_DEV_LINES];
 		unsigned bits = 0;
 
+		memset(f, 0, d->full_size);
 		for (i = 0; i < SIM_LINE_COUNT; i++)
 			bits |= (unsigned)sim->lines[i] << i;
 		put_le(f + d->full_off[0], bits, 16);
@@ -589,6 +591,8 @@ static void engine_tick(struct bench_sim *sim)
 			sim->last_event = out.event[i];
 		if (!stream_active(sim, SIM_DEV_DUT))
 			continue;
+		memset(f + n * (d->chans[0].storage_bits / 8), 0,
+		       d->full_size - n * (d->chans[0].storage_bits / 8));
 		if (d->chans[0].storage_bits == 16) {
 			for (c = 0; c < n; c++) {
 				int16_t s = (int16_t)out.codes[i][c];
