@@ -20,9 +20,12 @@ const struct bench_cli_command bench_cli_commands[] = {
 	{ "demo", "run the standard suites on the emulated rig and write dossiers",
 	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", NULL },
 	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
-	  "usage: bcibench sim [--listen HOST:PORT | --port N] [--dut NAME] [--pace fast|realtime]\n"
-	  "                    [--fault NAME=VALUE]... [--fixture FILE]\n",
-	  NULL },
+	  "usage: bcibench sim [--rig FILE | --dut NAME] [--listen HOST:PORT | --port N]\n"
+	  "                    [--pace fast|realtime] [--fault NAME=VALUE]... [--seed N]\n"
+	  "Serves fixtures/sim/NAME.rig.xml (default neural-recorder) on 127.0.0.1;\n"
+	  "--port 0 picks a free port. First stdout line: listening ip:HOST:PORT.\n"
+	  "--fixture FILE is a synonym of --rig FILE. See docs/sim.md.\n",
+	  bench_cmd_sim },
 	{ "run", "run a suite or protocols on a fixture and record the results",
 	  "usage: bcibench run --fixture F (--suite S | --protocol P...) --dut-serial SN\n"
 	  "                    [--operator NAME] [--seed N] [--db FILE] [--resume RUN]\n",
