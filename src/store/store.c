@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "common/clock.h"
@@ -722,6 +723,18 @@ int bench_store_set_actor(struct bench_store *st, const char *who)
 	return 0;
 }
 
+/*
+ * SQLite reports a WAL database on a read-only file system as "cannot open"
+ * (it cannot create the -wal/-shm files), with whatever errno the last
+ * system call left: say what it really is.
+ */
+static bool fs_readonly(const char *path)
+{
+	struct statvfs sv;
+
+	return statvfs(path, &sv) == 0 && (sv.f_flag & ST_RDONLY);
+}
+
 static int open_common(const char *path, unsigned flags, int target_version,
 		       struct bench_store **ret_store)
 {
@@ -801,6 +814,8 @@ static int open_common(const char *path, unsigned flags, int target_version,
 	return 0;
 
 err_close_db:
+	if (!st->readonly && r != -ENOMEM && fs_readonly(path))
+		r = -EROFS;
 	bench_store_close(st);
 	return r;
 err_free:
