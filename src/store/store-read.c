@@ -48,15 +48,16 @@ static int run_exists(struct bench_store *st, int64_t run_id)
 
 /* Runs. */
 
-#define RUN_SELECT                                                                                  \
-	"SELECT r.id, r.uuid, r.run_type, r.status, r.status_reason, r.start_utc, r.end_utc, "      \
-	"d.model, d.serial, d.firmware, s.name, o.login, r.suite, r.seed, r.software_version, "     \
-	"r.build_id, r.host, r.slot, r.resumed_from, r.rescored_from, "                             \
-	"(SELECT count(*) FROM test t WHERE t.run_id = r.id), "                                     \
-	"(SELECT count(*) FROM trial tr JOIN test t ON t.id = tr.test_id WHERE t.run_id = r.id), "  \
-	"(SELECT count(*) FROM measurement m JOIN trial tr ON tr.id = m.trial_id "                  \
-	"JOIN test t ON t.id = tr.test_id WHERE t.run_id = r.id) "                                  \
-	"FROM run r LEFT JOIN dut d ON d.id = r.dut_id LEFT JOIN station s ON s.id = r.station_id " \
+#define RUN_SELECT                                                                                 \
+	"SELECT r.id, r.uuid, r.run_type, r.status, r.status_reason, r.start_utc, r.end_utc, "     \
+	"d.model, d.serial, d.firmware, s.name, o.login, r.suite, r.seed, r.software_version, "    \
+	"r.build_id, r.host, r.slot, r.resumed_from, r.rescored_from, "                            \
+	"(SELECT count(*) FROM test t WHERE t.run_id = r.id), "                                    \
+	"(SELECT count(*) FROM trial tr JOIN test t ON t.id = tr.test_id WHERE t.run_id = r.id), " \
+	"(SELECT count(*) FROM measurement m JOIN trial tr ON tr.id = m.trial_id "                 \
+	"JOIN test t ON t.id = tr.test_id WHERE t.run_id = r.id) "                                 \
+	"FROM run r LEFT JOIN dut d ON d.id = r.dut_id "                                           \
+	"LEFT JOIN station s ON s.id = r.station_id "                                              \
 	"LEFT JOIN operator o ON o.id = r.operator_id "
 
 struct run_walk {
