@@ -43,13 +43,22 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "                       [--sign-key K --sign-cert C]\n",
 	  NULL },
 	{ "verify", "verify a signed dossier, or the audit chain of a database",
-	  "usage: bcibench verify DOSSIER.xml | bcibench verify --db FILE\n", NULL },
+	  "usage: bcibench verify DOSSIER.xml | bcibench verify --db FILE [--json]\n"
+	  "exit: 0 verified, 1 a record or file does not match, 2 could not verify\n",
+	  bench_cli_verify_db },
 	{ "runs", "list recorded runs",
-	  "usage: bcibench runs [--db FILE] [--dut SN] [--since DATE] [--json]\n", NULL },
+	  "usage: bcibench runs [--db FILE] [--dut SN] [--since DATE] [--status S] [--limit N]\n"
+	  "                     [--json]\n"
+	  "The database defaults to $BCIBENCH_DB, else ./bcibench.db.\n",
+	  bench_cmd_runs },
 	{ "show", "show the tests, measurements and verdicts of a run",
-	  "usage: bcibench show [--db FILE] RUN [--json]\n", NULL },
+	  "usage: bcibench show [--db FILE] RUN [--json]\n"
+	  "RUN is a run UUID, a unique UUID prefix, or a row id.\n",
+	  bench_cmd_show },
 	{ "compare", "compare two runs: verdict flips and shifts beyond uncertainty",
-	  "usage: bcibench compare [--db FILE] RUN_A RUN_B [--json]\n", NULL },
+	  "usage: bcibench compare [--db FILE] RUN_A RUN_B [--json]\n"
+	  "exit: 0 no change, 1 verdict flips or shifts beyond uncertainty, 2 error\n",
+	  bench_cmd_compare },
 	{ "rescore", "recompute a run's measurements from its stored artifacts",
 	  "usage: bcibench rescore [--db FILE] RUN\n", NULL },
 	{ "upload", "upload dossiers and results through the outbox",
