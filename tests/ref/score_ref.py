@@ -15,6 +15,7 @@ Commands:
   fit4 FILE FS F0                     -> freq amplitude phase offset resid_rms
   harm FILE FS H                      -> thd_db sfdr_db  (coherent, rectangular)
   xcorr FILE_A FILE_B FS MAXLAG       -> delay_s of B relative to A
+  szcore FILE_REF FILE_HYP DURATION   -> tp fp sensitivity precision f1 fp_per_24h
   betappf A B P [A B P ...]           -> scipy.stats.beta.ppf for each triple
   tppf P DF [P DF ...]                -> scipy.stats.t.ppf for each pair
   tppf_mp P DF [P DF ...]             -> the same quantiles to 40 digits (mpmath)
@@ -66,6 +67,54 @@ def fit4(x, fs, f0):
     return p, np.sqrt(np.mean(r * r))
 
 
+def szcore(ref, hyp, dur, tb=30.0, ta=60.0, minov=0.0, maxev=300.0, gap=90.0):
+    """SzCORE event scoring on a 10 Hz mask, as the EPFL timescoring library
+    does it (merge < gap, split > maxev, extend refs by tb/ta, any overlap is a
+    TP, a detection with any sample outside the detected extended refs is a FP).
+    Written here from the published rules; returns tp fp sens prec f1 fp/24h."""
+    fs = 10
+    ns = int(round(dur * fs))
+
+    def merge(ev):
+        res = []
+        for s, e in ev:
+            if res and s - res[-1][1] < gap:
+                res[-1] = (res[-1][0], max(res[-1][1], e))
+            else:
+                res.append((s, e))
+        return res
+
+    def split(ev):
+        res = []
+        for s, e in ev:
+            while e - s > maxev:
+                res.append((s, s + maxev))
+                s += maxev
+            res.append((s, e))
+        return res
+
+    def idx(t):
+        return int(round(t * fs))
+
+    r = split(merge([tuple(v) for v in ref]))
+    h = split(merge([tuple(v) for v in hyp]))
+    hmask = np.zeros(ns, dtype=bool)
+    for s, e in h:
+        hmask[idx(s):idx(e)] = True
+    tp = 0
+    tpmask = np.zeros(ns, dtype=bool)
+    for s, e in r:
+        es, ee = max(0.0, s - tb), min(dur, e + ta)
+        if hmask[idx(es):idx(ee)].sum() / fs / (ee - es) > minov + 1e-6:
+            tp += 1
+            tpmask[idx(es):idx(ee)] = True
+    fp = sum(1 for s, e in h if np.any(~tpmask[idx(s):idx(e)]))
+    sens = tp / len(r) if r else float('nan')
+    prec = tp / (tp + fp) if tp + fp else float('nan')
+    f1 = 2 * sens * prec / (sens + prec) if sens + prec > 0 else 0.0
+    return [tp, fp, sens, prec, f1, fp / (dur / 86400.0)]
+
+
 def polar(a, b):
     return np.hypot(a, b), np.arctan2(-b, a)
 
@@ -99,6 +148,7 @@ def main(argv):
         out([thd, 10 * np.log10(pw[k1] / spur)])
     elif cmd == 'xcorr':
         a, b = load(argv[2]), load(argv[3])
+        a, b = a - a.mean(), b - b.mean()
         fs, maxlag = float(argv[4]), int(argv[5])
         c = signal.correlate(b, a, mode='full', method='direct')
         lags = signal.correlation_lags(len(b), len(a), mode='full')
@@ -111,6 +161,10 @@ def main(argv):
             if den < 0:
                 d = 0.5 * (c[i - 1] - c[i + 1]) / den
         out([(lags[i] + d) / fs])
+    elif cmd == 'szcore':
+        ref = load(argv[2]).reshape(-1, 2)
+        hyp = load(argv[3]).reshape(-1, 2)
+        out(szcore(ref, hyp, float(argv[4])))
     elif cmd == 'betappf':
         v = [float(s) for s in argv[2:]]
         out([stats.beta.ppf(v[i + 2], v[i], v[i + 1]) for i in range(0, len(v), 3)])
