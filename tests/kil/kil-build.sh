@@ -52,24 +52,35 @@ kernel_abi() {
 		sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1
 }
 
+# One builder at a time (two tests of one run, two build directories, other
+# users of apt): everything below runs under the cache lock.
+mkdir -p "$cache"
+exec 9>"$cache/lock"
+flock 9
+
 KV=$(kernel_abi)
 if [ -z "$KV" ]; then
-	as_root apt-get update -qq >/dev/null 2>&1 || true
+	as_root apt-get -qq -o DPkg::Lock::Timeout=300 update >/dev/null 2>&1 || true
 	KV=$(kernel_abi)
 fi
-[ -n "$KV" ] || { log "cannot find the kernel ABI from linux-image-amd64 (apt-cache)"; exit 1; }
+if [ -z "$KV" ] && ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+	log "SKIP: no qemu-system-x86_64 and no apt lists to install it from"
+	exit 77
+fi
+[ -n "$KV" ] || { log "cannot find the kernel ABI from linux-image-amd64"; exit 1; }
 
 pkgs=(qemu-system-x86 busybox-static kmod gpiod libgpiod-dev libiio-utils libiio-dev iiod
 	linux-headers-"$KV" linux-source-6.1 python3)
+apt=(apt-get -qq -o DPkg::Lock::Timeout=300)
 if ! installed "${pkgs[@]}"; then
 	log "installing: ${pkgs[*]}"
-	if ! as_root apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null; then
-		as_root apt-get update -qq >/dev/null 2>&1 || true
-		as_root apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null || true
+	if ! as_root "${apt[@]}" install -y --no-install-recommends "${pkgs[@]}" >/dev/null; then
+		as_root "${apt[@]}" update >/dev/null 2>&1 || true
+		as_root "${apt[@]}" install -y --no-install-recommends "${pkgs[@]}" >/dev/null || true
 	fi
 fi
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	log "SKIP: qemu-system-x86_64 is not installed and cannot be installed here (need root or sudo and apt)"
+	log "SKIP: qemu-system-x86_64 is missing and cannot be installed (needs root or sudo)"
 	exit 77
 fi
 installed "${pkgs[@]}" || { log "packages missing and not installable: ${pkgs[*]}"; exit 1; }
@@ -77,10 +88,6 @@ installed "${pkgs[@]}" || { log "packages missing and not installable: ${pkgs[*]
 ver=$(dpkg-query -W -f='${Version}' linux-headers-"$KV")
 hash=$(sha256sum "$0" | cut -c1-12)
 rig=$cache/${KV}_${ver}_$hash
-mkdir -p "$cache"
-
-exec 9>"$cache/lock"
-flock 9
 if [ -f "$rig/done" ]; then
 	echo "$rig"
 	exit 0
@@ -121,7 +128,10 @@ cp src/drivers/gpio/gpio-sim.c src/drivers/gpio/gpiolib.h src/kernel/irq/irq_sim
 # irq_to_desc is not exported to modules; irq_sim's irq_work runs in hard-irq
 # context, so generic_handle_irq is equivalent (pitfall 2).
 sed -i 's/handle_simple_irq(irq_to_desc(irqnum));/generic_handle_irq(irqnum);/' oot/irq_sim.c
-grep -q 'generic_handle_irq(irqnum);' oot/irq_sim.c || { log "irq_sim.c patch did not apply"; exit 1; }
+if ! grep -q 'generic_handle_irq(irqnum);' oot/irq_sim.c; then
+	log "the irq_sim.c patch did not apply (kernel source changed?)"
+	exit 1
+fi
 grep -q MODULE_LICENSE oot/irq_sim.c || echo 'MODULE_LICENSE("GPL");' >>oot/irq_sim.c
 cat >oot/Kbuild <<'KB'
 ccflags-y += -DCONFIG_IIO_SIMPLE_DUMMY_EVENTS=1 -DCONFIG_IIO_SIMPLE_DUMMY_BUFFER=1
@@ -206,7 +216,7 @@ mv vmlinux initrd.cpio "$rig"/
 mkdir -p "$rig"/modules && cp oot/*.ko "$rig"/modules/
 cd "$cache"
 rm -rf "$work"
-echo "kernel=$KV version=$ver recipe=$hash built=$(date -u +%FT%TZ) seconds=$(($(date +%s) - start))" \
-	>"$rig"/done
+secs=$(($(date +%s) - start))
+echo "kernel=$KV version=$ver recipe=$hash built=$(date -u +%FT%TZ) seconds=$secs" >"$rig"/done
 log "built $rig in $(($(date +%s) - start)) s"
 echo "$rig"

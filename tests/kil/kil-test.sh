@@ -63,7 +63,8 @@ fi
 ldd "$vm_exe" | awk '/=>/ { print $3 }' | while read -r l; do cp -L "$l" "$share/lib/"; done
 
 # A free host port for iiod's forward (parallel VMs need different ones).
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
 hook=
 [ "$mode" = remote ] && hook="$host_exe ip:127.0.0.1:$port"
 

@@ -20,7 +20,10 @@ done
 echo "KIL-HOST-GO iiod pid $iiod_pid"
 read -t 600 -r word host_rc || kil_fail "no STOP from the host"
 rc=0
-[ "$word" = STOP ] && [ "$host_rc" = 0 ] || { echo "KIL: host checks failed ($word $host_rc)"; rc=1; }
+if [ "$word" != STOP ] || [ "$host_rc" != 0 ]; then
+	echo "KIL: host checks failed ($word $host_rc)"
+	rc=1
+fi
 kill -0 $iiod_pid 2>/dev/null || { echo "KIL: iiod died"; cat /tmp/iiod.log; rc=1; }
 # iiod's SIGTERM path waits about a minute for its Avahi thread (no Avahi
 # daemon in the guest); its state does not matter any more, so SIGKILL.
