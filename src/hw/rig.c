@@ -301,6 +301,10 @@ int bench_rig_open(const struct bench_fixture *fx, const char *uri, unsigned fla
 				goto err_close;
 		}
 	}
+	if (flags & BENCH_RIG_PROBE) {
+		*ret_rig = rig;
+		return 0;
+	}
 	if (!(flags & BENCH_RIG_NO_LINES)) {
 		r = open_lines(rig, reterr);
 		if (r < 0)

@@ -25,6 +25,11 @@ enum {
 	BENCH_RIG_LINES_ONLY = 1u << 0,
 	/* Skip the lines (stream benchmarks against a bare device). */
 	BENCH_RIG_NO_LINES = 1u << 1,
+	/*
+	 * Observe only: no lines, no parking at open, not reached by
+	 * bench_safe_state() (tests reading what another process left behind).
+	 */
+	BENCH_RIG_PROBE = 1u << 2,
 };
 
 /**

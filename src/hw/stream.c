@@ -710,6 +710,8 @@ int bench_stream_start(struct bench_stream *s)
 		}
 		s->out_running = true;
 	}
+	bench_log(BENCH_LOG_INFO, "hw", "stream started: %s%zu capture(s)",
+		  s->cfg.output ? "output + " : "", s->n_cap);
 	return 0;
 }
 
