@@ -74,6 +74,14 @@ double bench_rig_capture_rate_hz(const struct bench_rig *rig, size_t index);
 const struct bench_calib_dac *bench_rig_dac_calib(const struct bench_rig *rig, size_t index);
 
 /**
+ * bench_rig_capture_range_uv() - the uV range channel @ch of capture @index can
+ * report (the converter's code range through the channel's scale and gain).
+ * Return: 0, -EINVAL (out of range or not opened).
+ */
+int bench_rig_capture_range_uv(const struct bench_rig *rig, size_t index, size_t ch,
+			       double *ret_min_uv, double *ret_max_uv);
+
+/**
  * bench_rig_read_attr() - read an attribute of a device on the rig's context.
  * @device: IIO device name or id.
  * @channel: NULL for a device attribute, else the channel id (input first).

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/parse.h"
+#include "edf/edf-writer.h"
 #include "fixture/fixture.h"
 #include "hw/align.h"
 #include "hw/envelope.h"
@@ -742,4 +743,66 @@ Test(hw_sim, bad_fixtures_give_file_line_and_exit_64)
 			   "date=\"2020-01-01\" due=\"2020-12-31\"/>\n    </instrument>\n"
 			   "    <instrument id=\"adc\"",
 			   "--certification", "expired");
+}
+
+Test(hw_sim, run_path_writes_stimulus_and_captures_as_bdf_with_the_onset_marked)
+{
+	char dir[] = "/tmp/test-hw-run-XXXXXX", path[128], *argv[16];
+	struct bench_edf_data *stim = NULL, *dut = NULL;
+	struct child c;
+	double peak = 0;
+	size_t k, onset = 0;
+	bool found = false;
+	int n = 0, rc;
+
+	start_sim(BENCH_SIM_PACE_FAST, NULL);
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(fixture_path, sizeof(fixture_path), "%s/fixtures/sim/eeg-amp.fixture.xml",
+		 src_root());
+	snprintf(marker_path, sizeof(marker_path), "/tmp/test-hw-sim-marker-%ld", (long)getpid());
+	argv[n++] = (char *)bench_bin();
+	argv[n++] = "run";
+	argv[n++] = "--fixture";
+	argv[n++] = fixture_path;
+	argv[n++] = "--uri";
+	argv[n++] = uri;
+	argv[n++] = "--marker";
+	argv[n++] = marker_path;
+	argv[n++] = "--seconds";
+	argv[n++] = "2";
+	argv[n++] = "--sine";
+	argv[n++] = "100@10";
+	argv[n++] = "--out";
+	argv[n++] = dir;
+	argv[n] = NULL;
+	spawn(&c, argv);
+	rc = finish(&c);
+	cr_assert_eq(rc, 0, "%s", c.log);
+	snprintf(path, sizeof(path), "%s/stimulus.bdf", dir);
+	cr_assert_eq(bench_edf_read(path, &stim), 0);
+	cr_expect_eq(stim->n_channels, 4);
+	cr_expect_float_eq(stim->rate_hz, DAC_HZ, 1e-9);
+	cr_expect_geq(stim->frames, 16000);
+	snprintf(path, sizeof(path), "%s/dut.bdf", dir);
+	cr_assert_eq(bench_edf_read(path, &dut), 0);
+	cr_expect_float_eq(dut->rate_hz, DUT_HZ, 1e-9);
+	for (k = 0; k < dut->n_annotations; k++)
+		if (!strcmp(dut->annotations[k].text, "stimulus onset")) {
+			found = true;
+			onset = (size_t)(dut->annotations[k].onset_ns / 1000000);
+		}
+	cr_expect(found, "the DUT file marks the stimulus onset");
+	/* Between 0.5 s and 1.5 s after the onset the DUT shows the 100 uV sine. */
+	for (k = onset + 500; k < onset + 1500 && k < dut->frames; k++)
+		peak = fmax(peak, fabs(dut->samples[k]));
+	cr_expect(fabs(peak - 100.0) < 2.0, "peak %.3f uV", peak);
+	bench_edf_data_free(stim);
+	bench_edf_data_free(dut);
+	snprintf(path, sizeof(path), "%s/stimulus.bdf", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ref.bdf", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/dut.bdf", dir);
+	unlink(path);
+	rmdir(dir);
 }
