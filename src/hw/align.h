@@ -12,8 +12,8 @@
  * the capture clock), widened to the parabola's vertex offset when the peak
  * is flat. A periodic stimulus correlates equally at every whole period; the
  * smallest such lag is taken, so the search range (@max_lag) must be shorter than
- * one period or the stimulus must start with a non-periodic segment. Units: samples (frames) of the capture rate, which must equal the
- * stimulus rate.
+ * one period or the stimulus must start with a non-periodic segment.
+ * Units: samples (frames) of the capture rate, which must equal the stimulus rate.
  */
 #ifndef BENCH_HW_ALIGN_H
 #define BENCH_HW_ALIGN_H
