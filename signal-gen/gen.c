@@ -56,6 +56,7 @@ void sg_emit(struct sg_src *s, enum siggen_event_type type, int32_t channel, uin
 		}
 	}
 	e = &g->ev[g->ev_len++];
+	memset(e, 0, sizeof(*e)); /* padding too: events compare with memcmp */
 	e->type = type;
 	e->channel = channel;
 	e->start = start;

@@ -347,6 +347,7 @@ struct sp_active {
 	uint64_t start;
 	unsigned len;
 	float amp;
+	int id; /* unit index, or -1 for multi-unit hum */
 };
 
 struct sp_chan {
@@ -484,8 +485,16 @@ oom:
 	return -ENOMEM;
 }
 
-static int add_active(struct sp_chan *c, const float *tpl, uint64_t start, unsigned len, float amp)
+/*
+ * Active spikes are kept sorted by (start, id) and removed in place, so every
+ * sample sums its spikes in the same order whatever the block sizes were
+ * (float addition is not associative).
+ */
+static int add_active(struct sp_chan *c, const float *tpl, uint64_t start, unsigned len, float amp,
+		      int id)
 {
+	unsigned i;
+
 	if (c->n_act == c->cap_act) {
 		unsigned cap = c->cap_act ? c->cap_act * 2 : 16;
 		struct sp_active *q = realloc(c->act, cap * sizeof(*q));
@@ -495,7 +504,14 @@ static int add_active(struct sp_chan *c, const float *tpl, uint64_t start, unsig
 		c->act = q;
 		c->cap_act = cap;
 	}
-	c->act[c->n_act++] = (struct sp_active){ tpl, start, len, amp };
+	i = c->n_act;
+	while (i > 0 && (c->act[i - 1].start > start ||
+			 (c->act[i - 1].start == start && c->act[i - 1].id > id))) {
+		c->act[i] = c->act[i - 1];
+		i--;
+	}
+	c->act[i] = (struct sp_active){ tpl, start, len, amp, id };
+	c->n_act++;
 	return 0;
 }
 
@@ -520,7 +536,7 @@ static void schedule_unit(struct sg_src *s, struct spikes *z, unsigned k, unsign
 				amp = 0;
 		}
 		/* Out of memory drops the spike and its truth together. */
-		if (add_active(c, u->tpl, st, u->len, (float)amp) == 0)
+		if (add_active(c, u->tpl, st, u->len, (float)amp, (int)j) == 0)
 			sg_emit(s, SIGGEN_EVENT_SPIKE, (int32_t)s->ss->route[k], st, st + u->len,
 				st + u->peak, (int32_t)j, (float)(-amp * g), 0);
 		/* Next: burst continuation, or a new ISI (refractory + exponential). */
@@ -549,9 +565,9 @@ static void schedule_unit(struct sg_src *s, struct spikes *z, unsigned k, unsign
 
 static void render_active(struct sp_chan *c, float *o, uint64_t t0, size_t n, float g)
 {
-	unsigned a = 0;
+	unsigned a, keep = 0;
 
-	while (a < c->n_act) {
+	for (a = 0; a < c->n_act; a++) {
 		struct sp_active *x = &c->act[a];
 		uint64_t b = x->start > t0 ? x->start : t0;
 		uint64_t e = x->start + x->len < t0 + n ? x->start + x->len : t0 + n;
@@ -560,11 +576,10 @@ static void render_active(struct sp_chan *c, float *o, uint64_t t0, size_t n, fl
 
 		for (t = b; t < e; t++)
 			o[t - t0] += amp * x->tpl[t - x->start];
-		if (x->start + x->len <= t0 + n)
-			c->act[a] = c->act[--c->n_act];
-		else
-			a++;
+		if (x->start + x->len > t0 + n)
+			c->act[keep++] = *x;
 	}
+	c->n_act = keep;
 }
 
 static void spikes_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
@@ -585,7 +600,8 @@ static void spikes_render(struct sg_src *s, uint64_t t0, size_t n, float *out, s
 			unsigned which = (unsigned)(sg_next(&c->hum) >> 62);
 			float amp = (float)(p[SP_MUA_UV] * (0.3 + 0.7 * sg_uniform(&c->hum)));
 
-			add_active(c, z->hum_tpl[which], (uint64_t)c->hum_next, z->hum_len, amp);
+			add_active(c, z->hum_tpl[which], (uint64_t)c->hum_next, z->hum_len, amp,
+				   -1);
 			c->hum_next += 1 + sg_exp(&c->hum) * s->fs / p[SP_MUA_RATE];
 		}
 		for (j = 0; j < z->nu; j++)

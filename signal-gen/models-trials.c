@@ -153,8 +153,12 @@ static void erp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size
 				o[t - t0] += g * tpl[t - st];
 		}
 		if (st + e->len <= t0 + n) {
-			e->act_start[a] = e->act_start[--e->n_act];
-			e->act_label[a] = e->act_label[e->n_act];
+			/* Remove in place: the summation order stays chronological. */
+			memmove(e->act_start + a, e->act_start + a + 1,
+				(e->n_act - a - 1) * sizeof(e->act_start[0]));
+			memmove(e->act_label + a, e->act_label + a + 1,
+				(e->n_act - a - 1) * sizeof(e->act_label[0]));
+			e->n_act--;
 		} else {
 			a++;
 		}
