@@ -122,9 +122,9 @@ int siggen_open(const struct siggen_spec *spec, uint64_t seed, struct siggen **r
 		return rc;
 	}
 	g->seed = seed;
-	/* Keep the scratch around 4 MiB at most. */
+	/* Keep the scratch within L2 (256 KiB) for wide specs. */
 	g->chunk = SG_CHUNK;
-	while (g->chunk > 64 && (size_t)spec->channels * g->chunk > (1u << 20))
+	while (g->chunk > 32 && (size_t)spec->channels * g->chunk > (1u << 16))
 		g->chunk /= 2;
 	g->scratch = malloc((size_t)spec->channels * g->chunk * sizeof(float));
 	g->cm = calloc(g->chunk, sizeof(float));

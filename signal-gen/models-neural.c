@@ -658,7 +658,7 @@ struct lfp {
 	unsigned nr, nsh;
 	struct sg_pink *sh;
 	struct sg_rng *sh_rng, ev;
-	float *w, *lat, *common;
+	float *w, *lat, *common, *acc;
 	struct osc theta, beta;
 	struct sg_env env;
 	double next; /* next burst start, samples */
@@ -677,6 +677,7 @@ static void lfp_free(struct sg_src *s)
 	free(e->w);
 	free(e->lat);
 	free(e->common);
+	free(e->acc);
 	free(e);
 	s->st = NULL;
 }
@@ -698,7 +699,8 @@ static int lfp_init(struct sg_src *s, const struct sg_ctx *ctx)
 	e->w = calloc((size_t)e->nr * e->nsh, sizeof(float));
 	e->lat = calloc((size_t)e->nsh * SG_CHUNK, sizeof(float));
 	e->common = calloc(SG_CHUNK, sizeof(float));
-	if (!e->sh || !e->sh_rng || !e->w || !e->lat || !e->common) {
+	e->acc = calloc(SG_CHUNK, sizeof(float));
+	if (!e->sh || !e->sh_rng || !e->w || !e->lat || !e->common || !e->acc) {
 		lfp_free(s);
 		return -ENOMEM;
 	}
@@ -778,16 +780,22 @@ static void lfp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size
 		e->common[i] = (float)v;
 	}
 	for (k = 0; k < e->nr; k++) {
-		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
+		float *restrict o = out + (size_t)s->ss->route[k] * stride;
+		float *restrict acc = e->acc;
 		const float *w = e->w + (size_t)k * e->nsh;
+		float g = s->ss->gain[k];
 
-		for (i = 0; i < n; i++) {
-			float v = e->common[i];
+		/* Latent-outer loops over a chunk in L1: these vectorise. */
+		memcpy(acc, e->common, n * sizeof(float));
+		for (j = 0; j < e->nsh; j++) {
+			const float *restrict l = e->lat + (size_t)j * SG_CHUNK;
+			float wj = w[j];
 
-			for (j = 0; j < e->nsh; j++)
-				v += w[j] * e->lat[j * SG_CHUNK + i];
-			o[i] += g * v;
+			for (i = 0; i < n; i++)
+				acc[i] += wj * l[i];
 		}
+		for (i = 0; i < n; i++)
+			o[i] += g * acc[i];
 	}
 }
 
