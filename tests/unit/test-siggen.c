@@ -709,3 +709,44 @@ Test(siggen, truth_is_incremental_and_drops)
 	siggen_close(g);
 	siggen_spec_free(s);
 }
+
+Test(siggen, noise_is_white_gaussian_with_the_set_rms)
+{
+	struct siggen_spec *s;
+	struct siggen *g;
+	double m = 0, m2 = 0, m4 = 0, r1 = 0, r7 = 0, beyond3 = 0, sd;
+	size_t i, n = 2000000;
+	float *x;
+
+	cr_assert_eq(siggen_spec_from_model("noise", 1, 30000, n / 30000.0, &s), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "rms_uv", 10), 0);
+	cr_assert_eq(siggen_open(s, 8, &g), 0);
+	n = siggen_total_frames(g);
+	x = read_all(g, 4096, SIGGEN_LAYOUT_PLANAR, NULL, NULL);
+	for (i = 0; i < n; i++)
+		m += x[i];
+	m /= n;
+	for (i = 0; i < n; i++) {
+		double d = x[i] - m;
+
+		m2 += d * d;
+		m4 += d * d * d * d;
+		if (i >= 1)
+			r1 += d * (x[i - 1] - m);
+		if (i >= 7)
+			r7 += d * (x[i - 7] - m);
+	}
+	sd = sqrt(m2 / n);
+	for (i = 0; i < n; i++)
+		beyond3 += fabs(x[i] - m) > 3 * sd;
+	cr_expect_float_eq(sd, 10, 0.05, "rms %.4f uV", sd);
+	cr_expect(fabs(m) < 0.05, "mean %.4f uV", m);
+	cr_expect_float_eq(m4 / n / (sd * sd * sd * sd), 3.0, 0.03, "kurtosis");
+	cr_expect(fabs(r1 / m2) < 4 / sqrt((double)n), "lag-1 correlation %.5f", r1 / m2);
+	cr_expect(fabs(r7 / m2) < 4 / sqrt((double)n), "lag-7 correlation %.5f", r7 / m2);
+	/* P(|z| > 3) = 0.0027; binomial sd over 2e6 samples is ~3.7e-5. */
+	cr_expect_float_eq(beyond3 / n, 0.0027, 0.0002, "tail fraction %.5f", beyond3 / n);
+	free(x);
+	siggen_close(g);
+	siggen_spec_free(s);
+}
