@@ -869,7 +869,7 @@ void bench_store_close(struct bench_store *st)
 
 int bench_store_schema_version(struct bench_store *st)
 {
-	int v, r;
+	int v = 0, r;
 
 	r = get_user_version(st, &v);
 	return r < 0 ? r : v;
