@@ -20,19 +20,25 @@ const struct bench_cli_command bench_cli_commands[] = {
 	{ "demo", "run the standard suites on the emulated rig and write dossiers",
 	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", NULL },
 	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
-	  "usage: bcibench sim [--listen HOST:PORT | --port N] [--dut NAME] [--pace fast|realtime]\n"
-	  "                    [--fault NAME=VALUE]... [--fixture FILE]\n",
-	  NULL },
+	  "usage: bcibench sim [--rig FILE | --dut NAME] [--listen HOST:PORT | --port N]\n"
+	  "                    [--pace fast|realtime] [--fault NAME=VALUE]... [--seed N]\n"
+	  "Serves fixtures/sim/NAME.rig.xml (default neural-recorder) on 127.0.0.1;\n"
+	  "--port 0 picks a free port. First stdout line: listening ip:HOST:PORT.\n"
+	  "--fixture FILE is a synonym of --rig FILE. See docs/sim.md.\n",
+	  bench_cmd_sim },
 	{ "run", "run a suite or protocols on a fixture and record the results",
 	  "usage: bcibench run --fixture F (--suite S | --protocol P...) --dut-serial SN\n"
-	  "                    [--operator NAME] [--seed N] [--db FILE] [--resume RUN]\n",
-	  NULL },
+	  "                    [--operator NAME] [--seed N] [--db FILE] [--resume RUN]\n"
+	  "       bcibench run --fixture F --seconds T --sine UV@HZ [--uri URI] [--channel C]\n",
+	  bench_cli_run_raw },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
 	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
 	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n",
 	  NULL },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
-	  "usage: bcibench calibrate --fixture F [--db FILE]\n", NULL },
+	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
+	  "                          [--db FILE]\n",
+	  bench_cmd_calibrate },
 	{ "validate", "validate a fixture, protocol, suite, limits or stimulus file",
 	  "usage: bcibench validate FILE...\n", NULL },
 	{ "report", "build XML dossier, PDF and JUnit for a recorded run",
