@@ -48,5 +48,6 @@ int bench_cli_exit_from_errno(int err);
 
 /* Subcommands implemented in this build. */
 int bench_cmd_version(int argc, char **argv);
+int bench_cmd_validate(int argc, char **argv);
 
 #endif /* BENCH_CLI_CLI_H */
