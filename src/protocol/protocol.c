@@ -60,7 +60,7 @@ const char *bench_protocol_library_dir(void)
 }
 
 static const char *const rule_names[BENCH_PROTOCOL_RULE_COUNT] = { "simple", "guarded" };
-static const char *const final_names[BENCH_PROTOCOL_FINAL_COUNT] = { "last", "all", "majority" };
+static const char *const final_names[BENCH_PROTOCOL_FINAL_COUNT] = { "last", "all", "any" };
 static const char *const retest_on_names[BENCH_PROTOCOL_RETEST_ON_COUNT] = { "fail", "error",
 									     "fail-or-error" };
 static const char *const before_names[BENCH_PROTOCOL_BEFORE_COUNT] = { "nothing", "setup",

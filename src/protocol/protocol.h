@@ -139,9 +139,9 @@ struct bench_protocol_steps {
 };
 
 enum bench_protocol_final {
-	BENCH_PROTOCOL_FINAL_LAST,     /* the last attempt decides */
-	BENCH_PROTOCOL_FINAL_ALL,      /* every attempt must pass */
-	BENCH_PROTOCOL_FINAL_MAJORITY, /* more than half must pass */
+	BENCH_PROTOCOL_FINAL_LAST, /* the last attempt decides */
+	BENCH_PROTOCOL_FINAL_ALL,  /* every attempt must pass */
+	BENCH_PROTOCOL_FINAL_ANY,  /* the best attempt counts */
 	BENCH_PROTOCOL_FINAL_COUNT,
 };
 
@@ -159,7 +159,8 @@ enum bench_protocol_before {
 	BENCH_PROTOCOL_BEFORE_COUNT,
 };
 
-/* Retest policy. attempts == 1 means no retest. Every attempt is recorded. */
+/* Retest policy (score/verdict.h enum bench_retest_policy forms the final verdict).
+ * attempts == 1 means no retest. Every attempt is recorded. */
 struct bench_protocol_retest {
 	unsigned attempts;
 	enum bench_protocol_final final;

@@ -290,7 +290,7 @@ Test(protocol, good_protocol_is_parsed_completely)
 	cr_expect_eq(p->n_conditions, 2);
 	cr_expect_eq(p->rule, BENCH_PROTOCOL_RULE_GUARDED);
 	cr_expect_eq(p->retest.attempts, 3);
-	cr_expect_eq(p->retest.final, BENCH_PROTOCOL_FINAL_MAJORITY);
+	cr_expect_eq(p->retest.final, BENCH_PROTOCOL_FINAL_ANY);
 	cr_expect_eq(p->retest.before, BENCH_PROTOCOL_BEFORE_POWER_CYCLE);
 	cr_expect_eq(p->setup.n, 1);
 	cr_expect_eq(p->setup.v[0].kind, BENCH_PROTOCOL_STEP_POWER_CYCLE);
@@ -300,7 +300,7 @@ Test(protocol, good_protocol_is_parsed_completely)
 	cr_expect_eq(p->teardown.v[0].kind, BENCH_PROTOCOL_STEP_SET_LINE);
 	cr_expect_not(p->teardown.v[0].level_on);
 	cr_expect(strstr(p->stimulus_xml, "<stimulus") == p->stimulus_xml);
-	cr_expect(strstr(p->stimulus_xml, "amplitude-uv=\"100\""));
+	cr_expect(strstr(p->stimulus_xml, "name=\"amp_uv\" value=\"100\""));
 	cr_expect_eq(p->capture_s, 2.0);
 	cr_expect_eq(p->settle_s, 0.5);
 
@@ -442,8 +442,8 @@ Test(protocol, plan_expands_conditions_and_overrides_with_derived_seeds)
 	cr_expect_str_eq(plan->tests[0].protocol->condition_id, "low");
 	cr_expect_str_eq(plan->tests[1].protocol->condition_id, "high");
 	/* the condition changed the stimulus and the criterion's nominal */
-	cr_expect(strstr(plan->tests[0].protocol->stimulus_xml, "amplitude-uv=\"10\""));
-	cr_expect(strstr(plan->tests[1].protocol->stimulus_xml, "amplitude-uv=\"1000\""));
+	cr_expect(strstr(plan->tests[0].protocol->stimulus_xml, "name=\"amp_uv\" value=\"10\""));
+	cr_expect(strstr(plan->tests[1].protocol->stimulus_xml, "name=\"amp_uv\" value=\"1000\""));
 	cr_expect_float_eq(plan->tests[1].protocol->criteria[1].high,
 			   1000.0 + fmax(2.0, 0.05 * 1000.0), 1e-9);
 	cr_expect_float_eq(plan->tests[0].protocol->criteria[1].low, 10.0 - fmax(2.0, 0.5), 1e-9);
