@@ -28,14 +28,17 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  bench_cmd_sim },
 	{ "run", "run a suite or protocols on a fixture and record the results",
 	  "usage: bcibench run --fixture F (--suite S | --protocol P...) --dut-serial SN\n"
-	  "                    [--operator NAME] [--seed N] [--db FILE] [--resume RUN]\n",
-	  NULL },
+	  "                    [--operator NAME] [--seed N] [--db FILE] [--resume RUN]\n"
+	  "       bcibench run --fixture F --seconds T --sine UV@HZ [--uri URI] [--channel C]\n",
+	  bench_cli_run_raw },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
 	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
 	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n",
 	  NULL },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
-	  "usage: bcibench calibrate --fixture F [--db FILE]\n", NULL },
+	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
+	  "                          [--db FILE]\n",
+	  bench_cmd_calibrate },
 	{ "validate", "validate a fixture, protocol, suite, limits or stimulus file",
 	  "usage: bcibench validate [--limits-dir DIR] [--dut-profile FILE] FILE...\n",
 	  bench_cmd_validate },

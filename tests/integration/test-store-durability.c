@@ -236,9 +236,13 @@ Test(store_durability, sigkill_at_random_points_then_resume_matches_an_uninterru
 		cr_assert_eq(bench_store_trials_completed(st, run_id, check_trial, &tc), 0);
 		bench_store_close(st);
 		cr_expect(tc.contiguous, "kill %d: completed trials are not 0..n-1", kill_no);
-		/* Every trial the writer reported is there; at most one more made it. */
+		/*
+		 * Every trial the writer reported is there. Under load the writer can
+		 * commit several more trials between its last report and the kill, so
+		 * the only upper bound is the plan itself.
+		 */
 		cr_expect_geq(tc.n, committed_total);
-		cr_expect_leq(tc.n, committed_total + 1);
+		cr_expect_leq(tc.n, n_trials);
 		committed_total = tc.n;
 		cr_expect_eq(raw_int(db, "SELECT count(*) FROM measurement"), 50LL * tc.n);
 		expect_verified(db);
