@@ -48,6 +48,7 @@ int bench_cli_exit_from_errno(int err);
 
 /* Subcommands implemented in this build. */
 int bench_cmd_version(int argc, char **argv);
+int bench_cmd_validate(int argc, char **argv);
 int bench_cmd_sim(int argc, char **argv);
 /* cmd-store.c: readers of the results database. */
 int bench_cmd_runs(int argc, char **argv);

@@ -43,7 +43,8 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "                          [--db FILE]\n",
 	  bench_cmd_calibrate },
 	{ "validate", "validate a fixture, protocol, suite, limits or stimulus file",
-	  "usage: bcibench validate FILE...\n", NULL },
+	  "usage: bcibench validate [--limits-dir DIR] [--dut-profile FILE] FILE...\n",
+	  bench_cmd_validate },
 	{ "report", "build XML dossier, PDF and JUnit for a recorded run",
 	  "usage: bcibench report --db F --run ID [--xml F] [--pdf F] [--junit F] [--lang L]\n"
 	  "                       [--sign-key K --sign-cert C]\n",
