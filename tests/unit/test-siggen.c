@@ -87,7 +87,7 @@ Test(siggen, bit_identical_across_block_sizes_layouts_and_runs)
 {
 	struct siggen_spec *s = every_model_spec(2000, 6, 3.0);
 	static const size_t blocks[] = { 1, 7, 4096, 333 };
-	struct siggen_event *ev0, *ev;
+	struct siggen_event *ev0 = NULL, *ev;
 	size_t n0, n, b;
 	float *ref = NULL;
 	uint64_t total = siggen_spec_frames(s);
