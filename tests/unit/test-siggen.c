@@ -6,12 +6,16 @@
  * against samples; spec parsing and its FILE:LINE errors. Samples in uV.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fftw3.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
 
 #include "siggen.h"
 
@@ -749,4 +753,70 @@ Test(siggen, noise_is_white_gaussian_with_the_set_rms)
 	free(x);
 	siggen_close(g);
 	siggen_spec_free(s);
+}
+
+/* Parses every <stimulus> in @path; returns how many; fails the test on an error. */
+static int parse_stimuli_in(const char *path)
+{
+	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	xmlXPathContextPtr xc;
+	xmlXPathObjectPtr res;
+	int i, n = 0;
+
+	cr_assert(doc, "%s is not well-formed", path);
+	xc = xmlXPathNewContext(doc);
+	res = xmlXPathEvalExpression((const xmlChar *)"//*[local-name()='stimulus']", xc);
+	for (i = 0; res && res->nodesetval && i < res->nodesetval->nodeNr; i++) {
+		struct siggen_spec *s = NULL;
+		struct siggen *g = NULL;
+		char err[512];
+		float buf[4 * 64];
+
+		cr_expect_eq(siggen_spec_parse_node(res->nodesetval->nodeTab[i], path, &s, err,
+						    sizeof(err)),
+			     0, "%s", err);
+		if (s && siggen_spec_channels(s) <= 4) {
+			/* And it generates. */
+			cr_expect_eq(siggen_open(s, 1, &g), 0);
+			cr_expect_gt(siggen_read(g, buf, 64, SIGGEN_LAYOUT_PLANAR), 0);
+			siggen_close(g);
+		}
+		siggen_spec_free(s);
+		n++;
+	}
+	xmlXPathFreeObject(res);
+	xmlXPathFreeContext(xc);
+	xmlFreeDoc(doc);
+	return n;
+}
+
+Test(siggen, every_stimulus_in_the_protocol_library_parses)
+{
+	static const char *const dirs[] = { "decoder", "eeg", "neural", "reliability", "stim" };
+	const char *root = getenv("BCIBENCH_SOURCE_ROOT");
+	int found = 0;
+	size_t d;
+
+	cr_assert(root, "BCIBENCH_SOURCE_ROOT is not set");
+	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		char dir[1024];
+		struct dirent *e;
+		DIR *dp;
+
+		snprintf(dir, sizeof(dir), "%s/protocols/%s", root, dirs[d]);
+		dp = opendir(dir);
+		if (!dp)
+			continue;
+		while ((e = readdir(dp))) {
+			char path[2048];
+			size_t len = strlen(e->d_name);
+
+			if (len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			found += parse_stimuli_in(path);
+		}
+		closedir(dp);
+	}
+	cr_expect_gt(found, 0, "no <stimulus> found under %s/protocols", root);
 }
