@@ -135,6 +135,18 @@ def main():
         c.check("no overflow in fast pace", v == "0", v)
 
         c.check("SIGTERM stops the server with exit 0", sim.stop() == 0)
+
+    # 258 channels: a 9-word mask, echoed whole on READBUF.
+    with Sim("--dut", "neural-recorder-256") as sim:
+        rc, data, err = readdev(sim.uri, "dut", 3000)
+        # 256 x s16 + u32 event (516) padded to 520, + s64 timestamp = 528 bytes per sample
+        c.check("iio_readdev of all 258 dut channels", rc == 0 and len(data) == 3000 * 528,
+                "%d bytes %s" % (len(data), err))
+        x = np.frombuffer(data, dtype=np.dtype([("v", "<i2", 256), ("ev", "<u4"),
+                                                ("pad", "<u4"), ("ts", "<i8")]))
+        c.check("timestamps advance by one sample period",
+                len(x) == 3000 and np.all(np.diff(x["ts"]) == 33333) or
+                np.all(np.abs(np.diff(x["ts"]) - 33333.3) < 1), str(np.diff(x["ts"])[:4]))
     c.finish()
 
 
