@@ -12,6 +12,7 @@
 Usage: /usr/bin/python3 bench-sim.py [--realtime-seconds N]
 """
 import os
+import tempfile
 import resource
 import subprocess
 import sys
@@ -72,17 +73,14 @@ def realtime(seconds):
     with Sim("--dut", "neural-recorder-256", "--pace", "realtime") as sim:
         u = sim.uri
         # DAC stream: 8 channels x 16 bit, slightly more than the capture needs.
-        stim = bytes(16 * (n + 4 * fs))
+        stim = tempfile.TemporaryFile()
+        stim.write(bytes(16 * (n + 4 * fs)))
+        stim.seek(0)
         wd = subprocess.Popen(["iio_writedev", "-u", u, "-b", "3000", "bench-dac"],
-                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
+                              stdin=stim, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         t0 = time.monotonic()
         rd = subprocess.Popen(["iio_readdev", "-u", u, "-b", "3000", "-s", str(n), "dut"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            wd.stdin.write(stim)
-        except BrokenPipeError:
-            pass
         out, err = rd.communicate()
         dt = time.monotonic() - t0
         und = attr(u, "-D", "bench-dac", "underflows")
