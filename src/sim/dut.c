@@ -530,7 +530,10 @@ static void event_push(struct sim_dut *d, uint32_t code, const struct sim_faults
 	    prng_uniform(&d->prng) * 100 < f->miss_pct)
 		return;
 	if (f->event_latency_ms > 0 || f->event_jitter_ms > 0) {
-		double ms = f->event_latency_ms + f->event_jitter_ms * prng_uniform(&d->prng);
+		/* Draw only for jitter, so a pure latency fault leaves the noise sequence alone. */
+		double ms = f->event_latency_ms +
+			    (f->event_jitter_ms > 0 ? f->event_jitter_ms * prng_uniform(&d->prng) :
+						      0);
 
 		due += (uint64_t)llround(ms * 1e-3 * d->fd_hz);
 	}
