@@ -627,3 +627,39 @@ Test(sim_realtime, a_late_push_is_an_underflow)
 	iio_context_destroy(ctx);
 	bench_sim_stop(sim);
 }
+
+Test(sim_libiio, line_edges_are_sample_aligned_with_the_capture)
+{
+	struct bench_sim *sim = start_sim("closed-loop-stim", NULL, 0);
+	struct iio_context *ctx = connect_ctx(sim);
+	struct iio_device *lines = dev(ctx, "bench-lines");
+	struct iio_channel *bits = iio_device_find_channel(lines, "lines", false);
+	struct iio_channel *trig = iio_device_find_channel(lines, "trigger", true);
+	struct iio_buffer *b;
+	uint16_t *p;
+	ptrdiff_t st;
+	int i;
+
+	cr_assert(bits && trig);
+	iio_channel_enable(bits);
+	b = iio_device_create_buffer(lines, 1000, false);
+	cr_assert_not_null(b);
+	for (int k = 0; k < 4; k++) { /* 80 ms at 50 kS/s: the DUT boots (50 ms) */
+		cr_assert_eq(iio_buffer_refill(b), 2000);
+		p = iio_buffer_first(b, bits);
+		st = iio_buffer_step(b) / 2;
+		for (i = 0; i < 1000; i++)
+			cr_assert_eq(p[i * st] & 4, 0, "trigger high before it was raised");
+	}
+	/* In fast pace the write lands on the next tick: the first of the next refill. */
+	cr_assert_gt(iio_channel_attr_write(trig, "raw", "1"), 0);
+	cr_assert_eq(iio_buffer_refill(b), 2000);
+	p = iio_buffer_first(b, bits);
+	for (i = 0; i < 1000; i++)
+		cr_assert_eq(p[i * st] & 4, 4, "sample %d: trigger not high", i);
+	cr_expect(p[0] & 1, "power bit");
+	cr_expect(p[0] & 16, "ready bit (booted)");
+	iio_buffer_destroy(b);
+	iio_context_destroy(ctx);
+	bench_sim_stop(sim);
+}
