@@ -683,13 +683,18 @@ static void wait_slice(struct bench_sim *sim)
 	pthread_cond_timedwait(&sim->cond, &sim->lock, &ts);
 }
 
+/* True if the peer of @fd has closed or reset (no state touched: any thread may ask). */
+static bool fd_peer_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+/* Called by @cn's own thread only. */
 static bool conn_peer_gone(struct conn *cn)
 {
-	struct pollfd p = { .fd = cn->fd, .events = POLLRDHUP };
-
-	if (cn->gone)
-		return true;
-	if (poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+	if (!cn->gone && fd_peer_gone(cn->fd))
 		cn->gone = true;
 	return cn->gone;
 }
@@ -1228,6 +1233,9 @@ static int do_open(struct conn *cn, const struct sim_cmd *cmd)
 		return send_int(cn, -EINVAL);
 	pthread_mutex_lock(&sim->lock);
 	st = &sim->st[di];
+	/* A stream whose client has vanished (EOF not yet seen by its thread) is free. */
+	if (st->open && st->owner != cn && fd_peer_gone(st->owner->fd))
+		stream_close(sim, (enum sim_dev)di);
 	if (st->open) {
 		r = -EBUSY; /* one opener per device (§6.11) */
 	} else {
@@ -1651,10 +1659,9 @@ static void kill_all_conns(struct bench_sim *sim)
 	struct conn *cn;
 
 	pthread_mutex_lock(&sim->conns_lock);
-	for (cn = sim->conns; cn; cn = cn->next) {
-		cn->gone = true;
+	/* shutdown() wakes the connection's thread, which sees EOF / EPIPE and exits. */
+	for (cn = sim->conns; cn; cn = cn->next)
 		shutdown(cn->fd, SHUT_RDWR);
-	}
 	pthread_mutex_unlock(&sim->conns_lock);
 }
 
