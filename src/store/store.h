@@ -44,7 +44,7 @@ struct bench_buf;
 struct bench_store;
 
 /* Schema version this build writes (the last schemas/sql migration). */
-#define BENCH_STORE_SCHEMA_VERSION 1
+#define BENCH_STORE_SCHEMA_VERSION 2
 
 /* "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" plus NUL. */
 #define BENCH_STORE_UUID_LEN 37

@@ -296,6 +296,57 @@ static int collect_meas(void *ctx, const struct bench_store_measurement_row *r)
 	return 0;
 }
 
+/* Loads tests/data/store/v1.sql (+ its run folder) as @path. */
+static void load_v1(const char *path)
+{
+	const char *src = getenv("BCIBENCH_SOURCE_ROOT");
+	char sqlfile[512], cmd[1200];
+	char *sql = NULL, *err = NULL;
+	size_t len = 0;
+	sqlite3 *h;
+	FILE *f;
+
+	cr_assert_not_null(src, "BCIBENCH_SOURCE_ROOT is not set (run through meson test)");
+	snprintf(sqlfile, sizeof(sqlfile), "%s/tests/data/store/v1.sql", src);
+	f = fopen(sqlfile, "r");
+	cr_assert_not_null(f, "%s", sqlfile);
+	cr_assert_geq(getdelim(&sql, &len, '\0', f), 0);
+	fclose(f);
+	cr_assert_eq(sqlite3_open(path, &h), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, &err), SQLITE_OK, "%s", err ? err : "");
+	sqlite3_close(h);
+	free(sql);
+	snprintf(cmd, sizeof(cmd), "cp -r '%s/tests/data/store/v1.db.d' '%s.d'", src, path);
+	f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	cr_assert_eq(pclose(f), 0);
+}
+
+Test(store, migrates_a_version_1_database_with_data_keeping_every_hash)
+{
+	struct bench_store *st;
+	struct fixture_ids ids;
+	struct collect c = { 0 };
+
+	load_v1(db);
+	cr_expect_eq(raw_int("PRAGMA user_version"), 1);
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	cr_expect_eq(bench_store_schema_version(st), BENCH_STORE_SCHEMA_VERSION);
+	/* Old rows still match the hashes recorded before the migration. */
+	expect_verified(st);
+	cr_assert_eq(bench_store_measurements_list(st, 1, collect_meas, &c), 0);
+	cr_expect_eq(c.n, 6);
+	/* And new runs are written with the new columns. */
+	begin_run(st, 7, "SN1", &ids);
+	cr_assert_eq(commit_trial(st, ids.test, 0, 5.0, "PASS"), 0);
+	expect_verified(st);
+	bench_store_close(st);
+	/* The dump's own migration to 1, then one audit row per migration since. */
+	cr_expect_eq(raw_int("SELECT count(*) FROM audit WHERE action = 'migrate'"),
+		     BENCH_STORE_SCHEMA_VERSION);
+	cr_expect_eq(raw_int("SELECT count(*) FROM run WHERE writer_start_ticks IS NOT NULL"), 1);
+}
+
 Test(store, a_trial_reads_back_exactly_as_written)
 {
 	struct bench_store *st;
@@ -755,6 +806,21 @@ Test(store, a_run_left_running_by_a_dead_process_is_interrupted_at_open)
 	cr_expect_eq(raw_int("SELECT status = 'running' FROM run"), 1);
 	cr_expect_eq(raw_int("SELECT pid FROM run"), (long long)getpid());
 	cr_expect_eq(raw_int("SELECT count(*) FROM event WHERE kind = 'resumed'"), 1);
+}
+
+Test(store, a_reused_pid_does_not_keep_a_dead_writers_run_running)
+{
+	struct bench_store *st;
+	struct fixture_ids ids;
+
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	begin_run(st, 1, "SN1", &ids);
+	bench_store_close(st);
+	/* Our pid is alive, but the recorded writer started at another time. */
+	raw_sql("UPDATE run SET writer_start_ticks = writer_start_ticks - 1");
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	bench_store_close(st);
+	cr_expect_eq(raw_int("SELECT status = 'interrupted' FROM run"), 1);
 }
 
 Test(store, a_live_writers_run_is_left_running)
