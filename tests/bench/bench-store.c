@@ -160,7 +160,8 @@ static double store_write(const char *db, enum bench_store_run_type type, int n_
 static double raw_write(const char *db, const char *sync, int n_trials, size_t per)
 {
 	static const char *const schema =
-		"PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; CREATE TABLE trial (id INTEGER PRIMARY KEY, seq "
+		"PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+		"CREATE TABLE trial (id INTEGER PRIMARY KEY, seq "
 		"INTEGER); CREATE TABLE measurement (id INTEGER PRIMARY KEY, trial_id INTEGER "
 		"NOT NULL REFERENCES trial(id), seq INTEGER NOT NULL, name TEXT NOT NULL, value "
 		"REAL, unit TEXT NOT NULL, u REAL, u_expanded REAL, k REAL, limit_low REAL, "
