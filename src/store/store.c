@@ -833,6 +833,14 @@ static int default_actor(struct bench_store *st)
 	return st->actor ? 0 : -ENOMEM;
 }
 
+int bench_store_set_busy_timeout(struct bench_store *st, int timeout_ms)
+{
+	if (!st || timeout_ms < 0)
+		return -EINVAL;
+	sqlite3_busy_timeout(st->db, timeout_ms);
+	return 0;
+}
+
 int bench_store_set_actor(struct bench_store *st, const char *who)
 {
 	char *copy;

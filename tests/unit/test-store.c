@@ -228,8 +228,20 @@ Test(store, identities_are_deduplicated_by_sha256)
 	cr_expect_eq(raw_int("SELECT count(*) FROM fixture"), 1);
 }
 
+static int check_cal(void *ctx, const struct bench_store_calibration_row *r)
+{
+	cr_expect_str_eq(r->instrument_serial, "D-7");
+	cr_expect_str_eq(r->cal.certificate, "CAL-2026-118");
+	cr_expect_str_eq(r->cal.due_date, "2027-06-01");
+	cr_expect_eq(r->cal.gain, 1.0002);
+	cr_expect(isnan(r->cal.u_offset));
+	(*(int *)ctx)++;
+	return 0;
+}
+
 Test(store, registers_calibration_traceability_for_a_run)
 {
+	int n_cal = 0;
 	struct bench_store_instrument in = { .kind = "dac", .model = "AD5791", .serial = "D-7" };
 	struct bench_store_calibration cal = { .channel = "stim0",
 					       .gain = 1.0002,
@@ -252,6 +264,8 @@ Test(store, registers_calibration_traceability_for_a_run)
 	info.n_calibrations = 1;
 	cr_assert_eq(bench_store_run_begin(st, &info, &run, NULL), 0);
 	expect_verified(st);
+	cr_assert_eq(bench_store_run_calibrations(st, run, check_cal, &n_cal), 0);
+	cr_expect_eq(n_cal, 1);
 	bench_store_close(st);
 	cr_expect_eq(raw_int("SELECT count(*) FROM run_calibration rc JOIN calibration c ON "
 			     "c.id = rc.calibration_id WHERE c.certificate = 'CAL-2026-118'"),
@@ -848,6 +862,28 @@ Test(store, readonly_connections_refuse_writes_with_erofs)
 	cr_expect_eq(bench_store_add_dut(st, &d, &id), -EROFS);
 	cr_expect_eq(id, -1);
 	bench_store_close(st);
+}
+
+Test(store, a_write_blocked_by_another_writer_fails_with_ebusy_and_stores_nothing)
+{
+	struct bench_store_dut d = { .model = "M", .serial = "S" };
+	struct bench_store *st;
+	sqlite3 *other;
+	int64_t id = -1;
+
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	cr_assert_eq(bench_store_set_busy_timeout(st, 10), 0);
+	cr_assert_eq(sqlite3_open(db, &other), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	cr_expect_eq(bench_store_add_dut(st, &d, &id), -EBUSY);
+	cr_expect_eq(id, -1);
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	/* Once the other writer is gone, the same write goes through. */
+	cr_expect_eq(bench_store_add_dut(st, &d, &id), 0);
+	expect_verified(st);
+	bench_store_close(st);
+	cr_expect_eq(raw_int("SELECT count(*) FROM dut"), 1);
 }
 
 static int count_outbox(void *ctx, const struct bench_store_outbox_row *r)
