@@ -47,8 +47,20 @@ def fit3(x, fs, f):
     return sol, np.sqrt(np.mean(r * r))
 
 
-def fit4(x, fs, f0):
+def start_freq(x, fs, hint):
+    """Hann-windowed FFT peak near the hint (0.8..1.25 x), parabolic on log |X|."""
+    n = len(x)
+    mag = np.abs(np.fft.rfft((x - x.mean()) * np.hanning(n + 1)[:-1]))
+    f = np.arange(len(mag)) * fs / n
+    sel = np.where((f >= 0.8 * hint) & (f <= 1.25 * hint))[0]
+    k = sel[np.argmax(mag[sel])]
+    lm, l0, lp = np.log(mag[k - 1:k + 2])
+    return (k + 0.5 * (lm - lp) / (lm - 2 * l0 + lp)) * fs / n
+
+
+def fit4(x, fs, hint):
     t = np.arange(len(x)) / fs
+    f0 = start_freq(x, fs, hint)
     (a, b, c), _ = fit3(x, fs, f0)
 
     def resid(p):

@@ -145,7 +145,7 @@ Test(score_events, szcore_matches_a_mask_implementation_on_random_annotations)
 {
 	struct ref_rng rng = { 2024 };
 	struct bench_interval ref[12], hyp[30];
-	double fr[24], fh[60], out[6], t;
+	double fr[24], fh[60], out[6] = { 0 }, t;
 	char pr[64], ph[64], args[256];
 	struct bench_szcore s;
 	const double dur = 36000.0;

@@ -40,7 +40,7 @@ static double *make_signal(size_t n, double fs, double f, unsigned long long see
 Test(score_spectrum, welch_matches_scipy_bin_by_bin)
 {
 	const size_t n = 10000, nperseg = 256;
-	double *x = make_signal(n, 250.0, 10.0, 7), psd[129], ref[130];
+	double *x = make_signal(n, 250.0, 10.0, 7), psd[129], ref[130] = { 0 };
 	char f[64], args[256];
 	size_t k;
 
@@ -58,7 +58,7 @@ Test(score_spectrum, welch_matches_scipy_bin_by_bin)
 Test(score_spectrum, welch_odd_segment_and_other_overlap_match_scipy)
 {
 	const size_t n = 3001;
-	double *x = make_signal(n, 1000.0, 37.0, 8), psd[51], ref[52];
+	double *x = make_signal(n, 1000.0, 37.0, 8), psd[51], ref[52] = { 0 };
 	char f[64], args[256];
 	size_t k;
 
@@ -120,7 +120,7 @@ Test(score_spectrum, peak_to_valley_finds_the_worst_window)
 Test(score_spectrum, sine_fit3_matches_numpy_lstsq)
 {
 	const size_t n = 5000;
-	double *x = make_signal(n, 250.0, 10.0, 11), ref[4];
+	double *x = make_signal(n, 250.0, 10.0, 11), ref[4] = { 0 };
 	struct bench_sine_fit fit;
 	char f[64], args[256];
 
@@ -143,7 +143,7 @@ Test(score_spectrum, sine_fit4_matches_scipy_least_squares)
 {
 	const size_t n = 4096;
 	const double f_true = 10.0 * (1.0 + 80e-6); /* an 80 ppm fast source */
-	double *x = make_signal(n, 250.0, f_true, 12), ref[5];
+	double *x = make_signal(n, 250.0, f_true, 12), ref[5] = { 0 };
 	struct bench_sine_fit fit;
 	char f[64], args[256];
 
@@ -197,7 +197,7 @@ Test(score_spectrum, coherent_frequency_is_coprime_with_the_record)
 Test(score_spectrum, thd_and_sfdr_match_numpy_fft)
 {
 	const size_t n = 4096;
-	double fs = 1000.0, f, *x = malloc(n * sizeof(*x)), ref[2];
+	double fs = 1000.0, f, *x = malloc(n * sizeof(*x)), ref[2] = { 0 };
 	struct bench_harmonics h;
 	struct ref_rng rng = { 5 };
 	char file[64], args[256];
