@@ -10,7 +10,9 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "score/sine.h"
 #include "score/spectrum.h"
@@ -239,5 +241,51 @@ Test(score_spectrum, windowed_thd_of_a_non_coherent_tone)
 	}
 	cr_assert_eq(bench_score_harmonics(x, n, fs, 47.3, 9, BENCH_WINDOW_BH4, 4, &h), 0);
 	cr_expect(fabs(h.thd_db + 60.0) < 0.1, "thd %g", h.thd_db);
+	free(x);
+}
+
+struct worker {
+	const double *x;
+	size_t n, nperseg;
+	double psd[513];
+	int rc;
+};
+
+static void *welch_worker(void *arg)
+{
+	struct worker *w = arg;
+	int k;
+
+	for (k = 0; k < 20 && w->rc == 0; k++)
+		w->rc = bench_score_welch_psd(w->x, w->n, 1000.0, w->nperseg, w->nperseg / 2,
+					      w->psd);
+	return NULL;
+}
+
+Test(score_spectrum, plan_cache_is_safe_from_concurrent_threads)
+{
+	const size_t n = 20000, sizes[] = { 128, 256, 1000, 1024, 128, 256, 1000, 1024 };
+	double *x = make_signal(n, 1000.0, 37.0, 21), expect[513];
+	struct worker w[8];
+	pthread_t th[8];
+	int i;
+
+	bench_score_cleanup(); /* start with an empty cache: threads race to plan */
+	for (i = 0; i < 8; i++) {
+		w[i].x = x;
+		w[i].n = n;
+		w[i].nperseg = sizes[i];
+		w[i].rc = 0;
+		cr_assert_eq(pthread_create(&th[i], NULL, welch_worker, &w[i]), 0);
+	}
+	for (i = 0; i < 8; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < 8; i++) {
+		cr_assert_eq(w[i].rc, 0);
+		cr_assert_eq(bench_score_welch_psd(x, n, 1000.0, sizes[i], sizes[i] / 2, expect),
+			     0);
+		cr_expect(memcmp(expect, w[i].psd, (sizes[i] / 2 + 1) * sizeof(double)) == 0,
+			  "thread %d differs", i);
+	}
 	free(x);
 }
