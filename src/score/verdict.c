@@ -250,6 +250,13 @@ double bench_unc_rectangular(double a)
 	return a / sqrt(3.0);
 }
 
+double bench_unc_db(double ratio, double u_ratio)
+{
+	if (!(ratio > 0.0) || !(u_ratio >= 0.0))
+		return NAN;
+	return 20.0 / log(10.0) * u_ratio / ratio;
+}
+
 double bench_unc_combine(const double *u, size_t n)
 {
 	double s = 0.0;

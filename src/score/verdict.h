@@ -139,6 +139,16 @@ double bench_unc_rectangular(double a);
 double bench_unc_combine(const double *u, size_t n);
 
 /**
+ * bench_unc_db() - standard uncertainty of 20 log10(ratio) from that of the ratio.
+ * @ratio:   an amplitude ratio, > 0.
+ * @u_ratio: its standard uncertainty, >= 0.
+ *
+ * First-order GUM propagation: u_dB = 20 / ln(10) * u_ratio / ratio
+ * (8.686 dB per unit relative uncertainty). Return: u_dB, NaN outside the domain.
+ */
+double bench_unc_db(double ratio, double u_ratio);
+
+/**
  * bench_unc_type_a() - mean and type A standard uncertainty of repeats.
  * @x:          @n repeated readings, borrowed.
  * @n:          >= 1.

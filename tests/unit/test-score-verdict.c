@@ -97,6 +97,17 @@ Test(score_verdict, budget_combines_type_a_calibration_and_resolution)
 	cr_expect_eq(bench_quantity_from_repeats(x, 2, BENCH_UNIT_UV, -1.0, 0.5, 2.0, &q), -EINVAL);
 }
 
+Test(score_verdict, db_uncertainty_by_first_order_propagation)
+{
+	/* 1 % relative uncertainty of a ratio is 0.0869 dB; check against a finite difference */
+	double u = bench_unc_db(0.5, 0.005);
+	double fd = 20.0 * log10(0.5 + 0.005) - 20.0 * log10(0.5);
+
+	cr_expect_float_eq(u, 20.0 / log(10.0) * 0.01, 1e-15);
+	cr_expect(fabs(u / fd - 1.0) < 0.01);
+	cr_expect(isnan(bench_unc_db(0.0, 0.1)));
+}
+
 Test(score_verdict, unit_mismatch_is_error_never_pass)
 {
 	struct bench_limit lim = le_uv(6.0, BENCH_RULE_SIMPLE);
