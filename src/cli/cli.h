@@ -59,6 +59,8 @@ int bench_cli_verify_db(int argc, char **argv);
 /* cmd-report.c, cmd-verify.c: dossiers (reports/). verify dispatches --db to the above. */
 int bench_cmd_report(int argc, char **argv);
 int bench_cmd_verify(int argc, char **argv);
+/* cmd-upload.c: the outbox and src/net. */
+int bench_cmd_upload(int argc, char **argv);
 int bench_cmd_calibrate(int argc, char **argv);
 /* The minimal run path (cmd-inject.c): stimulus in, capture out, on one fixture. */
 int bench_cli_run_raw(int argc, char **argv);

@@ -7,6 +7,7 @@
  * outbox for `bcibench upload`. Exit: 0 written, 2 bench error, 64 usage / no such run.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +35,17 @@ static int queue(const char *db, int64_t run_id, const char *const paths[3],
 		return BENCH_EXIT_ERROR;
 	}
 	for (i = 0; i < 3 && r == 0; i++) {
+		char abs[PATH_MAX];
+
 		if (!paths[i])
 			continue;
-		r = bench_store_outbox_add(st, run_id, paths[i], kinds[i], NULL);
+		if (!realpath(paths[i], abs)) {
+			r = -errno;
+			bench_cli_error("%s: %s", paths[i], strerror(errno));
+			break;
+		}
+		/* absolute: the outbox may be flushed from another directory */
+		r = bench_store_outbox_add(st, run_id, abs, kinds[i], NULL);
 		if (r < 0)
 			bench_cli_error("%s: cannot queue %s: %s", db, paths[i], bench_strerror(r));
 		else

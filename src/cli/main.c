@@ -68,7 +68,12 @@ const struct bench_cli_command bench_cli_commands[] = {
 	{ "rescore", "recompute a run's measurements from its stored artifacts",
 	  "usage: bcibench rescore [--db FILE] RUN\n", NULL },
 	{ "upload", "upload dossiers and results through the outbox",
-	  "usage: bcibench upload --url URL [--db FILE] FILES...\n", NULL },
+	  "usage: bcibench upload --url URL [--db FILE] [--header 'N: V']... [--token-env VAR]\n"
+	  "                       [--cacert PEM] [--retries N] [--retry-delay-ms MS] [--kind K]\n"
+	  "                       [FILES...]\n"
+	  "Queues FILES in the outbox, then sends every pending file (HTTPS verification on).\n"
+	  "exit: 0 nothing pending, 2 some files kept for the next upload, 64 usage\n",
+	  bench_cmd_upload },
 	{ "qualify", "qualify the bench: good DUTs over seeds and every seeded fault",
 	  "usage: bcibench qualify [--seeds N] [--out DIR]\n", NULL },
 	{ "version", "print the bcibench version and the versions of linked libraries",
