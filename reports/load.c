@@ -860,7 +860,13 @@ int bench_report_load(const char *db_path, const char *run, int64_t issued_ns,
 	if (r < 0)
 		goto out;
 	/* the run folder: "<db>.d/<uuid>/" (docs/database.md) */
-	r = bench_buf_appendf(&l.run_dir, "%s.d/%s", db_path, l.uuid);
+	{
+		/* absolute, so the dossier can be verified from any folder */
+		char *abs = realpath(db_path, NULL);
+
+		r = bench_buf_appendf(&l.run_dir, "%s.d/%s", abs ? abs : db_path, l.uuid);
+		free(abs);
+	}
 	if (r < 0)
 		goto out;
 	/* one consistent snapshot for every query */
