@@ -414,8 +414,12 @@ static void test_section(struct pdf *p, const struct bench_dossier_test *t)
 			c[1].text = val;
 			c[2].text = unc;
 			c[3].text = lim;
-			c[4].text = m->rule == BENCH_DOSSIER_RULE_GUARDED ? "guarded" : "simple";
-			c[5].text = m->evidence;
+			c[4].text = L(p, m->rule == BENCH_DOSSIER_RULE_GUARDED ?
+						 BENCH_L_RULE_GUARDED :
+						 BENCH_L_RULE_SIMPLE);
+			if (m->cmp == BENCH_DOSSIER_CMP_NONE)
+				snprintf(lim, sizeof(lim), "%s", L(p, BENCH_L_NO_LIMIT));
+			c[5].text = m->evidence ? m->evidence : "-";
 			c[6].text = bench_report_verdict_label(p->lang, m->verdict);
 			c[6].rgb = mrgb;
 			c[6].bold = true;

@@ -13,14 +13,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "common/clock.h"
 #include "common/error.h"
 #include "reports/i18n.h"
-#include "reports/junit.h"
-#include "reports/load.h"
-#include "reports/pdf.h"
-#include "reports/sign.h"
-#include "reports/xml.h"
+#include "reports/report.h"
 #include "store/store.h"
 
 static int queue(const char *db, int64_t run_id, const char *const paths[3],
@@ -58,14 +53,11 @@ static int queue(const char *db, int64_t run_id, const char *const paths[3],
 int bench_cmd_report(int argc, char **argv)
 {
 	const struct bench_cli_command *cmd = bench_cli_find("report");
-	const char *db = getenv("BCIBENCH_DB"), *run = NULL, *xml = NULL, *pdf = NULL;
-	const char *junit = NULL, *key = NULL, *cert = NULL, *lang_s = "en";
-	struct bench_report_pdf_opts opts = { BENCH_REPORT_LANG_EN, NULL };
-	char fp[BENCH_SHA256_HEX_LEN];
-	struct bench_dossier *d;
+	const char *db = getenv("BCIBENCH_DB"), *run = NULL, *lang_s = "en";
+	struct bench_report_request req = { 0 };
+	struct bench_report_summary sum;
 	bool do_queue = false;
-	unsigned pages = 0;
-	int i, r, rc = BENCH_EXIT_PASS;
+	int i, r;
 
 	if (!db || !db[0])
 		db = "bcibench.db";
@@ -73,12 +65,12 @@ int bench_cmd_report(int argc, char **argv)
 		const char *a = argv[i];
 		const char **slot = strcmp(a, "--db") == 0	  ? &db :
 				    strcmp(a, "--run") == 0	  ? &run :
-				    strcmp(a, "--xml") == 0	  ? &xml :
-				    strcmp(a, "--pdf") == 0	  ? &pdf :
-				    strcmp(a, "--junit") == 0	  ? &junit :
+				    strcmp(a, "--xml") == 0	  ? &req.xml_path :
+				    strcmp(a, "--pdf") == 0	  ? &req.pdf_path :
+				    strcmp(a, "--junit") == 0	  ? &req.junit_path :
 				    strcmp(a, "--lang") == 0	  ? &lang_s :
-				    strcmp(a, "--sign-key") == 0  ? &key :
-				    strcmp(a, "--sign-cert") == 0 ? &cert :
+				    strcmp(a, "--sign-key") == 0  ? &req.sign_key :
+				    strcmp(a, "--sign-cert") == 0 ? &req.sign_cert :
 								    NULL;
 
 		if (strcmp(a, "--queue") == 0) {
@@ -93,67 +85,42 @@ int bench_cmd_report(int argc, char **argv)
 	}
 	if (!run)
 		return bench_cli_usage_error(cmd, "--run ID is required");
-	if (!xml && !pdf && !junit)
+	if (!req.xml_path && !req.pdf_path && !req.junit_path)
 		return bench_cli_usage_error(cmd, "nothing to write: give --xml, --pdf or --junit");
-	if ((key != NULL) != (cert != NULL))
+	if ((req.sign_key != NULL) != (req.sign_cert != NULL))
 		return bench_cli_usage_error(cmd, "--sign-key and --sign-cert go together");
-	if (key && !xml)
+	if (req.sign_key && !req.xml_path)
 		return bench_cli_usage_error(cmd, "--sign-key signs the XML dossier: give --xml");
-	if (bench_report_lang_parse(lang_s, &opts.lang) < 0)
+	if (bench_report_lang_parse(lang_s, &req.lang) < 0)
 		return bench_cli_usage_error(cmd, "--lang must be en or zh-CN, not '%s'", lang_s);
-	if (cert) {
-		r = bench_report_cert_fingerprint(cert, fp);
-		if (r < 0) {
-			bench_cli_error("%s: not a readable PEM certificate: %s", cert,
-					bench_strerror(r));
-			return BENCH_EXIT_USAGE;
-		}
-		opts.signature_fingerprint = fp;
-	}
 
-	r = bench_report_load(db, run, bench_clock_wall_ns(), &d);
+	r = bench_report_generate(db, run, &req, &sum);
 	if (r < 0) {
-		bench_cli_error("%s: cannot build the dossier of run %s: %s", db, run,
-				bench_strerror(r));
-		return r == -ENOENT || r == -EINVAL ? BENCH_EXIT_USAGE : BENCH_EXIT_ERROR;
+		const char *step = sum.failed_step ? sum.failed_step : "?";
+
+		bench_cli_error("%s: run %s: %s step failed: %s", db, run, step, bench_strerror(r));
+		if (strcmp(step, "request") == 0)
+			return BENCH_EXIT_USAGE;
+		if (strcmp(step, "load") == 0)
+			return r == -ENOENT || r == -EINVAL ? BENCH_EXIT_USAGE : BENCH_EXIT_ERROR;
+		/* a key file that does not exist is the user's; an invalid dossier is ours */
+		return r == -ENOENT ? BENCH_EXIT_USAGE : BENCH_EXIT_ERROR;
 	}
-	if (xml) {
-		r = bench_report_write_xml(d, xml, key, cert);
-		if (r < 0) {
-			/* an invalid dossier is the bench's fault, never the user's input */
-			bench_cli_error("%s: dossier not written: %s", xml, bench_strerror(r));
-			rc = r == -ENOENT ? BENCH_EXIT_USAGE : BENCH_EXIT_ERROR;
-			goto out;
-		}
-		printf("wrote %s (%s%s)\n", xml, d->report_id, key ? ", signed" : ", not signed");
-	}
-	if (pdf) {
-		r = bench_report_write_pdf(d, pdf, &opts, &pages);
-		if (r < 0) {
-			bench_cli_error("%s: PDF not written: %s", pdf, bench_strerror(r));
-			rc = BENCH_EXIT_ERROR;
-			goto out;
-		}
-		printf("wrote %s (%u pages, %s)\n", pdf, pages, bench_report_lang_tag(opts.lang));
-	}
-	if (junit) {
-		r = bench_report_write_junit(d, junit, xml);
-		if (r < 0) {
-			bench_cli_error("%s: JUnit not written: %s", junit, bench_strerror(r));
-			rc = BENCH_EXIT_ERROR;
-			goto out;
-		}
-		printf("wrote %s\n", junit);
-	}
-	printf("run %lld: %zu tests, overall verdict %s\n", (long long)d->run_id, d->n_tests,
-	       bench_dossier_verdict_name(d->verdict));
+	if (req.xml_path)
+		printf("wrote %s (%s, %s)\n", req.xml_path, sum.report_id,
+		       req.sign_key ? "signed" : "not signed");
+	if (req.pdf_path)
+		printf("wrote %s (%u pages, %s)\n", req.pdf_path, sum.pdf_pages,
+		       bench_report_lang_tag(req.lang));
+	if (req.junit_path)
+		printf("wrote %s\n", req.junit_path);
+	printf("run %lld: %zu tests, overall verdict %s\n", (long long)sum.run_id, sum.n_tests,
+	       bench_dossier_verdict_name(sum.verdict));
 	if (do_queue) {
-		const char *const paths[3] = { xml, pdf, junit };
+		const char *const paths[3] = { req.xml_path, req.pdf_path, req.junit_path };
 		const char *const kinds[3] = { "dossier-xml", "dossier-pdf", "junit" };
 
-		rc = queue(db, d->run_id, paths, kinds);
+		return queue(db, sum.run_id, paths, kinds);
 	}
-out:
-	bench_dossier_free(d);
-	return rc;
+	return BENCH_EXIT_PASS;
 }

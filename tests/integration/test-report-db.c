@@ -368,7 +368,25 @@ Test(report_db, cli_report_then_verify_with_xmlsec1_and_tamper)
 				       "--sign-cert", (char *)keyf("test-signer-ec.crt"),
 				       NULL };
 
-		cr_assert_eq(run_cmd(p("report.txt"), argv), 0, "%s", slurp(p("report.txt")));
+		const char *asan = getenv("ASAN_OPTIONS");
+		char *saved = asan ? strdup(asan) : NULL;
+		int rc;
+
+		/*
+		 * The Chinese PDF makes cairo 1.16 leak inside its CJK font subsetter; the
+		 * suppression in tests/lsan.supp needs slow unwinding to see cairo's frames.
+		 * Only this one child pays for it.
+		 */
+		setenv("ASAN_OPTIONS",
+		       "abort_on_error=1:detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=16",
+		       1);
+		rc = run_cmd(p("report.txt"), argv);
+		if (saved)
+			setenv("ASAN_OPTIONS", saved, 1);
+		else
+			unsetenv("ASAN_OPTIONS");
+		free(saved);
+		cr_assert_eq(rc, 0, "%s", slurp(p("report.txt")));
 	}
 	snprintf(xsd, sizeof(xsd), "%s/schemas/dossier.xsd", src_root);
 	{
@@ -465,4 +483,37 @@ Test(report_db, cli_usage_errors)
 
 		cr_expect_eq(run_cmd(NULL, argv), 64);
 	}
+}
+
+static int count_row(void *ctx, const struct bench_store_outbox_row *row)
+{
+	cr_expect(row->path[0] == '/', "outbox paths are absolute: %s", row->path);
+	cr_expect_eq(row->run_id, run_id);
+	(*(int *)ctx)++;
+	return 0;
+}
+
+Test(report_db, queue_puts_every_written_file_in_the_outbox)
+{
+	const char *bin = getenv("BCIBENCH");
+	struct bench_store *st;
+	int n = 0;
+
+	cr_assert_not_null(bin);
+	record(true);
+	{
+		char *const argv[] = { (char *)bin, "report",
+				       "--db",	    db,
+				       "--run",	    "1",
+				       "--xml",	    (char *)p("q.xml"),
+				       "--pdf",	    (char *)p("q.pdf"),
+				       "--junit",   (char *)p("qj.xml"),
+				       "--queue",   NULL };
+
+		cr_assert_eq(run_cmd(p("q.txt"), argv), 0, "%s", slurp(p("q.txt")));
+	}
+	cr_assert_eq(bench_store_open(db, BENCH_STORE_OPEN_EXISTING, &st), 0);
+	cr_assert_eq(bench_store_outbox_pending(st, count_row, &n), 0);
+	bench_store_close(st);
+	cr_expect_eq(n, 3);
 }
