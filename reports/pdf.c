@@ -518,10 +518,10 @@ static void annex(struct pdf *p)
 	heading(p, L(p, BENCH_L_ARTIFACTS), 11);
 	{
 		struct cell c[] = {
-			{ "ID", 50, false, false, NULL },
-			{ L(p, BENCH_L_PATH), 130, false, false, NULL },
-			{ L(p, BENCH_L_SIZE), 55, false, false, NULL },
-			{ "SHA-256", BODY_W - 235, true, false, NULL },
+			{ "ID", 35, false, false, NULL },
+			{ L(p, BENCH_L_PATH), 120, false, false, NULL },
+			{ L(p, BENCH_L_SIZE), 50, false, false, NULL },
+			{ "SHA-256", BODY_W - 205, true, false, NULL },
 		};
 
 		row(p, c, 4, 7.5, true);
