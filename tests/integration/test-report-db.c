@@ -517,3 +517,32 @@ Test(report_db, queue_puts_every_written_file_in_the_outbox)
 	bench_store_close(st);
 	cr_expect_eq(n, 3);
 }
+
+Test(report_db, invalid_dossier_is_a_bench_error_and_nothing_is_written)
+{
+	const char *bin = getenv("BCIBENCH");
+
+	cr_assert_not_null(bin);
+	record(true);
+	{
+		/* a record the schema refuses: an evidence tag that is not S, S* or E */
+		char *const argv[] = { "sqlite3", db, "UPDATE measurement SET evidence = 'X'",
+				       NULL };
+
+		cr_assert_eq(run_cmd(NULL, argv), 0);
+	}
+	{
+		char *const argv[] = { (char *)bin, "report", "--db",  db,
+				       "--run",	    "1",      "--xml", (char *)p("bad.xml"),
+				       NULL };
+
+		cr_expect_eq(run_cmd(p("bad.txt"), argv), 2, "%s", slurp(p("bad.txt")));
+	}
+	cr_expect_eq(access(p("bad.xml"), F_OK), -1, "an invalid dossier must not be written");
+	{
+		char *log = slurp(p("bad.txt"));
+
+		cr_expect(strstr(log, "evidence") != NULL, "the XSD error is reported: %s", log);
+		free(log);
+	}
+}
