@@ -40,11 +40,8 @@ as_root() {
 }
 
 installed() {	# installed PKG... -> 0 when all are installed
-	local p
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			return 1
-	done
+	[ "$(dpkg-query -W -f='${Status}\n' "$@" 2>/dev/null | grep -c 'install ok installed')" \
+		-eq $# ]
 }
 
 # The kernel ABI comes from the metapackage every time: bookworm-security bumps
@@ -69,10 +66,13 @@ mkdir -p "$cache"
 # Fast path, without the lock: everything installed and this rig built.
 KV=$(kernel_abi)
 # shellcheck disable=SC2046 # a word list
-if [ -n "$KV" ] && installed $(packages "$KV") && [ -f "$(rig_dir "$KV")/done" ]; then
-	touch -c "$(rig_dir "$KV")/done" # last use, for the eviction below
-	rig_dir "$KV"
-	exit 0
+if [ -n "$KV" ] && installed $(packages "$KV"); then
+	rig=$(rig_dir "$KV")
+	if [ -f "$rig/done" ]; then
+		touch -c "$rig/done" # last use, for the eviction below
+		echo "$rig"
+		exit 0
+	fi
 fi
 
 # One builder at a time (two tests of one run, two build directories, other
