@@ -33,14 +33,18 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  bench_cli_run_raw },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
 	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
-	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n",
-	  NULL },
+	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n"
+	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] | --list-models\n"
+	  "  --out FILE.bdf (BDF+ 24-bit), FILE.edf (EDF+ 16-bit): truth as annotations;\n"
+	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n",
+	  bench_cmd_gen },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
 	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
 	  "                          [--db FILE]\n",
 	  bench_cmd_calibrate },
 	{ "validate", "validate a fixture, protocol, suite, limits or stimulus file",
-	  "usage: bcibench validate FILE...\n", NULL },
+	  "usage: bcibench validate [--limits-dir DIR] [--dut-profile FILE] FILE...\n",
+	  bench_cmd_validate },
 	{ "report", "build XML dossier, PDF and JUnit for a recorded run",
 	  "usage: bcibench report --db F --run ID [--xml F] [--pdf F] [--junit F] [--lang L]\n"
 	  "                       [--sign-key K --sign-cert C]\n",
