@@ -59,5 +59,6 @@ int bench_cli_verify_db(int argc, char **argv);
 int bench_cmd_calibrate(int argc, char **argv);
 /* The minimal run path (cmd-inject.c): stimulus in, capture out, on one fixture. */
 int bench_cli_run_raw(int argc, char **argv);
+int bench_cmd_gen(int argc, char **argv);
 
 #endif /* BENCH_CLI_CLI_H */

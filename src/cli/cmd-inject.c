@@ -26,9 +26,10 @@
 #include "hw/safe.h"
 #include "hw/stream.h"
 
-#define RUN_USAGE                                                                  \
-	"usage: bcibench run --fixture F --seconds T (--sine UV@HZ) [--uri URI]\n" \
-	"                    [--channel NAME] [--tail-ms MS] [--certification] [--marker FILE]\n"
+#define RUN_USAGE                                                                                 \
+	"usage: bcibench run --fixture F --seconds T (--sine UV@HZ) [--uri URI]\n"                \
+	"                    [--channel NAME] [--tail-ms MS] [--no-power-up] [--certification]\n" \
+	"                    [--marker FILE]\n"
 
 /* Built-in stimulus: a sine on one DAC channel, the others at 0 uV. */
 struct sine_gen {
@@ -105,6 +106,7 @@ int bench_cli_run_raw(int argc, char **argv)
 	struct counter cnt = { { 0 }, { 0 }, { 0 } };
 	const char *channel = NULL, *sine = NULL;
 	double seconds = 0, amp_uv = 0, hz = 0, tail_ms = 100;
+	bool power = true;
 	size_t i;
 	int r, rc;
 
@@ -126,6 +128,8 @@ int bench_cli_run_raw(int argc, char **argv)
 			if (parse_sine(sine, &amp_uv, &hz) < 0)
 				return bench_cli_usage_error(cmd, "bad --sine '%s' (want UV@HZ)",
 							     sine);
+		} else if (!strcmp(argv[i], "--no-power-up")) {
+			power = false;
 		} else if (!strcmp(argv[i], "--channel") && i + 1 < (size_t)argc) {
 			channel = argv[++i];
 		} else {
@@ -159,6 +163,20 @@ int bench_cli_run_raw(int argc, char **argv)
 	gen.total = (uint64_t)llround(seconds * bench_rig_dac_rate_hz(ses.rig));
 	cfg.output = true;
 	cfg.capture_mask = ses.fx->n_captures >= 8 ? 0xffu : (1u << ses.fx->n_captures) - 1;
+	/* The whole stimulus passes the envelope before the first sample is played. */
+	r = bench_stream_preflight(ses.rig, sine_fill, &gen, &v);
+	gen.frame = 0;
+	if (r < 0) {
+		bench_hw_cli_report_error(&ses, r, &v, NULL);
+		return bench_hw_cli_end(&ses, BENCH_EXIT_ERROR);
+	}
+	if (power && bench_rig_line_by_role(ses.rig, BENCH_LINE_ROLE_DUT_POWER)) {
+		r = bench_rig_power_up(ses.rig);
+		if (r < 0) {
+			bench_cli_error("ERROR: DUT power-up failed: %s", strerror(-r));
+			return bench_hw_cli_end(&ses, BENCH_EXIT_ERROR);
+		}
+	}
 	r = bench_stream_open(ses.rig, &cfg, &s);
 	if (r < 0) {
 		bench_hw_cli_report_error(&ses, r, NULL, NULL);

@@ -33,8 +33,11 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  bench_cli_run_raw },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
 	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
-	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n",
-	  NULL },
+	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n"
+	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] | --list-models\n"
+	  "  --out FILE.bdf (BDF+ 24-bit), FILE.edf (EDF+ 16-bit): truth as annotations;\n"
+	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n",
+	  bench_cmd_gen },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
 	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
 	  "                          [--db FILE]\n",

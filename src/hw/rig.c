@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/units.h"
 #include "hw/line.h"
@@ -484,6 +485,51 @@ int bench_rig_write_attr(struct bench_rig *rig, const char *device, const char *
 	return n < 0 ? (int)n : 0;
 }
 
+/*
+ * Waits for the ready line. While waiting, one buffer of the first capture
+ * device is read and discarded per check: on rigs whose time advances with the
+ * data (the emulated rig in fast pace, docs/sim.md) this is what lets the DUT
+ * boot; on real rigs it costs nothing. Without a capture device the line is
+ * simply waited on.
+ */
+static int wait_ready(struct bench_rig *rig, struct bench_line *ready, int64_t timeout_ns)
+{
+	const struct bench_fixture *fx = rig->fx;
+	int64_t deadline = bench_clock_now_ns() + timeout_ns;
+	struct bench_rig_capture *rc;
+	struct iio_buffer *buf;
+	bool on = false;
+	ssize_t n;
+	size_t k;
+	int r;
+
+	if (!rig->ctx || fx->n_captures == 0)
+		return bench_line_wait_level(ready, true, timeout_ns);
+	rc = &rig->cap[0];
+	for (k = 0; k < fx->captures[0].n_channels; k++)
+		iio_channel_enable(rc->ch[k]);
+	errno = 0;
+	buf = iio_device_create_buffer(rc->dev, fx->captures[0].buffer_frames, false);
+	if (!buf)
+		return errno_or(-EIO);
+	for (;;) {
+		r = bench_line_get(ready, &on);
+		if (r < 0 || on)
+			break;
+		if (bench_clock_now_ns() >= deadline) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		n = iio_buffer_refill(buf);
+		if (n < 0) {
+			r = (int)n;
+			break;
+		}
+	}
+	iio_buffer_destroy(buf);
+	return r;
+}
+
 int bench_rig_power_up(struct bench_rig *rig)
 {
 	const struct bench_fixture_power_up *pu = &rig->fx->power_up;
@@ -501,7 +547,7 @@ int bench_rig_power_up(struct bench_rig *rig)
 		return 0;
 	sleep_ns(pu->settle_ns);
 	if (ready) {
-		r = bench_line_wait_level(ready, true, pu->ready_timeout_ns);
+		r = wait_ready(rig, ready, pu->ready_timeout_ns);
 		if (r < 0) {
 			bench_log(BENCH_LOG_ERROR, "hw", "DUT not ready within %.0f ms on line %s",
 				  (double)pu->ready_timeout_ns / 1e6, ready->fl->name);

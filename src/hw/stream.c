@@ -46,6 +46,7 @@ struct capture {
 	struct iio_buffer *buf;
 	pthread_t thread;
 	bool running;
+	bool exited; /* the thread left its loop (guarded by the stream lock) */
 	int64_t last_ts;
 	int64_t period_ns;
 };
@@ -62,10 +63,15 @@ struct bench_stream {
 	size_t codes_frames;
 	pthread_t out_thread;
 	bool out_running;
+	bool out_exited;
 	size_t n_cap;
 	struct capture cap[MAX_CAPTURES];
 	bool started;
 	bool stopping;
+	size_t n_opened;	 /* capture buffers created */
+	bool go;		 /* output started: captures may read (stream lock) */
+	uint64_t pad_max_frames; /* 0 uV frames pushed after the stimulus at most (0: no limit) */
+	uint64_t padded;
 	int error;
 	char error_device[BENCH_FIXTURE_NAME_MAX];
 	struct bench_stream_stats stats;
@@ -370,6 +376,10 @@ static void *output_thread(void *arg)
 	if (!buf) {
 		set_error(s, errno ? -errno : -EIO, fx->dac.device);
 		atomic_store(&rig->out_live, false);
+		pthread_mutex_lock(&s->lock);
+		s->out_exited = true;
+		pthread_cond_broadcast(&s->changed);
+		pthread_mutex_unlock(&s->lock);
 		return NULL;
 	}
 	pthread_mutex_lock(&rig->out_lock);
@@ -381,7 +391,12 @@ static void *output_thread(void *arg)
 
 		pthread_mutex_lock(&s->lock);
 		/* Wait for a whole buffer, or the end of stimulus. */
-		if (!s->cfg.cyclic || s->stats.frames_out == 0) {
+		if (s->out.ended && ring_used(&s->out) == 0 && s->pad_max_frames &&
+		    s->padded >= s->pad_max_frames) {
+			/* Enough 0 uV after the stimulus: nothing more to push, wait for the stop. */
+			while (!halted(s))
+				pthread_cond_wait(&s->changed, &s->lock);
+		} else if (!s->cfg.cyclic || s->stats.frames_out == 0) {
 			struct timespec dl = deadline_in(
 				s->cfg.underflow_is_error ? period_ns : BENCH_NS_PER_S);
 
@@ -440,6 +455,10 @@ static void *output_thread(void *arg)
 		}
 		pthread_mutex_lock(&s->lock);
 		s->stats.frames_out += frames;
+		if (!s->go) {
+			s->go = true;
+			pthread_cond_broadcast(&s->changed);
+		}
 		pthread_mutex_unlock(&s->lock);
 	}
 	pthread_mutex_lock(&rig->out_lock);
@@ -450,6 +469,10 @@ static void *output_thread(void *arg)
 	atomic_store(&rig->out_live, false);
 	if (r < 0)
 		set_error(s, r, fx->dac.device);
+	pthread_mutex_lock(&s->lock);
+	s->out_exited = true;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
 	return NULL;
 }
 
@@ -512,8 +535,20 @@ static void *capture_thread(void *arg)
 	pthread_mutex_unlock(&s->lock);
 	if (!c->buf) {
 		set_error(s, errno ? -errno : -EIO, fc->device);
+		pthread_mutex_lock(&s->lock);
+		c->exited = true;
+		c->ring.ended = true;
+		pthread_cond_broadcast(&s->changed);
+		pthread_mutex_unlock(&s->lock);
 		return NULL;
 	}
+	/* Tell start() this capture is open, then wait until the DAC has its first block. */
+	pthread_mutex_lock(&s->lock);
+	s->n_opened++;
+	pthread_cond_broadcast(&s->changed);
+	while (!s->go && !halted(s))
+		pthread_cond_wait(&s->changed, &s->lock);
+	pthread_mutex_unlock(&s->lock);
 	while (!halted(s)) {
 		const uint8_t *start;
 
@@ -582,6 +617,7 @@ static void *capture_thread(void *arg)
 		set_error(s, r, fc->device);
 	pthread_mutex_lock(&s->lock);
 	c->ring.ended = true;
+	c->exited = true;
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -645,15 +681,8 @@ int bench_stream_start(struct bench_stream *s)
 		return -EINTR;
 	atomic_store(&s->rig->stop, false);
 	s->started = true;
-	if (s->cfg.output) {
-		atomic_store(&s->rig->out_live, true);
-		r = pthread_create(&s->out_thread, NULL, output_thread, s);
-		if (r) {
-			atomic_store(&s->rig->out_live, false);
-			return -r;
-		}
-		s->out_running = true;
-	}
+	s->go = !s->cfg.output;
+	/* Captures first: they must be open before the stimulus they should see. */
 	for (i = 0; i < s->n_cap; i++) {
 		r = pthread_create(&s->cap[i].thread, NULL, capture_thread, &s->cap[i]);
 		if (r) {
@@ -662,20 +691,62 @@ int bench_stream_start(struct bench_stream *s)
 		}
 		s->cap[i].running = true;
 	}
+	pthread_mutex_lock(&s->lock);
+	while (s->n_opened < s->n_cap && !halted(s))
+		pthread_cond_wait(&s->changed, &s->lock);
+	r = s->error;
+	pthread_mutex_unlock(&s->lock);
+	if (r < 0) {
+		bench_stream_stop(s);
+		return r;
+	}
+	if (s->cfg.output) {
+		atomic_store(&s->rig->out_live, true);
+		r = pthread_create(&s->out_thread, NULL, output_thread, s);
+		if (r) {
+			atomic_store(&s->rig->out_live, false);
+			bench_stream_stop(s);
+			return -r;
+		}
+		s->out_running = true;
+	}
 	return 0;
+}
+
+/* All threads left their loops (lock held). */
+static bool all_exited(const struct bench_stream *s)
+{
+	size_t i;
+
+	if (s->out_running && !s->out_exited)
+		return false;
+	for (i = 0; i < s->n_cap; i++)
+		if (s->cap[i].running && !s->cap[i].exited)
+			return false;
+	return true;
 }
 
 int bench_stream_stop(struct bench_stream *s)
 {
+	struct timespec dl;
 	size_t i;
 
 	if (!s)
 		return -EINVAL;
+	/*
+	 * Ask the threads to finish their current transfer and leave, so the buffers
+	 * close cleanly (CLOSE on the wire); cancel only what has not left after
+	 * 500 ms (a stalled or vanished server).
+	 */
 	pthread_mutex_lock(&s->lock);
 	s->stopping = true;
 	pthread_cond_broadcast(&s->changed);
+	dl = deadline_in(500 * BENCH_NS_PER_MS);
+	while (!all_exited(s))
+		if (pthread_cond_timedwait(&s->changed, &s->lock, &dl) == ETIMEDOUT)
+			break;
 	for (i = 0; i < s->n_cap; i++)
-		if (s->cap[i].buf)
+		if (s->cap[i].buf && !s->cap[i].exited)
 			iio_buffer_cancel(s->cap[i].buf);
 	pthread_mutex_unlock(&s->lock);
 	pthread_mutex_lock(&s->rig->out_lock);
@@ -799,6 +870,12 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 	}
 	if (stim_done && s->cfg.output)
 		bench_stream_end_output(s);
+	/* Pad the tail (and one buffer) with 0 uV, no more: the rest of the queue would only
+	 * delay the next run on a rig that drains its queue (docs/sim.md). */
+	if (s->cfg.output)
+		s->pad_max_frames = (uint64_t)llround(bench_s_from_ns(tail_ns) *
+						      s->rig->dac_rate_hz) +
+				    block;
 	r = bench_stream_start(s);
 	if (r < 0)
 		goto out_stop;
@@ -891,5 +968,58 @@ out_free:
 	free(stim);
 	free(cap);
 	free(ts);
+	return r;
+}
+
+int bench_stream_preflight(struct bench_rig *rig, bench_stream_fill_fn fill, void *fill_ctx,
+			   struct bench_envelope_violation *reterr)
+{
+	const struct bench_fixture *fx;
+	struct bench_envelope *env = NULL;
+	size_t nch, block, n, f, c;
+	float *uv;
+	int32_t code;
+	int r;
+
+	if (!rig || !fill || !rig->dac)
+		return -EINVAL;
+	fx = rig->fx;
+	nch = fx->dac.n_channels;
+	block = fx->dac.buffer_frames;
+	r = bench_envelope_new(fx, rig->dac_rate_hz, &env);
+	if (r < 0)
+		return r;
+	uv = malloc(block * nch * sizeof(float));
+	if (!uv) {
+		bench_envelope_free(env);
+		return -ENOMEM;
+	}
+	for (;;) {
+		r = fill(fill_ctx, uv, block, &n);
+		if (r < 0 || n == 0)
+			break;
+		r = bench_envelope_check(env, uv, n, reterr);
+		if (r < 0)
+			break;
+		for (f = 0; f < n && r == 0; f++)
+			for (c = 0; c < nch && r == 0; c++)
+				r = bench_calib_dac_code(&rig->dac_cal[c], uv[f * nch + c], &code);
+		if (r < 0) {
+			if (reterr) {
+				memset(reterr, 0, sizeof(*reterr));
+				reterr->channel = fx->dac.channels[c - 1].name;
+				reterr->channel_index = c - 1;
+				reterr->block_frame = f - 1;
+				reterr->kind = BENCH_ENVELOPE_ABS;
+				reterr->value = uv[(f - 1) * nch + c - 1];
+				reterr->limit = bench_calib_dac_uv(&rig->dac_cal[c - 1],
+								   rig->dac_cal[c - 1].code_max);
+				reterr->limit_line = fx->dac.channels[c - 1].line;
+			}
+			break;
+		}
+	}
+	free(uv);
+	bench_envelope_free(env);
 	return r;
 }

@@ -11,7 +11,7 @@
 #       run HOST_EXE ip:127.0.0.1:PORT on the host against it.
 #
 # Builds (or takes from the cache) the kernel + modules + initramfs with
-# kil-build.sh, prepares a fresh share WORKDIR/share-MODE holding the scripts,
+# kil-build.sh, prepares a fresh share WORKDIR/share-MODE.XXXXXX holding the scripts,
 # VM_EXE and the shared libraries it needs (LD_LIBRARY_PATH in the guest),
 # boots once with kil-run.sh and fails on any failed check, a guest-side
 # failure, a timeout, or a WARNING/BUG/Oops in the guest's kernel log.
@@ -45,8 +45,10 @@ fi
 [ "$rc" -eq 0 ] && [ -f "$rig/done" ] || { echo "kil-test: FAIL: rig build failed ($rc)"; exit 1; }
 echo "kil-test: rig $rig ready after $(ms) ms ($(cat "$rig/done"))"
 
-share=$work/share-$mode
-rm -rf "$share"
+# A fresh share per run (meson --repeat runs one test concurrently with
+# itself); kept on failure for debugging, removed on success.
+mkdir -p "$work"
+share=$(mktemp -d "$work/share-$mode.XXXXXX")
 mkdir -p "$share/lib"
 cp "$here"/vm-setup.sh "$here/$script" "$share"/
 cp "$vm_exe" "$share"/kil-vm
@@ -79,5 +81,10 @@ elif grep -E 'WARNING:|BUG:|Oops|Call Trace' "$share/dmesg.txt"; then
 	rc=1
 fi
 grep -E '^kil-(vm|host): [0-9]+ passed' "$share/console.log"
-echo "kil-test: $mode $([ $rc -eq 0 ] && echo PASS || echo FAIL) in $(ms) ms"
+if [ $rc -eq 0 ]; then
+	rm -rf "$share"
+	echo "kil-test: $mode PASS in $(ms) ms"
+else
+	echo "kil-test: $mode FAIL in $(ms) ms; console.log, dmesg.txt and the binaries are in $share"
+fi
 exit $rc

@@ -150,7 +150,7 @@ Test(score_frontend, delay_matches_scipy_correlate_and_the_truth)
 {
 	const size_t n = 4000;
 	const double fs = 1000.0, delay = 3.4 / fs;
-	double *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b)), d, peak, ref[1];
+	double *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b)), d, peak, ref[1] = { 0 };
 	char fa[64], fb[64], args[256];
 	struct ref_rng rng = { 77 };
 	size_t i;

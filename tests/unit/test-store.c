@@ -336,6 +336,48 @@ Test(store, a_not_measured_value_is_stored_as_null_and_read_as_nan)
 	bench_store_close(st);
 }
 
+Test(store, edge_values_events_and_blobs_verify_after_the_fast_write_path)
+{
+	struct bench_store_measurement m[4] = { meas("zero", -0.0, "PASS"),
+						meas("inf", INFINITY, "FAIL"),
+						meas("tiny", 5e-324, "PASS"),
+						meas("big", 1e300, "PASS") };
+	struct bench_store_event ev[2] = {
+		{ .kind = "underflow", .source = "adc0", .message = "1 buffer", .t_ns = 12345 },
+		{ .kind = "safe_state", .t_ns = BENCH_STORE_NO_TIME },
+	};
+	struct bench_store_artifact art = {
+		.kind = "log", .blob = "", .blob_len = 0, .media_type = "text/plain"
+	};
+	struct bench_store_trial t = { .seq = 0,
+				       .attempt = 1,
+				       .seed = UINT64_MAX,
+				       .status = "FAIL",
+				       .note = "line one\nline two",
+				       .measurements = m,
+				       .n_measurements = 4,
+				       .events = ev,
+				       .n_events = 2,
+				       .artifacts = &art,
+				       .n_artifacts = 1 };
+	struct bench_store *st;
+	struct fixture_ids ids;
+	struct collect c = { 0 };
+
+	m[0].unit = "\xc2\xb5V"; /* UTF-8 micro sign */
+	m[1].clause = NULL;
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	begin_run(st, 7, "SN1", &ids);
+	cr_assert_eq(bench_store_trial_commit(st, ids.test, &t, NULL), 0);
+	expect_verified(st);
+	cr_assert_eq(bench_store_measurements_list(st, ids.run, collect_meas, &c), 0);
+	cr_expect_eq(c.values[1], INFINITY);
+	cr_expect_eq(c.values[2], 5e-324);
+	cr_expect_eq(c.seeds[0], UINT64_MAX);
+	bench_store_close(st);
+	cr_expect_eq(raw_int("SELECT count(*) FROM event WHERE trial_id IS NOT NULL"), 2);
+}
+
 Test(store, a_failed_trial_commit_stores_nothing_of_it)
 {
 	struct bench_store_measurement m[2] = { meas("a", 1.0, "PASS"), meas("b", 2.0, "PASS") };
