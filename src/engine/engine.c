@@ -454,6 +454,8 @@ static void run_attempt(struct run *rn, size_t e0, size_t e1, unsigned attempt,
 			    (attempt == 1 || rt->before != BENCH_PROTOCOL_BEFORE_NOTHING))
 				setup_err = io->steps(io->ctx, &p0->setup, "setup");
 		}
+		for (k = 0; k < plan->n_trials && attempt > 1; k++)
+			rn->total_trials += plan->tests[plan->trials[k].test].entry == e;
 		for (k = 0; k < plan->n_trials && !rn->cancelled; k++) {
 			const struct bench_plan_trial *t = &plan->trials[k];
 			enum bench_verdict v;
