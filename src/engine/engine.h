@@ -49,6 +49,7 @@ struct bench_engine_truth_event {
 	int32_t channel; /* stimulus channel or -1 */
 	double start_s;	 /* from the stimulus start */
 	double end_s;
+	double peak_s; /* extremum (spikes), else = start_s */
 	int32_t label;
 	double amplitude_uv;
 	double value;

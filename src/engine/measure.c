@@ -19,9 +19,13 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
+#include "common/log.h"
 #include "common/units.h"
 #include "engine/engine.h"
+#include "score/events.h"
 #include "score/frontend.h"
+#include "score/stats.h"
+#include "siggen.h"
 #include "score/sine.h"
 #include "score/spectrum.h"
 
@@ -330,6 +334,29 @@ static int m_harmonics(const struct bench_protocol *p, const struct bench_protoc
 	return 0;
 }
 
+static int m_cmrr(const struct bench_protocol *p, const struct bench_protocol_metric *m,
+		  const struct bench_engine_trace *t, const double *x, size_t n, double *ret_v,
+		  double *ret_u, char *reterr, size_t errlen)
+{
+	struct bench_sine_fit fit;
+	double f, vcm;
+	int r;
+
+	if (stimulus_param(p, "amp_uv", &vcm) < 0 || vcm == 0) {
+		ERRF("cmrr needs the common-mode stimulus amp_uv");
+		return -EINVAL;
+	}
+	r = fit_at_stimulus(p, m, t, x, n, false, &fit, &f, reterr, errlen);
+	if (r < 0)
+		return r;
+	/* Differential gain 1: the capture is input-referred (A2 checks the gain). */
+	*ret_v = bench_score_cmrr_db(1.0, fit.amplitude, fabs(vcm));
+	if (!isfinite(*ret_v)) /* no common-mode leak at all: better than we can resolve */
+		*ret_v = bench_score_cmrr_db(1.0, fmax(fit.residual_rms, 1e-9), fabs(vcm));
+	*ret_u = 0;
+	return 0;
+}
+
 struct route {
 	const char *name;
 	channel_fn fn;
@@ -345,7 +372,220 @@ static const struct route routes[] = {
 	{ "enob", m_sinad },
 	{ "thd", m_harmonics },
 	{ "sfdr", m_harmonics },
+	{ "cmrr", m_cmrr },
 };
+
+/* Crosstalk (A7): the aggressor is channel "aggressor" (default 0), the worst victim counts. */
+static int m_crosstalk(const struct bench_protocol *p, const struct bench_protocol_metric *m,
+		       const struct bench_engine_trace *t, struct bench_quantity *q, char *reterr,
+		       size_t errlen)
+{
+	size_t agg = (size_t)param_num(m, "aggressor", 0), n, c;
+	double f, worst = -INFINITY, db;
+	int r;
+
+	if (stimulus_param(p, "freq_hz", &f) < 0 || t->n_channels < 2 || agg >= t->n_channels) {
+		ERRF("crosstalk needs a stimulus freq_hz and at least two channels");
+		return -ENODATA;
+	}
+	n = t->n_frames - t->settle_frames;
+	for (c = 0; c < t->n_channels; c++) {
+		if (c == agg)
+			continue;
+		r = bench_score_crosstalk_db(t->uv + agg * t->n_frames + t->settle_frames,
+					     t->uv + c * t->n_frames + t->settle_frames, n,
+					     t->rate_hz, f, &db);
+		if (r < 0) {
+			ERRF("crosstalk fit failed (%s)", strerror(-r));
+			return r;
+		}
+		worst = fmax(worst, db);
+	}
+	bench_quantity_init(q, worst, m->unit, 0, 0, p->k);
+	return 0;
+}
+
+/* Skew (A10): the largest |delay| of a channel against channel 0, by cross-correlation. */
+static int m_skew(const struct bench_protocol *p, const struct bench_protocol_metric *m,
+		  const struct bench_engine_trace *t, struct bench_quantity *q, char *reterr,
+		  size_t errlen)
+{
+	double f = 10, worst = 0, d, scale;
+	size_t n = t->n_frames - t->settle_frames, lag, c;
+	int r;
+
+	if (t->n_channels < 2) {
+		ERRF("skew needs at least two channels");
+		return -ENODATA;
+	}
+	stimulus_param(p, "freq_hz", &f);
+	/* search within a quarter period so the sine's periodicity cannot alias the lag */
+	lag = (size_t)fmax(1, fmin((double)n / 4, t->rate_hz / f / 4));
+	for (c = 1; c < t->n_channels; c++) {
+		r = bench_score_delay(t->uv + t->settle_frames,
+				      t->uv + c * t->n_frames + t->settle_frames, n, t->rate_hz,
+				      lag, &d, NULL);
+		if (r < 0) {
+			ERRF("cross-correlation failed (%s)", strerror(-r));
+			return r;
+		}
+		worst = fmax(worst, fabs(d));
+	}
+	scale = m->unit == BENCH_UNIT_SAMPLES ? t->rate_hz :
+		m->unit == BENCH_UNIT_US      ? 1e6 :
+		m->unit == BENCH_UNIT_MS      ? 1e3 :
+						1.0;
+	/* sub-sample interpolation: about 1/sqrt(12) of a sample */
+	bench_quantity_init(q, worst * scale, m->unit, 0, bench_unc_resolution(scale / t->rate_hz),
+			    p->k);
+	return 0;
+}
+
+/*
+ * Detected events against the stimulus truth (C6 spikes, B12/B13 bursts): reference times
+ * from the truth events of the model the protocol injects, detections from the DUT event
+ * channel (docs/sim.md event codes: 1 spike, 5 burst detected, 3 stimulation on). The
+ * capture's frame 0 is taken as the stimulus start (same clock on the emulated rig).
+ */
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int m_events(const struct bench_protocol *p, const struct bench_protocol_metric *m,
+		    const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
+		    struct bench_quantity *q, char *reterr, size_t errlen)
+{
+	double tol_s = param_num(m, "tolerance", 0.4) * 1e-3;
+	double pct = param_num(m, "percentile", 50);
+	unsigned kind = 0;
+	int truth_type = -1;
+	int64_t *ref = NULL, *det = NULL, *delay = NULL;
+	size_t n_ref = 0, i, c;
+	struct bench_match mt;
+	double v = NAN;
+	int r;
+
+	if (!t->events) {
+		ERRF("the capture has no DUT event channel");
+		return -ENODATA;
+	}
+	for (i = 0; i < cap->n_truth && truth_type < 0; i++)
+		if (cap->truth[i].type == SIGGEN_EVENT_SPIKE ||
+		    cap->truth[i].type == SIGGEN_EVENT_BETA_BURST) /* spike, beta burst */
+			truth_type = cap->truth[i].type;
+	if (truth_type < 0) {
+		ERRF("the stimulus has no spike or burst ground truth");
+		return -ENODATA;
+	}
+	kind = truth_type == SIGGEN_EVENT_SPIKE ? 1u : (strcmp(m->name, "latency") == 0 ? 3u : 5u);
+	if (truth_type == SIGGEN_EVENT_BETA_BURST && param(m, "tolerance") &&
+	    param(m, "tolerance")->has_unit && param(m, "tolerance")->unit == BENCH_UNIT_MS)
+		tol_s = param(m, "tolerance")->number * 1e-3;
+	ref = calloc(cap->n_truth + 1, sizeof(*ref));
+	det = calloc(t->n_frames + 1, sizeof(*det));
+	delay = calloc(cap->n_truth + 1, sizeof(*delay));
+	if (!ref || !det || !delay) {
+		r = -ENOMEM;
+		goto out;
+	}
+	memset(&mt, 0, sizeof(mt));
+	/*
+	 * Spikes are matched per channel (the DUT's event value is the channel); burst
+	 * detections and stimulation onsets are device-wide. Channels beyond the trace's
+	 * are not part of the test.
+	 */
+	for (c = 0; c < (truth_type == SIGGEN_EVENT_SPIKE ? t->n_channels : 1); c++) {
+		struct bench_match one;
+		int64_t settle_ns = (int64_t)llround((double)t->settle_frames / t->rate_hz * 1e9);
+		size_t nr = 0, nd = 0;
+
+		for (i = 0; i < cap->n_truth; i++) {
+			const struct bench_engine_truth_event *e = &cap->truth[i];
+			int64_t at = (int64_t)llround(
+				(truth_type == SIGGEN_EVENT_SPIKE ? e->peak_s : e->start_s) * 1e9);
+
+			if (e->type != truth_type || at < settle_ns)
+				continue;
+			if (truth_type == SIGGEN_EVENT_SPIKE && e->channel != (int32_t)c)
+				continue;
+			ref[nr++] = at;
+		}
+		for (i = t->settle_frames; i < t->n_frames; i++) {
+			uint32_t ev = t->events[i];
+
+			if (!ev || (ev >> 24) != kind)
+				continue;
+			if (truth_type == SIGGEN_EVENT_SPIKE && (ev & 0xffffffu) != c)
+				continue;
+			det[nd++] = (int64_t)llround((double)i / t->rate_hz * 1e9);
+		}
+		qsort(ref, nr, sizeof(*ref), cmp_i64);
+		bench_log(BENCH_LOG_DEBUG, "engine",
+			  "%s channel %zu: %zu reference events (first %.6f s), %zu detections "
+			  "(first %.6f s)",
+			  m->id, c, nr, nr ? (double)ref[0] * 1e-9 : NAN, nd,
+			  nd ? (double)det[0] * 1e-9 : NAN);
+		if (strcmp(m->name, "latency") == 0)
+			r = bench_score_match_events(ref, nr, det, nd, 0,
+						     (int64_t)llround(param_num(m, "window", 1.0) *
+								      1e9),
+						     &one, delay);
+		else
+			r = bench_score_match_events(ref, nr, det, nd,
+						     (int64_t)llround(tol_s * 1e9),
+						     (int64_t)llround(tol_s * 1e9), &one, NULL);
+		if (r < 0) {
+			ERRF("event matching failed (%s)", strerror(-r));
+			goto out;
+		}
+		mt.tp += one.tp;
+		mt.fp += one.fp;
+		mt.fn += one.fn;
+		n_ref = nr;
+	}
+	mt.sensitivity = mt.tp + mt.fn ? (double)mt.tp / (double)(mt.tp + mt.fn) : NAN;
+	mt.precision = mt.tp + mt.fp ? (double)mt.tp / (double)(mt.tp + mt.fp) : NAN;
+	mt.accuracy = mt.tp + mt.fp + mt.fn ? (double)mt.tp / (double)(mt.tp + mt.fp + mt.fn) : NAN;
+	if (strcmp(m->name, "event_sensitivity") == 0)
+		v = mt.sensitivity;
+	else if (strcmp(m->name, "event_precision") == 0)
+		v = mt.precision;
+	else if (strcmp(m->name, "event_accuracy") == 0)
+		v = mt.accuracy;
+	else {
+		double *lat = calloc(n_ref + 1, sizeof(double));
+		size_t n_lat = 0;
+
+		if (!lat) {
+			r = -ENOMEM;
+			goto out;
+		}
+		for (i = 0; i < n_ref; i++)
+			if (delay[i] != INT64_MIN)
+				lat[n_lat++] = (double)delay[i] * 1e-6; /* ms */
+		r = n_lat ? bench_score_percentile(lat, n_lat, pct, &v) : -ENODATA;
+		free(lat);
+		if (r < 0) {
+			ERRF("no matched events for the latency");
+			goto out;
+		}
+		v = m->unit == BENCH_UNIT_US ? v * 1e3 : m->unit == BENCH_UNIT_S ? v * 1e-3 : v;
+	}
+	if (m->unit == BENCH_UNIT_PERCENT && strcmp(m->name, "latency") != 0)
+		v *= 100.0;
+	bench_quantity_init(q, v, m->unit, 0, 0, p->k);
+	r = isfinite(v) ? 0 : -ENODATA;
+	if (r < 0)
+		ERRF("no reference events in the capture");
+out:
+	free(ref);
+	free(det);
+	free(delay);
+	return r;
+}
 
 /* Whole-trace metrics from timestamps: lost samples (A13, D3). */
 static int m_dropouts(const struct bench_protocol_metric *m, const struct bench_engine_trace *t,
@@ -398,6 +638,12 @@ int bench_engine_measure(const struct bench_protocol *p, size_t metric,
 	}
 	if (strcmp(m->name, "dropout_rate") == 0 || strcmp(m->name, "longest_gap") == 0)
 		return m_dropouts(m, t, ret_q, reterr, errlen);
+	if (strcmp(m->name, "crosstalk") == 0)
+		return m_crosstalk(p, m, t, ret_q, reterr, errlen);
+	if (strcmp(m->name, "skew") == 0)
+		return m_skew(p, m, t, ret_q, reterr, errlen);
+	if (!strncmp(m->name, "event_", 6) || strcmp(m->name, "latency") == 0)
+		return m_events(p, m, cap, t, ret_q, reterr, errlen);
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strcmp(routes[i].name, m->name) == 0)
 			fn = routes[i].fn;

@@ -163,6 +163,7 @@ static int fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
 			t->channel = ev[i].channel;
 			t->start_s = (double)ev[i].start / c->stim_rate_hz;
 			t->end_s = (double)ev[i].end / c->stim_rate_hz;
+			t->peak_s = (double)ev[i].peak / c->stim_rate_hz;
 			t->label = ev[i].label;
 			t->amplitude_uv = ev[i].amplitude_uv;
 			t->value = ev[i].value;
