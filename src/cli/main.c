@@ -18,7 +18,7 @@
 
 const struct bench_cli_command bench_cli_commands[] = {
 	{ "demo", "run the standard suites on the emulated rig and write dossiers",
-	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", NULL },
+	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", bench_cmd_demo },
 	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
 	  "usage: bcibench sim [--rig FILE | --dut NAME] [--listen HOST:PORT | --port N]\n"
 	  "                    [--pace fast|realtime] [--fault NAME=VALUE]... [--seed N]\n"
