@@ -14,7 +14,7 @@
 #include "common/sha256.h"
 #include "store/store.h"
 
-#define STORE_STMT_CACHE 48
+#define STORE_STMT_CACHE 64
 
 struct store_stmt {
 	const char *sql; /* static string; compared by address, then content */
@@ -75,6 +75,20 @@ void store_utc(int64_t wall_ns, char out[40]);
  */
 int store_canon_row(struct bench_store *st, sqlite3_stmt *s, const char *tbl, int skip_col);
 
+/*
+ * Building the same canonical content from values in hand (the trial write
+ * path, to avoid reading each row back): begin, then one call per column in
+ * declared order (NaN / NULL values are left out, as SQLite stores them as
+ * NULL), then store_canon_cover().
+ */
+void store_canon_begin(struct bench_store *st, const char *tbl);
+int store_canon_int(struct bench_store *st, const char *name, int64_t v);
+int store_canon_real(struct bench_store *st, const char *name, double v);
+int store_canon_text(struct bench_store *st, const char *name, const char *v);
+
+/* Hashes st->canon and adds "<tbl> <id> <hash>" to the audit content. */
+int store_canon_cover(struct bench_store *st, const char *tbl, int64_t row_id);
+
 /* SHA-256 of st->canon. */
 int store_canon_hash(struct bench_store *st, uint8_t out[BENCH_SHA256_LEN]);
 
@@ -90,12 +104,18 @@ int store_write(struct bench_store *st, store_write_fn fn, void *ctx);
 /* Adds "<tbl> <id> <hash>" for the row @id of @tbl to the audit content. */
 int store_audit_cover(struct bench_store *st, const char *tbl, int64_t id);
 
-/* Same for every row of @tbl whose @col equals @value, in id order. */
-int store_audit_cover_where(struct bench_store *st, const char *tbl, const char *col,
-			    int64_t value);
+/*
+ * Same for every row of @tbl with @first_id <= id <= @last_id, in id order:
+ * the rows one operation inserted (the write lock makes them contiguous).
+ */
+int store_audit_cover_range(struct bench_store *st, const char *tbl, int64_t first_id,
+			    int64_t last_id);
 
 /* Applies migrations up to @target (<= BENCH_STORE_SCHEMA_VERSION). */
 int store_migrate(struct bench_store *st, int target);
+
+/* Start time of process @pid in clock ticks since boot (/proc), or -1. */
+int64_t store_pid_start_ticks(int64_t pid);
 
 /* Marks runs of dead writers interrupted. */
 int store_recover(struct bench_store *st);

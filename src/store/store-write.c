@@ -387,6 +387,17 @@ static int make_uuid(char out[BENCH_STORE_UUID_LEN])
 	return 0;
 }
 
+/* This process's start time (dead-writer detection); NULL where /proc is missing. */
+static void bind_start_ticks(sqlite3_stmt *s, int i)
+{
+	int64_t ticks = store_pid_start_ticks((int64_t)getpid());
+
+	if (ticks >= 0)
+		sqlite3_bind_int64(s, i, ticks);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 struct run_ctx {
 	const struct bench_store_run_info *info;
 	char uuid[BENCH_STORE_UUID_LEN];
@@ -398,8 +409,9 @@ static int run_insert(struct bench_store *st, void *ctx)
 	static const char *const ins =
 		"INSERT INTO run (uuid, run_type, status, start_utc, station_id, operator_id, "
 		"dut_id, fixture_id, limit_set_id, suite, seed, software_version, build_id, host, "
-		"pid, boot_id, slot, resumed_from, rescored_from) VALUES (?1, ?2, 'running', ?3, "
-		"?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+		"pid, boot_id, slot, resumed_from, rescored_from, writer_start_ticks) VALUES (?1, ?2, "
+		"'running', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+		"?19)";
 	static const char *const ins_cal =
 		"INSERT INTO run_calibration (run_id, calibration_id) VALUES (?, ?)";
 	struct run_ctx *rc = ctx;
@@ -432,6 +444,7 @@ static int run_insert(struct bench_store *st, void *ctx)
 		sqlite3_bind_int(s, 16, in->slot);
 	store_bind_id(s, 17, in->resumed_from);
 	store_bind_id(s, 18, in->rescored_from);
+	bind_start_ticks(s, 19);
 	r = store_step_done(st, s);
 	if (r < 0)
 		return r;
@@ -507,7 +520,7 @@ static int run_status_update(struct bench_store *st, void *ctx)
 	static const char *const sel = "SELECT status FROM run WHERE id = ?";
 	static const char *const upd_resume =
 		"UPDATE run SET status = 'running', status_reason = ?2, end_utc = NULL, host = ?3, "
-		"pid = ?4, boot_id = ?5 WHERE id = ?1";
+		"pid = ?4, boot_id = ?5, writer_start_ticks = ?6 WHERE id = ?1";
 	static const char *const ev = "INSERT INTO event (run_id, t_utc, kind, source, message) "
 				      "VALUES (?1, ?2, 'resumed', 'store', ?3)";
 	struct status_ctx *sc = ctx;
@@ -542,6 +555,7 @@ static int run_status_update(struct bench_store *st, void *ctx)
 		sqlite3_bind_text(s, 3, st->host, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 4, (int64_t)getpid());
 		store_bind_text(s, 5, st->boot_id[0] ? st->boot_id : NULL);
+		bind_start_ticks(s, 6);
 	} else {
 		r = store_stmt(st, upd, &s);
 		if (r < 0)
@@ -957,6 +971,57 @@ static int measurement_insert(struct bench_store *st, sqlite3_stmt *s, int64_t t
 	return rc == SQLITE_DONE ? 0 : store_errno(st, rc);
 }
 
+/*
+ * Canonical content of the measurement row just inserted, from the values
+ * bound (same order and encoding as reading it back: schemas/sql/0001, the
+ * verify tests compare both). Saves one query per measurement.
+ */
+static int measurement_cover(struct bench_store *st, int64_t id, int64_t trial_id, int seq,
+			     const struct bench_store_measurement *m)
+{
+	int r;
+
+	store_canon_begin(st, "measurement");
+	r = store_canon_int(st, "id", id);
+	if (r == 0)
+		r = store_canon_int(st, "trial_id", trial_id);
+	if (r == 0)
+		r = store_canon_int(st, "seq", seq);
+	if (r == 0)
+		r = store_canon_text(st, "name", m->name);
+	if (r == 0)
+		r = store_canon_real(st, "value", m->value);
+	if (r == 0)
+		r = store_canon_text(st, "unit", m->unit);
+	if (r == 0)
+		r = store_canon_real(st, "u", m->u);
+	if (r == 0)
+		r = store_canon_real(st, "u_expanded", m->u_expanded);
+	if (r == 0)
+		r = store_canon_real(st, "k", m->k);
+	if (r == 0)
+		r = store_canon_real(st, "limit_low", m->limit_low);
+	if (r == 0)
+		r = store_canon_real(st, "limit_high", m->limit_high);
+	if (r == 0)
+		r = store_canon_text(st, "comparator", m->comparator);
+	if (r == 0)
+		r = store_canon_real(st, "marginal_low", m->marginal_low);
+	if (r == 0)
+		r = store_canon_real(st, "marginal_high", m->marginal_high);
+	if (r == 0)
+		r = store_canon_text(st, "decision_rule", m->decision_rule);
+	if (r == 0)
+		r = store_canon_text(st, "verdict", m->verdict);
+	if (r == 0)
+		r = store_canon_text(st, "evidence", m->evidence);
+	if (r == 0)
+		r = store_canon_text(st, "clause", m->clause);
+	if (r == 0)
+		r = store_canon_cover(st, "measurement", id);
+	return r;
+}
+
 static int trial_insert(struct bench_store *st, void *ctx)
 {
 	static const char *const ins =
@@ -969,6 +1034,7 @@ static int trial_insert(struct bench_store *st, void *ctx)
 		"?)";
 	struct trial_ctx *tc = ctx;
 	const struct bench_store_trial *t = tc->t;
+	int64_t first[3] = { 0 }, last[3] = { 0 };
 	char t0[40], t1[40];
 	sqlite3_stmt *s;
 	size_t i;
@@ -992,11 +1058,20 @@ static int trial_insert(struct bench_store *st, void *ctx)
 		return r;
 	tc->id = sqlite3_last_insert_rowid(st->db);
 
+	st->a_tbl = "trial";
+	st->a_row = tc->id;
+	r = store_audit_cover(st, "trial", tc->id);
+	if (r < 0)
+		return r;
+	/* Fetched last: no other store_stmt() call may run while it is held. */
 	r = store_stmt(st, ins_m, &s);
 	if (r < 0)
 		return r;
 	for (i = 0; i < t->n_measurements; i++) {
 		r = measurement_insert(st, s, tc->id, (int)i, &t->measurements[i]);
+		if (r == 0)
+			r = measurement_cover(st, sqlite3_last_insert_rowid(st->db), tc->id, (int)i,
+					      &t->measurements[i]);
 		if (r < 0)
 			return r;
 	}
@@ -1004,21 +1079,22 @@ static int trial_insert(struct bench_store *st, void *ctx)
 		r = art_insert(st, tc->run_id, tc->id, &tc->arts[i]);
 		if (r < 0)
 			return r;
+		last[1] = sqlite3_last_insert_rowid(st->db);
+		if (i == 0)
+			first[1] = last[1];
 	}
 	for (i = 0; i < t->n_events; i++) {
 		r = event_insert(st, tc->run_id, tc->id, &t->events[i]);
 		if (r < 0)
 			return r;
+		last[2] = sqlite3_last_insert_rowid(st->db);
+		if (i == 0)
+			first[2] = last[2];
 	}
-	st->a_tbl = "trial";
-	st->a_row = tc->id;
-	r = store_audit_cover(st, "trial", tc->id);
-	if (r == 0 && t->n_measurements)
-		r = store_audit_cover_where(st, "measurement", "trial_id", tc->id);
-	if (r == 0 && t->n_artifacts)
-		r = store_audit_cover_where(st, "artifact", "trial_id", tc->id);
+	if (t->n_artifacts)
+		r = store_audit_cover_range(st, "artifact", first[1], last[1]);
 	if (r == 0 && t->n_events)
-		r = store_audit_cover_where(st, "event", "trial_id", tc->id);
+		r = store_audit_cover_range(st, "event", first[2], last[2]);
 	return r;
 }
 

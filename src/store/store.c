@@ -191,44 +191,76 @@ static int canon_u64(struct bench_buf *b, char tag, uint64_t v, bool neg)
 	return bench_buf_append(b, tmp + n, sizeof(tmp) - (size_t)n);
 }
 
-static int canon_value(struct bench_store *st, sqlite3_stmt *s, int col)
+static int canon_key(struct bench_buf *b, const char *name)
+{
+	int r = bench_buf_append_str(b, name);
+
+	return r < 0 ? r : bench_buf_append(b, "=", 1);
+}
+
+static int canon_real_value(struct bench_buf *b, double d)
 {
 	static const char hex[] = "0123456789abcdef";
+	char tmp[18];
+	uint64_t u;
+	int k;
+
+	/* SQLite stores an integral REAL as an integer: -0.0 comes back as 0.0. */
+	if (d == 0.0)
+		d = 0.0;
+	/* The IEEE-754 bit pattern: exact and much faster than %.17g. */
+	memcpy(&u, &d, sizeof(u));
+	tmp[0] = 'r';
+	for (k = 0; k < 16; k++)
+		tmp[1 + k] = hex[(u >> (60 - 4 * k)) & 0xf];
+	tmp[17] = '\n';
+	return bench_buf_append(b, tmp, sizeof(tmp));
+}
+
+static int canon_int_value(struct bench_buf *b, int64_t i)
+{
+	int r;
+
+	if (i < 0)
+		r = canon_u64(b, 'i', (uint64_t)0 - (uint64_t)i, true);
+	else
+		r = canon_u64(b, 'i', (uint64_t)i, false);
+	return r < 0 ? r : bench_buf_append(b, "\n", 1);
+}
+
+static int canon_text_value(struct bench_buf *b, const void *p, size_t n)
+{
+	int r;
+
+	r = canon_u64(b, 't', (uint64_t)n, false);
+	if (r == 0)
+		r = bench_buf_append(b, ":", 1);
+	if (r == 0)
+		r = bench_buf_append(b, p, n);
+	if (r == 0)
+		r = bench_buf_append(b, "\n", 1);
+	return r;
+}
+
+static int canon_value(struct bench_store *st, sqlite3_stmt *s, int col)
+{
 	struct bench_buf *b = &st->canon;
 	uint8_t digest[BENCH_SHA256_LEN];
 	char dhex[BENCH_SHA256_HEX_LEN];
 	const void *p;
-	int64_t i;
-	uint64_t u;
-	double d;
-	char tmp[17];
-	int k, n, r;
+	int n, r;
 
 	switch (sqlite3_column_type(s, col)) {
 	case SQLITE_INTEGER:
-		i = sqlite3_column_int64(s, col);
-		if (i < 0)
-			return canon_u64(b, 'i', (uint64_t)0 - (uint64_t)i, true);
-		return canon_u64(b, 'i', (uint64_t)i, false);
+		return canon_int_value(b, sqlite3_column_int64(s, col));
 	case SQLITE_FLOAT:
-		/* The IEEE-754 bit pattern: exact and much faster than %.17g. */
-		d = sqlite3_column_double(s, col);
-		memcpy(&u, &d, sizeof(u));
-		tmp[0] = 'r';
-		for (k = 0; k < 16; k++)
-			tmp[1 + k] = hex[(u >> (60 - 4 * k)) & 0xf];
-		return bench_buf_append(b, tmp, sizeof(tmp));
+		return canon_real_value(b, sqlite3_column_double(s, col));
 	case SQLITE_TEXT:
 		p = sqlite3_column_text(s, col);
 		n = sqlite3_column_bytes(s, col);
 		if (!p)
 			return -ENOMEM;
-		r = canon_u64(b, 't', (uint64_t)n, false);
-		if (r == 0)
-			r = bench_buf_append(b, ":", 1);
-		if (r == 0)
-			r = bench_buf_append(b, p, (size_t)n);
-		return r;
+		return canon_text_value(b, p, (size_t)n);
 	case SQLITE_BLOB:
 		p = sqlite3_column_blob(s, col);
 		n = sqlite3_column_bytes(s, col);
@@ -241,6 +273,8 @@ static int canon_value(struct bench_store *st, sqlite3_stmt *s, int col)
 			r = bench_buf_append(b, ":", 1);
 		if (r == 0)
 			r = bench_buf_append(b, dhex, BENCH_SHA256_HEX_LEN - 1);
+		if (r == 0)
+			r = bench_buf_append(b, "\n", 1);
 		return r;
 	default:
 		return 0;
@@ -251,23 +285,51 @@ int store_canon_row(struct bench_store *st, sqlite3_stmt *s, const char *tbl, in
 {
 	int i, n, r;
 
-	bench_buf_clear(&st->canon);
-	r = bench_buf_append_str(&st->canon, tbl);
-	if (r == 0)
-		r = bench_buf_append(&st->canon, "\n", 1);
+	store_canon_begin(st, tbl);
+	r = st->canon.len ? 0 : -ENOMEM;
 	n = sqlite3_column_count(s);
 	for (i = 0; i < n && r == 0; i++) {
 		if (i == skip_col || sqlite3_column_type(s, i) == SQLITE_NULL)
 			continue;
-		r = bench_buf_append_str(&st->canon, sqlite3_column_name(s, i));
-		if (r == 0)
-			r = bench_buf_append(&st->canon, "=", 1);
+		r = canon_key(&st->canon, sqlite3_column_name(s, i));
 		if (r == 0)
 			r = canon_value(st, s, i);
-		if (r == 0)
-			r = bench_buf_append(&st->canon, "\n", 1);
 	}
 	return r;
+}
+
+void store_canon_begin(struct bench_store *st, const char *tbl)
+{
+	bench_buf_clear(&st->canon);
+	if (bench_buf_append_str(&st->canon, tbl) < 0 || bench_buf_append(&st->canon, "\n", 1) < 0)
+		bench_buf_clear(&st->canon);
+}
+
+int store_canon_int(struct bench_store *st, const char *name, int64_t v)
+{
+	int r = canon_key(&st->canon, name);
+
+	return r < 0 ? r : canon_int_value(&st->canon, v);
+}
+
+int store_canon_real(struct bench_store *st, const char *name, double v)
+{
+	int r;
+
+	if (v != v)
+		return 0; /* NaN is stored as NULL: left out */
+	r = canon_key(&st->canon, name);
+	return r < 0 ? r : canon_real_value(&st->canon, v);
+}
+
+int store_canon_text(struct bench_store *st, const char *name, const char *v)
+{
+	int r;
+
+	if (!v)
+		return 0;
+	r = canon_key(&st->canon, name);
+	return r < 0 ? r : canon_text_value(&st->canon, v, strlen(v));
 }
 
 int store_canon_hash(struct bench_store *st, uint8_t out[BENCH_SHA256_LEN])
@@ -283,21 +345,45 @@ int store_canon_hash(struct bench_store *st, uint8_t out[BENCH_SHA256_LEN])
 	return r;
 }
 
-static int cover_stmt(struct bench_store *st, sqlite3_stmt *s, const char *tbl)
+int store_canon_cover(struct bench_store *st, const char *tbl, int64_t row_id)
 {
 	uint8_t digest[BENCH_SHA256_LEN];
-	char hex[BENCH_SHA256_HEX_LEN];
+	uint64_t id = (uint64_t)row_id;
+	size_t tlen = strlen(tbl), n, len;
+	char line[160], num[24];
+	int r;
+
+	if (tlen > 64 || row_id < 0)
+		return -EINVAL;
+	r = store_canon_hash(st, digest);
+	if (r < 0)
+		return r;
+	/* "<tbl> <id> <hex>\n", built by hand: this runs once per measurement. */
+	n = sizeof(num);
+	do {
+		num[--n] = (char)('0' + id % 10);
+		id /= 10;
+	} while (id);
+	memcpy(line, tbl, tlen);
+	len = tlen;
+	line[len++] = ' ';
+	memcpy(line + len, num + n, sizeof(num) - n);
+	len += sizeof(num) - n;
+	line[len++] = ' ';
+	bench_sha256_hex(digest, line + len);
+	len += BENCH_SHA256_HEX_LEN - 1;
+	line[len++] = '\n';
+	return bench_buf_append(&st->content, line, len);
+}
+
+static int cover_stmt(struct bench_store *st, sqlite3_stmt *s, const char *tbl)
+{
 	int rc, r = 0;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		r = store_canon_row(st, s, tbl, -1);
 		if (r == 0)
-			r = store_canon_hash(st, digest);
-		if (r < 0)
-			break;
-		bench_sha256_hex(digest, hex);
-		r = bench_buf_appendf(&st->content, "%s %lld %s\n", tbl,
-				      (long long)sqlite3_column_int64(s, 0), hex);
+			r = store_canon_cover(st, tbl, sqlite3_column_int64(s, 0));
 		if (r < 0)
 			break;
 	}
@@ -321,17 +407,20 @@ int store_audit_cover(struct bench_store *st, const char *tbl, int64_t id)
 	return cover_stmt(st, s, tbl);
 }
 
-int store_audit_cover_where(struct bench_store *st, const char *tbl, const char *col, int64_t value)
+int store_audit_cover_range(struct bench_store *st, const char *tbl, int64_t first_id,
+			    int64_t last_id)
 {
 	char sql[160];
 	sqlite3_stmt *s;
 	int r;
 
-	snprintf(sql, sizeof(sql), "SELECT * FROM %s WHERE %s = ? ORDER BY id", tbl, col);
+	/* A rowid range scan: no index lookup, no sort. */
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s WHERE id BETWEEN ? AND ?", tbl);
 	r = store_stmt(st, sql, &s);
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, value);
+	sqlite3_bind_int64(s, 1, first_id);
+	sqlite3_bind_int64(s, 2, last_id);
 	return cover_stmt(st, s, tbl);
 }
 
@@ -557,6 +646,36 @@ static void read_boot_id(char *out, size_t size)
 	out[strcspn(out, "\n")] = '\0';
 }
 
+int64_t store_pid_start_ticks(int64_t pid)
+{
+	char path[64], buf[1024];
+	const char *p;
+	long long ticks;
+	size_t n;
+	FILE *f;
+	int field;
+
+	if (pid <= 0 || pid > INT32_MAX)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The command name may contain spaces: count fields after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	p++;
+	for (field = 2; field < 21 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %lld", &ticks) != 1)
+		return -1;
+	return ticks;
+}
+
 static bool pid_alive(int64_t pid)
 {
 	char path[64], buf[512];
@@ -635,7 +754,8 @@ static int interrupt_one(struct bench_store *st, void *ctx)
 int store_recover(struct bench_store *st)
 {
 	static const char *const sel =
-		"SELECT id, host, pid, boot_id FROM run WHERE status = 'running' ORDER BY id";
+		"SELECT id, host, pid, boot_id, writer_start_ticks FROM run WHERE status = 'running' "
+		"ORDER BY id";
 	struct interrupt_ctx ic;
 	int64_t *dead = NULL, *tmp;
 	size_t n_dead = 0, i;
@@ -658,6 +778,10 @@ int store_recover(struct bench_store *st)
 			is_dead = true;
 		else
 			is_dead = !pid_alive(pid);
+		/* Same pid, another process: the writer is gone and its pid reused. */
+		if (!is_dead && sqlite3_column_type(s, 4) == SQLITE_INTEGER &&
+		    sqlite3_column_int64(s, 4) != store_pid_start_ticks(pid))
+			is_dead = true;
 		if (!is_dead)
 			continue;
 		tmp = realloc(dead, (n_dead + 1) * sizeof(*dead));
@@ -707,6 +831,14 @@ static int default_actor(struct bench_store *st)
 	free(st->actor);
 	st->actor = bench_buf_steal(&b, NULL);
 	return st->actor ? 0 : -ENOMEM;
+}
+
+int bench_store_set_busy_timeout(struct bench_store *st, int timeout_ms)
+{
+	if (!st || timeout_ms < 0)
+		return -EINVAL;
+	sqlite3_busy_timeout(st->db, timeout_ms);
+	return 0;
 }
 
 int bench_store_set_actor(struct bench_store *st, const char *who)
@@ -869,7 +1001,7 @@ void bench_store_close(struct bench_store *st)
 
 int bench_store_schema_version(struct bench_store *st)
 {
-	int v, r;
+	int v = 0, r;
 
 	r = get_user_version(st, &v);
 	return r < 0 ? r : v;
