@@ -29,13 +29,12 @@
 #include "hw/stream.h"
 #include "siggen.h"
 
-#define RUN_USAGE                                                                                      \
-	"usage: bcibench run --fixture F (--seconds T --sine UV@HZ | --stimulus FILE [--seconds T])\n" \
-	"                    [--seed N] [--uri URI] [--out DIR]\n"                                     \
-	"                    [--channel NAME] [--tail-ms MS] [--no-power-up] [--certification]\n"      \
-	"                    [--marker FILE]\n"
+#define RUN_USAGE                                                                        \
+	"usage: bcibench run --fixture F (--seconds T --sine UV@HZ | --stimulus FILE)\n" \
+	"                    [--seconds T] [--seed N] [--uri URI] [--out DIR]\n"         \
+	"                    [--channel NAME] [--tail-ms MS] [--no-power-up]\n"          \
+	"                    [--certification] [--marker FILE]\n"
 
-/* Built-in stimulus: a sine on one DAC channel, the others at 0 uV. */
 /*
  * The stimulus: a built-in sine on one DAC channel, or a signal-gen spec
  * (--stimulus FILE) whose channel k drives DAC channel k.
