@@ -28,6 +28,7 @@
 #include "hw/line.h"
 #include "hw/rig.h"
 #include "hw/safe.h"
+#include "hw/selfcal.h"
 #include "hw/stream.h"
 #include "sim/sim.h"
 
@@ -841,4 +842,59 @@ Test(hw_sim, run_path_plays_a_signal_gen_stimulus_on_an_in_process_rig)
 	cr_expect(strstr(c.log, "stimulus: 8000 frames at 8000.0 Hz") != NULL, "%s", c.log);
 	/* 150 uV sine: rms 106 uV over the stimulus, less over the 100 ms tail */
 	cr_expect(strstr(c.log, "capture dut (dut): 1100 frames") != NULL, "%s", c.log);
+}
+
+Test(hw_sim, self_calibration_recovers_a_wrong_calibration_record)
+{
+	struct bench_fixture_error err;
+	struct bench_fixture *wrong = NULL;
+	struct bench_selfcal_result res;
+	struct bench_envelope_violation v;
+	struct bench_rig *rig = NULL;
+	char path[64];
+
+	start_sim(BENCH_SIM_PACE_FAST, NULL);
+	/* The record claims the DAC path is 2 % hot: the bench then plays 2 % low. */
+	write_variant(path, sizeof(path), "dut-input=\"ch0\" attenuation-uv-per-v=\"100\"",
+		      "dut-input=\"ch0\" attenuation-uv-per-v=\"100\" cal-gain=\"1.02\"");
+	cr_assert_eq(bench_fixture_load(path, 0, 0, &wrong, &err), 0, "%s", err.text);
+	unlink(path);
+	cr_assert_eq(bench_rig_open(wrong, uri, 0, &rig, &err), 0, "%s", err.text);
+	cr_assert_eq(bench_selfcal_channel(rig, 0, 0, 1.0, &res, &v), 0);
+	cr_expect_str_eq(res.channel, "stim0");
+	cr_expect_str_eq(res.loopback, "ref0");
+	cr_expect(fabs(res.gain - 1 / 1.02) < 1e-3, "gain %.6f", res.gain);
+	cr_expect(fabs(res.cal_gain_new - 1.0) < 1e-3, "corrected record %.6f", res.cal_gain_new);
+	cr_expect_lt(res.u_gain, 1e-3);
+	cr_expect(fabs(res.offset_uv) < 0.1, "offset %.4f uV", res.offset_uv);
+	/* A channel without a loopback tap cannot be self-calibrated. */
+	cr_expect_eq(bench_selfcal_channel(rig, 1, 0, 1.0, &res, &v), -ENOENT);
+	bench_rig_close(rig);
+	bench_fixture_free(wrong);
+}
+
+Test(hw_sim, calibrate_command_reports_gain_and_offset_per_channel)
+{
+	char *argv[10];
+	struct child c;
+	int n = 0, rc;
+
+	start_sim(BENCH_SIM_PACE_FAST, NULL);
+	snprintf(fixture_path, sizeof(fixture_path), "%s/fixtures/sim/eeg-amp.fixture.xml",
+		 src_root());
+	snprintf(marker_path, sizeof(marker_path), "/tmp/test-hw-sim-marker-%ld", (long)getpid());
+	argv[n++] = (char *)bench_bin();
+	argv[n++] = "calibrate";
+	argv[n++] = "--fixture";
+	argv[n++] = fixture_path;
+	argv[n++] = "--uri";
+	argv[n++] = uri;
+	argv[n++] = "--marker";
+	argv[n++] = marker_path;
+	argv[n] = NULL;
+	spawn(&c, argv);
+	rc = finish(&c);
+	cr_expect_eq(rc, 0, "%s", c.log);
+	cr_expect(strstr(c.log, "stim0        ref0") != NULL, "%s", c.log);
+	cr_expect(strstr(c.log, "cal-gain=\"1.0000") != NULL, "%s", c.log);
 }
