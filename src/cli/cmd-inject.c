@@ -165,7 +165,7 @@ static int rec_sink(void *ctx, size_t index, const float *uv, const int64_t *ts_
 			return r;
 		/* The event column: one annotation per non-zero event code. */
 		for (f = 0; w > nch && f < n_frames; f++) {
-			uint32_t code = (uint32_t)uv[f * w + nch];
+			uint32_t code = bench_stream_event_code(uv[f * w + nch]);
 			char text[32];
 
 			if (!code)

@@ -242,7 +242,7 @@ static int to_trace(const struct bench_fixture *fx, struct collect *c, size_t id
 		for (ch = 0; ch < nch; ch++)
 			t->uv[ch * t->n_frames + i] = f[ch];
 		if (has_events)
-			t->events[i] = (uint32_t)f[nch];
+			t->events[i] = bench_stream_event_code(f[nch]);
 		t->ts_ns[i] = c->ts[idx][i];
 	}
 	if (t->n_frames && t->ts_ns[0] < 0) {

@@ -645,8 +645,12 @@ static void *capture_thread(void *arg)
 			for (k = 0; k < nch; k++)
 				dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
 								   read_code(&c->io[k], frame));
-			if (rc->event)
-				dst[nch] = (float)read_code(&c->io[nch], frame);
+			if (rc->event) {
+				/* Bit-for-bit: see bench_stream_event_code(). */
+				uint32_t code = (uint32_t)read_code(&c->io[nch], frame);
+
+				memcpy(&dst[nch], &code, sizeof(code));
+			}
 			if (rc->ts) {
 				ts = read_code(&c->io_ts, frame);
 				/* Samples lost between buffers or inside one: the clock jumped. */

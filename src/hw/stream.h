@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct bench_rig;
 struct bench_stream;
@@ -84,7 +85,7 @@ int bench_stream_start(struct bench_stream *s);
 /**
  * bench_stream_read() - take captured frames of capture @index.
  * @uv:        room for @max_frames x (n_channels [+1 event column]) floats, uV
- *             (the event column is the raw event count/code).
+ *             (the event column is the raw event code: bench_stream_event_code()).
  * @ts_ns:     NULL, or room for @max_frames device timestamps (-1 without one).
  * @timeout_ns: how long to wait for at least one frame.
  * @ret_frames: frames written (0 only on timeout).
@@ -92,6 +93,19 @@ int bench_stream_start(struct bench_stream *s);
  */
 int bench_stream_read(struct bench_stream *s, size_t index, float *uv, int64_t *ts_ns,
 		      size_t max_frames, int64_t timeout_ns, size_t *ret_frames);
+
+/*
+ * The event column of a captured frame holds the device's raw event code (e.g.
+ * the sim's u32 kind << 24 | value) bit-for-bit in the float slot: a float value
+ * cannot hold 32-bit codes exactly. Read it with this, never with a cast.
+ */
+static inline uint32_t bench_stream_event_code(float slot)
+{
+	uint32_t code;
+
+	memcpy(&code, &slot, sizeof(code));
+	return code;
+}
 
 /* Values per captured frame of capture @index (channels + 1 if it has an event channel). */
 size_t bench_stream_capture_width(const struct bench_stream *s, size_t index);

@@ -898,3 +898,86 @@ Test(hw_sim, calibrate_command_reports_gain_and_offset_per_channel)
 	cr_expect(strstr(c.log, "stim0        ref0") != NULL, "%s", c.log);
 	cr_expect(strstr(c.log, "cal-gain=\"1.0000") != NULL, "%s", c.log);
 }
+
+struct spikes {
+	uint64_t frame, total;
+	size_t nch;
+	uint32_t codes[256];
+	size_t n_codes, width;
+};
+
+/* Negative Gaussian spikes (-100 uV, sigma 0.2 ms) every 50 ms on DAC channel 1. */
+static int spikes_fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
+{
+	struct spikes *sp = ctx;
+	size_t n = 0, c;
+
+	while (n < max_frames && sp->frame < sp->total) {
+		double t = (double)(sp->frame % 1500) / 30000.0 - 0.025;
+
+		for (c = 0; c < sp->nch; c++)
+			uv[n * sp->nch + c] = c == 1 ? (float)(-100.0 * exp(-0.5 * t * t /
+									    (0.0002 * 0.0002))) :
+						       0.0f;
+		sp->frame++;
+		n++;
+	}
+	*ret_frames = n;
+	return 0;
+}
+
+static int spikes_sink(void *ctx, size_t index, const float *uv, const int64_t *ts, size_t n)
+{
+	struct spikes *sp = ctx;
+	size_t f;
+
+	(void)ts;
+	for (f = 0; index == 1 && f < n; f++) {
+		uint32_t code = bench_stream_event_code(uv[f * sp->width + sp->width - 1]);
+
+		if (code && sp->n_codes < 256)
+			sp->codes[sp->n_codes++] = code;
+	}
+	return 0;
+}
+
+Test(hw_sim, dut_event_codes_arrive_bit_exact)
+{
+	struct bench_stream_config cfg = { .output = true, .capture_mask = 0x3 };
+	struct bench_sim_options o = { 0 };
+	struct bench_fixture_error err;
+	struct bench_fixture *nr = NULL;
+	struct bench_stream *s = NULL;
+	struct bench_rig *rig = NULL;
+	struct spikes sp = { 0 };
+	char path[512];
+	size_t k, spikes = 0;
+
+	o.dut_name = "neural-recorder";
+	o.pace = BENCH_SIM_PACE_FAST;
+	o.seed = 3;
+	cr_assert_eq(bench_sim_start(&o, &sim), 0);
+	cr_assert_eq(bench_sim_uri(sim, uri, sizeof(uri)), 0);
+	snprintf(path, sizeof(path), "%s/fixtures/sim/neural-recorder.fixture.xml", src_root());
+	cr_assert_eq(bench_fixture_load(path, 0, 0, &nr, &err), 0, "%s", err.text);
+	cr_assert_eq(bench_rig_open(nr, uri, 0, &rig, &err), 0, "%s", err.text);
+	cr_assert_eq(bench_rig_power_up(rig), 0);
+	sp.nch = nr->dac.n_channels;
+	sp.total = 30000;
+	cr_assert_eq(bench_stream_open(rig, &cfg, &s), 0);
+	sp.width = bench_stream_capture_width(s, 1);
+	cr_assert_eq(sp.width, 65, "64 channels + the event column");
+	cr_assert_eq(bench_stream_run(s, spikes_fill, &sp, spikes_sink, &sp, 100000000, NULL, NULL),
+		     0);
+	bench_stream_close(s);
+	/* Spike detections (kind 1) on DUT channels driven by DAC channel 1: 1, 9, 17, ... */
+	for (k = 0; k < sp.n_codes; k++) {
+		if (sp.codes[k] >> 24 != 1)
+			continue;
+		spikes++;
+		cr_expect_eq((sp.codes[k] & 0xffffff) % 8, 1, "code 0x%08x", sp.codes[k]);
+	}
+	cr_expect_geq(spikes, 8, "%zu detections of %zu events", spikes, sp.n_codes);
+	bench_rig_close(rig);
+	bench_fixture_free(nr);
+}
