@@ -156,8 +156,12 @@ void bench_hw_cli_report_error(const struct bench_hw_cli_session *ses, int err,
 		return;
 	}
 	if (device && *device) {
-		const char *what = err == -EPIPE   ? "timeout or disconnect (EPIPE)" :
-				   err == -ENODATA ? "output underflow" :
+		const char *what = err == -EPIPE ?
+					   "timeout or disconnect (EPIPE)" :
+				   err == -ENODATA ?
+					   "output underflow" :
+				   err == -EOVERFLOW ?
+					   "capture overflow (samples dropped by the device)" :
 				   err == -EBADMSG ? "gap in the device timestamps (samples lost)" :
 						     strerror(-err);
 

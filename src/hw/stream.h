@@ -13,8 +13,10 @@
  *
  * Anything that would make the data untrustworthy stops the stream with an
  * error naming the device: output underflow (the stimulus was not supplied
- * in time), a gap in a device's timestamps (samples lost), a timeout (libiio
- * 0.24 reports it as EPIPE), a disconnect or any other I/O error. The error
+ * in time; -ENODATA, also when the DAC's `underflows` debug counter grew),
+ * a capture device's `overflows` counter that grew (-EOVERFLOW), a gap in a
+ * device's timestamps (samples lost; -EBADMSG), a timeout (libiio 0.24 reports
+ * it as EPIPE), a disconnect or any other I/O error. The error
  * is returned by the next write/read and by bench_stream_stop(); the trial is
  * then ERROR, never PASS.
  *
@@ -46,7 +48,8 @@ struct bench_stream_stats {
 	uint64_t frames_out;	  /* frames pushed to the DAC (stimulus + zero padding) */
 	uint64_t stimulus_frames; /* frames written by the caller */
 	uint64_t frames_in[8];	  /* frames captured per capture (first 8) */
-	uint64_t underflows;
+	uint64_t underflows;	  /* output underflows: the bench's own and the DAC's counter */
+	uint64_t overflows;	  /* capture devices' overflow counters (samples dropped there) */
 	uint64_t gaps;
 	uint64_t ring_full_waits; /* capture thread waited for the reader */
 	int64_t first_ts_ns[8];	  /* device timestamp of the first captured frame, or -1 */
