@@ -19,8 +19,10 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "reports/load.h"
+#include "store/store.h"
 
-#define SUPPORTED_SCHEMA 1
+/* The loader reads the store's tables directly; it follows the store's schema version. */
+#define SUPPORTED_SCHEMA BENCH_STORE_SCHEMA_VERSION
 
 struct loader {
 	sqlite3 *db;

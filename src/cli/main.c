@@ -28,15 +28,19 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  bench_cmd_sim },
 	{ "run", "run a suite or protocols on a fixture and record the results",
 	  "usage: bcibench run --fixture F (--suite S | --protocol P...) --dut-serial SN\n"
-	  "                    [--operator NAME] [--seed N] [--db FILE] [--resume RUN]\n"
-	  "       bcibench run --fixture F --seconds T --sine UV@HZ [--uri URI] [--channel C]\n",
-	  bench_cli_run_raw },
+	  "                    [--dut-profile FILE] [--operator NAME] [--seed N] [--db FILE]\n"
+	  "                    [--resume RUN] [--uri URI] [--certification] [--limits-dir DIR]\n"
+	  "       bcibench run --fixture F --seconds T --sine UV@HZ [--uri URI] [--channel C]\n"
+	  "A fixture whose context is sim:NAME runs the emulated rig in-process.\n"
+	  "Exit: 0 all pass, 1 a test failed or is marginal, 2 error/aborted, 64 bad input.\n",
+	  bench_cmd_run },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
 	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
 	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n"
 	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] | --list-models\n"
 	  "  --out FILE.bdf (BDF+ 24-bit), FILE.edf (EDF+ 16-bit): truth as annotations;\n"
-	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n",
+	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n"
+	  "  Defaults with --model: 8 channels, 1000 Hz, 10 s; seed 1. See docs/signal-gen.md.\n",
 	  bench_cmd_gen },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
 	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
