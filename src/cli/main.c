@@ -83,7 +83,7 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "exit: 0 nothing pending, 2 some files kept for the next upload, 64 usage\n",
 	  bench_cmd_upload },
 	{ "qualify", "qualify the bench: good DUTs over seeds and every seeded fault",
-	  "usage: bcibench qualify [--seeds N] [--out DIR]\n", NULL },
+	  "usage: bcibench qualify [--seeds N] [--out DIR]\n", bench_cmd_qualify },
 	{ "version", "print the bcibench version and the versions of linked libraries",
 	  "usage: bcibench version   (same as bcibench --version)\n", bench_cmd_version },
 	{ NULL, NULL, NULL, NULL },
