@@ -36,7 +36,8 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n"
 	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] | --list-models\n"
 	  "  --out FILE.bdf (BDF+ 24-bit), FILE.edf (EDF+ 16-bit): truth as annotations;\n"
-	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n",
+	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n"
+	  "  Defaults with --model: 8 channels, 1000 Hz, 10 s; seed 1. See docs/signal-gen.md.\n",
 	  bench_cmd_gen },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
 	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
