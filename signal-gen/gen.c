@@ -369,6 +369,7 @@ static const char *const event_names[] = {
 	[SIGGEN_EVENT_MOTION] = "motion",
 	[SIGGEN_EVENT_WAVEFORM] = "waveform",
 	[SIGGEN_EVENT_STIM] = "stim",
+	[SIGGEN_EVENT_ECG] = "ecg",
 };
 
 const char *siggen_event_type_name(enum siggen_event_type t)
