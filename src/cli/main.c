@@ -28,28 +28,44 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  bench_cmd_sim },
 	{ "run", "run a suite or protocols on a fixture and record the results",
 	  "usage: bcibench run --fixture F (--suite S | --protocol P...) --dut-serial SN\n"
-	  "                    [--operator NAME] [--seed N] [--db FILE] [--resume RUN]\n",
-	  NULL },
+	  "                    [--operator NAME] [--seed N] [--db FILE] [--resume RUN]\n"
+	  "       bcibench run --fixture F --seconds T --sine UV@HZ [--uri URI] [--channel C]\n",
+	  bench_cli_run_raw },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
 	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
-	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n",
-	  NULL },
+	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n"
+	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] | --list-models\n"
+	  "  --out FILE.bdf (BDF+ 24-bit), FILE.edf (EDF+ 16-bit): truth as annotations;\n"
+	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n",
+	  bench_cmd_gen },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
-	  "usage: bcibench calibrate --fixture F [--db FILE]\n", NULL },
+	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
+	  "                          [--db FILE]\n",
+	  bench_cmd_calibrate },
 	{ "validate", "validate a fixture, protocol, suite, limits or stimulus file",
-	  "usage: bcibench validate FILE...\n", NULL },
+	  "usage: bcibench validate [--limits-dir DIR] [--dut-profile FILE] FILE...\n",
+	  bench_cmd_validate },
 	{ "report", "build XML dossier, PDF and JUnit for a recorded run",
 	  "usage: bcibench report --db F --run ID [--xml F] [--pdf F] [--junit F] [--lang L]\n"
 	  "                       [--sign-key K --sign-cert C]\n",
 	  NULL },
 	{ "verify", "verify a signed dossier, or the audit chain of a database",
-	  "usage: bcibench verify DOSSIER.xml | bcibench verify --db FILE\n", NULL },
+	  "usage: bcibench verify DOSSIER.xml | bcibench verify --db FILE [--json]\n"
+	  "exit: 0 verified, 1 a record or file does not match, 2 could not verify\n",
+	  bench_cli_verify_db },
 	{ "runs", "list recorded runs",
-	  "usage: bcibench runs [--db FILE] [--dut SN] [--since DATE] [--json]\n", NULL },
+	  "usage: bcibench runs [--db FILE] [--dut SN] [--since DATE] [--status S] [--limit N]\n"
+	  "                     [--json]\n"
+	  "The database defaults to $BCIBENCH_DB, else ./bcibench.db.\n",
+	  bench_cmd_runs },
 	{ "show", "show the tests, measurements and verdicts of a run",
-	  "usage: bcibench show [--db FILE] RUN [--json]\n", NULL },
+	  "usage: bcibench show [--db FILE] RUN [--json]\n"
+	  "RUN is a run UUID, a unique UUID prefix, or a row id.\n",
+	  bench_cmd_show },
 	{ "compare", "compare two runs: verdict flips and shifts beyond uncertainty",
-	  "usage: bcibench compare [--db FILE] RUN_A RUN_B [--json]\n", NULL },
+	  "usage: bcibench compare [--db FILE] RUN_A RUN_B [--json]\n"
+	  "exit: 0 no change, 1 verdict flips or shifts beyond uncertainty, 2 error\n",
+	  bench_cmd_compare },
 	{ "rescore", "recompute a run's measurements from its stored artifacts",
 	  "usage: bcibench rescore [--db FILE] RUN\n", NULL },
 	{ "upload", "upload dossiers and results through the outbox",

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Rig session handling for the CLI; see hw-cli.h.
+ */
+#include "cli/hw-cli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "fixture/fixture.h"
+#include "hw/envelope.h"
+#include "hw/rig.h"
+#include "hw/safe.h"
+
+void bench_hw_cli_opts_init(struct bench_hw_cli_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+int bench_hw_cli_parse_common(const struct bench_cli_command *cmd, struct bench_hw_cli_opts *o,
+			      int argc, char **argv, size_t *i)
+{
+	const char *a = argv[*i];
+	const char **slot = NULL;
+
+	if (!strcmp(a, "--certification")) {
+		o->certification = true;
+		return 1;
+	}
+	if (!strcmp(a, "--fixture"))
+		slot = &o->fixture;
+	else if (!strcmp(a, "--uri"))
+		slot = &o->uri;
+	else if (!strcmp(a, "--marker"))
+		slot = &o->marker;
+	else
+		return 0;
+	if (*i + 1 >= (size_t)argc) {
+		bench_cli_usage_error(cmd, "%s needs a value", a);
+		return -1;
+	}
+	*slot = argv[++*i];
+	return 1;
+}
+
+static void default_marker(char *buf, size_t size)
+{
+	const char *dir = getenv("BCIBENCH_STATE_DIR");
+
+	if (dir && *dir)
+		snprintf(buf, size, "%s/bcibench-live", dir);
+	else
+		snprintf(buf, size, "/tmp/bcibench-live-%ld", (long)getuid());
+}
+
+int bench_hw_cli_begin(const struct bench_hw_cli_opts *o, struct bench_hw_cli_session *ses)
+{
+	struct bench_fixture_error err;
+	const char *uri = o->uri;
+	bool unclean = false;
+	int r;
+
+	memset(ses, 0, sizeof(*ses));
+	r = bench_fixture_load(o->fixture, o->certification ? BENCH_FIXTURE_CERTIFICATION : 0,
+			       bench_fixture_today_days(), &ses->fx, &err);
+	if (r < 0) {
+		fprintf(stderr, "%s\n", err.text);
+		return r == -ENOMEM ? BENCH_EXIT_ERROR : BENCH_EXIT_USAGE;
+	}
+	if (o->marker)
+		snprintf(ses->marker, sizeof(ses->marker), "%s", o->marker);
+	else
+		default_marker(ses->marker, sizeof(ses->marker));
+	r = bench_safe_marker_check(ses->marker, &unclean);
+	if (r < 0) {
+		bench_cli_error("cannot check the marker %s: %s", ses->marker, strerror(-r));
+		goto err_free_fx;
+	}
+	bench_safe_catch_signals();
+	if (!uri && bench_fixture_uri_is_sim(ses->fx, NULL, 0)) {
+		bench_cli_error(
+			"%s:%d: context %s is an emulated rig: start `bcibench sim --port 0` "
+			"and pass --uri ip:127.0.0.1:PORT",
+			ses->fx->path, ses->fx->context_line, ses->fx->uri);
+		r = -EINVAL;
+		goto err_free_fx;
+	}
+	r = bench_rig_open(ses->fx, uri, o->rig_flags, &ses->rig, &err);
+	if (r < 0) {
+		fprintf(stderr, "%s\n", err.text);
+		/* The fixture names something the rig does not have: input error. */
+		if (err.line > 0 && err.line != ses->fx->context_line &&
+		    (r == -ENODEV || r == -ENOENT || r == -EINVAL || r == -ENOTSUP))
+			r = -EINVAL;
+		else
+			r = -EIO;
+		goto err_free_fx;
+	}
+	if (unclean) {
+		/* The previous run died with the rig live: park it before anything else. */
+		bench_cli_error("%s: the previous run stopped uncleanly; safe state applied",
+				ses->marker);
+		bench_safe_state("unclean-stop");
+	}
+	r = bench_safe_marker_arm(ses->marker);
+	if (r < 0) {
+		bench_cli_error("cannot write the marker %s: %s", ses->marker, strerror(-r));
+		bench_rig_close(ses->rig);
+		ses->rig = NULL;
+		goto err_free_fx;
+	}
+	return BENCH_EXIT_PASS;
+
+err_free_fx:
+	bench_fixture_free(ses->fx);
+	ses->fx = NULL;
+	return r == -EINVAL ? BENCH_EXIT_USAGE : BENCH_EXIT_ERROR;
+}
+
+void bench_hw_cli_report_error(const struct bench_hw_cli_session *ses, int err,
+			       const struct bench_envelope_violation *v, const char *device)
+{
+	if (err == -ERANGE && v && v->channel) {
+		bench_cli_error("ERROR: stimulus refused by the safety envelope: channel %s, sample "
+				"%llu: %s %.3f exceeds %.3f (%s:%d); nothing of the block was "
+				"played",
+				v->channel, (unsigned long long)v->sample,
+				bench_envelope_limit_name(v->kind), v->value, v->limit,
+				ses->fx->path, v->limit_line);
+		return;
+	}
+	if (err == -EINTR) {
+		bench_cli_error("ERROR: aborted (signal %d)", bench_safe_pending_signal());
+		return;
+	}
+	if (device && *device) {
+		const char *what = err == -EPIPE   ? "timeout or disconnect (EPIPE)" :
+				   err == -ENODATA ? "output underflow" :
+				   err == -EBADMSG ? "gap in the device timestamps (samples lost)" :
+						     strerror(-err);
+
+		bench_cli_error("ERROR: device %s: %s", device, what);
+		return;
+	}
+	bench_cli_error("ERROR: %s", strerror(-err));
+}
+
+int bench_hw_cli_end(struct bench_hw_cli_session *ses, int rc)
+{
+	const char *reason = "normal-end";
+	int sig = bench_safe_pending_signal(), r;
+
+	if (sig == SIGINT)
+		reason = "SIGINT";
+	else if (sig == SIGTERM)
+		reason = "SIGTERM";
+	else if (sig)
+		reason = "signal";
+	else if (rc != BENCH_EXIT_PASS)
+		reason = "error";
+	r = bench_safe_state(reason);
+	if (r < 0) {
+		bench_cli_error("ERROR: safe state failed: %s", strerror(-r));
+		rc = BENCH_EXIT_ERROR;
+	}
+	bench_rig_close(ses->rig);
+	ses->rig = NULL;
+	if (r == 0)
+		bench_safe_marker_disarm();
+	bench_fixture_free(ses->fx);
+	ses->fx = NULL;
+	if (sig && rc == BENCH_EXIT_PASS)
+		rc = BENCH_EXIT_ERROR;
+	return rc;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by the CLI subcommands that drive a rig (calibrate, run --stimulus):
+ * options, fixture loading with FILE:LINE errors, the unclean-stop marker,
+ * signal handling, opening the rig, and safe state on every way out.
+ */
+#ifndef BENCH_CLI_HW_CLI_H
+#define BENCH_CLI_HW_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bench_cli_command;
+struct bench_fixture;
+struct bench_rig;
+struct bench_envelope_violation;
+
+struct bench_hw_cli_opts {
+	const char *fixture;
+	const char *uri;    /* --uri override */
+	const char *marker; /* --marker FILE: the unclean-stop marker */
+	bool certification; /* --certification: calibration must be valid */
+	unsigned rig_flags;
+};
+
+struct bench_hw_cli_session {
+	struct bench_fixture *fx;
+	struct bench_rig *rig;
+	char marker[512];
+	char sim_uri[64]; /* ip:127.0.0.1:PORT of an emulated rig we started, or "" */
+};
+
+void bench_hw_cli_opts_init(struct bench_hw_cli_opts *o);
+
+/*
+ * Consumes a common option at argv[*i] (advancing *i past its value).
+ * Return: 1 consumed, 0 not a common option, -1 usage error (already printed).
+ */
+int bench_hw_cli_parse_common(const struct bench_cli_command *cmd, struct bench_hw_cli_opts *o,
+			      int argc, char **argv, size_t *i);
+
+/*
+ * Loads the fixture (64 on a bad file), handles an unclean previous stop,
+ * installs the signal handlers, opens the rig (64 if the fixture does not
+ * match the rig, 2 if the rig cannot be reached) and arms the marker.
+ * Return: BENCH_EXIT_PASS with @ses filled, or the exit code (nothing left open).
+ */
+int bench_hw_cli_begin(const struct bench_hw_cli_opts *o, struct bench_hw_cli_session *ses);
+
+/* Prints a bench error: envelope violation (-ERANGE) or the device a stream error names. */
+void bench_hw_cli_report_error(const struct bench_hw_cli_session *ses, int err,
+			       const struct bench_envelope_violation *v, const char *device);
+
+/*
+ * Safe state (reason from @rc and any caught signal), closes the rig, disarms
+ * the marker, frees the fixture. Return: the exit code (2 if a signal came or
+ * safe state failed, else @rc).
+ */
+int bench_hw_cli_end(struct bench_hw_cli_session *ses, int rc);
+
+#endif /* BENCH_CLI_HW_CLI_H */

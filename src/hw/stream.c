@@ -1,0 +1,1025 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Streaming engine; see stream.h. Rings are single-producer single-consumer
+ * under a mutex and two condition variables: simple, and cheap next to the
+ * network transfer of a whole device buffer per lock.
+ */
+#include "hw/stream.h"
+
+#include <errno.h>
+#include <iio.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/checked.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/units.h"
+#include "fixture/fixture.h"
+#include "hw/envelope.h"
+#include "hw/rig-private.h"
+#include "hw/safe.h"
+
+#define MAX_CAPTURES 8
+
+struct ring {
+	uint8_t *data;
+	int64_t *ts; /* capture rings only */
+	size_t frame_bytes;
+	size_t cap_frames;
+	uint64_t head; /* frames written */
+	uint64_t tail; /* frames read */
+	bool ended;    /* producer finished */
+};
+
+struct capture {
+	struct bench_stream *s;
+	size_t index;
+	struct bench_rig_capture *rc;
+	const struct bench_fixture_capture *fc;
+	size_t width;
+	struct ring ring;
+	struct iio_buffer *buf;
+	pthread_t thread;
+	bool running;
+	bool exited; /* the thread left its loop (guarded by the stream lock) */
+	int64_t last_ts;
+	int64_t period_ns;
+};
+
+struct bench_stream {
+	struct bench_rig *rig;
+	struct bench_stream_config cfg;
+	struct bench_envelope *env;
+	pthread_mutex_t lock;
+	pthread_cond_t changed; /* any ring or state change */
+	struct ring out;
+	bool out_ended;
+	int32_t *codes; /* scratch for one write block, channel-interleaved */
+	size_t codes_frames;
+	pthread_t out_thread;
+	bool out_running;
+	bool out_exited;
+	size_t n_cap;
+	struct capture cap[MAX_CAPTURES];
+	bool started;
+	bool stopping;
+	size_t n_opened;	 /* capture buffers created */
+	bool go;		 /* output started: captures may read (stream lock) */
+	uint64_t pad_max_frames; /* 0 uV frames pushed after the stimulus at most (0: no limit) */
+	uint64_t padded;
+	int error;
+	char error_device[BENCH_FIXTURE_NAME_MAX];
+	struct bench_stream_stats stats;
+};
+
+static void set_error(struct bench_stream *s, int err, const char *device)
+{
+	pthread_mutex_lock(&s->lock);
+	if (!s->error) {
+		s->error = err;
+		snprintf(s->error_device, sizeof(s->error_device), "%s", device);
+		bench_log(BENCH_LOG_ERROR, "hw", "stream stopped: %s on device %s", strerror(-err),
+			  device);
+	}
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static bool halted(struct bench_stream *s)
+{
+	return s->stopping || s->error || atomic_load(&s->rig->stop);
+}
+
+static int ring_init(struct ring *r, size_t frame_bytes, size_t frames, bool with_ts)
+{
+	size_t bytes;
+
+	if (bench_mul_size(frame_bytes, frames, &bytes) < 0)
+		return -EOVERFLOW;
+	r->data = malloc(bytes);
+	if (!r->data)
+		return -ENOMEM;
+	if (with_ts) {
+		r->ts = malloc(frames * sizeof(int64_t));
+		if (!r->ts)
+			return -ENOMEM;
+	}
+	r->frame_bytes = frame_bytes;
+	r->cap_frames = frames;
+	return 0;
+}
+
+static size_t ring_used(const struct ring *r)
+{
+	return (size_t)(r->head - r->tail);
+}
+
+/* Deadline for a condition wait, @ns from now on CLOCK_REALTIME (pthread default). */
+static struct timespec deadline_in(int64_t ns)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ns += ts.tv_nsec;
+	ts.tv_sec += (time_t)(ns / BENCH_NS_PER_S);
+	ts.tv_nsec = (long)(ns % BENCH_NS_PER_S);
+	return ts;
+}
+
+int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *cfg,
+		      struct bench_stream **ret_stream)
+{
+	const struct bench_fixture *fx;
+	struct bench_stream *s;
+	size_t nbuf, k;
+	int r;
+
+	if (!rig || !cfg || !ret_stream || !rig->ctx)
+		return -EINVAL;
+	fx = rig->fx;
+	if ((cfg->output && !rig->dac) || (cfg->cyclic && !cfg->output) ||
+	    (!cfg->output && !cfg->capture_mask))
+		return -EINVAL;
+	if (cfg->capture_mask >> (fx->n_captures < 32 ? fx->n_captures : 31))
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->rig = rig;
+	s->cfg = *cfg;
+	/* A new stream starts un-stopped unless a signal asked the bench to stop. */
+	if (!bench_safe_pending_signal())
+		atomic_store(&rig->stop, false);
+	nbuf = cfg->ring_buffers ? cfg->ring_buffers : 8;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->changed, NULL);
+	for (k = 0; k < MAX_CAPTURES; k++)
+		s->stats.first_ts_ns[k] = -1;
+	if (cfg->output) {
+		r = bench_envelope_new(fx, rig->dac_rate_hz, &s->env);
+		if (r < 0)
+			goto err_close;
+		r = ring_init(&s->out, fx->dac.n_channels * sizeof(int32_t),
+			      cfg->cyclic ? fx->dac.buffer_frames : nbuf * fx->dac.buffer_frames,
+			      false);
+		if (r < 0)
+			goto err_close;
+		s->codes_frames = fx->dac.buffer_frames;
+		s->codes = malloc(s->codes_frames * fx->dac.n_channels * sizeof(int32_t));
+		if (!s->codes) {
+			r = -ENOMEM;
+			goto err_close;
+		}
+		s->stats.ring_bytes += s->out.cap_frames * s->out.frame_bytes;
+	}
+	for (k = 0; k < fx->n_captures && k < MAX_CAPTURES; k++) {
+		struct capture *c;
+
+		if (!(cfg->capture_mask & (1u << k)))
+			continue;
+		c = &s->cap[s->n_cap++];
+		c->s = s;
+		c->index = k;
+		c->rc = &rig->cap[k];
+		c->fc = &fx->captures[k];
+		c->width = c->fc->n_channels + (c->rc->event ? 1 : 0);
+		c->last_ts = -1;
+		c->period_ns = (int64_t)llround(1e9 / c->rc->rate_hz);
+		r = ring_init(&c->ring, c->width * sizeof(float), nbuf * c->fc->buffer_frames,
+			      true);
+		if (r < 0)
+			goto err_close;
+		s->stats.ring_bytes += c->ring.cap_frames * (c->ring.frame_bytes + 8);
+	}
+	*ret_stream = s;
+	return 0;
+
+err_close:
+	bench_stream_close(s);
+	return r;
+}
+
+static struct capture *find_capture(struct bench_stream *s, size_t index)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_cap; i++)
+		if (s->cap[i].index == index)
+			return &s->cap[i];
+	return NULL;
+}
+
+size_t bench_stream_capture_width(const struct bench_stream *s, size_t index)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_cap; i++)
+		if (s->cap[i].index == index)
+			return s->cap[i].width;
+	return 0;
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+/* Envelope check + code map for a block of at most codes_frames frames, then into the ring. */
+static int write_block(struct bench_stream *s, const float *uv, size_t n,
+		       struct bench_envelope_violation *reterr)
+{
+	const struct bench_fixture *fx = s->rig->fx;
+	size_t nch = fx->dac.n_channels, f, c, done = 0;
+	int r;
+
+	r = bench_envelope_check(s->env, uv, n, reterr);
+	if (r < 0)
+		return r;
+	for (f = 0; f < n; f++)
+		for (c = 0; c < nch; c++) {
+			r = bench_calib_dac_code(&s->rig->dac_cal[c], uv[f * nch + c],
+						 &s->codes[f * nch + c]);
+			if (r < 0) {
+				/* Inside the envelope but outside the converter: refuse too. */
+				if (reterr) {
+					memset(reterr, 0, sizeof(*reterr));
+					reterr->channel = fx->dac.channels[c].name;
+					reterr->channel_index = c;
+					reterr->block_frame = f;
+					reterr->kind = BENCH_ENVELOPE_ABS;
+					reterr->value = uv[f * nch + c];
+					reterr->limit = bench_calib_dac_uv(
+						&s->rig->dac_cal[c], s->rig->dac_cal[c].code_max);
+					reterr->limit_line = fx->dac.channels[c].line;
+				}
+				return -ERANGE;
+			}
+		}
+	pthread_mutex_lock(&s->lock);
+	while (done < n) {
+		size_t room, chunk, pos, first;
+
+		while (!halted(s) && ring_used(&s->out) == s->out.cap_frames)
+			pthread_cond_wait(&s->changed, &s->lock);
+		if (halted(s)) {
+			r = s->error ? s->error : -EINTR;
+			break;
+		}
+		room = s->out.cap_frames - ring_used(&s->out);
+		chunk = n - done < room ? n - done : room;
+		pos = (size_t)(s->out.head % s->out.cap_frames);
+		first = s->out.cap_frames - pos < chunk ? s->out.cap_frames - pos : chunk;
+		memcpy(s->out.data + pos * s->out.frame_bytes,
+		       (uint8_t *)s->codes + done * s->out.frame_bytes, first * s->out.frame_bytes);
+		memcpy(s->out.data, (uint8_t *)s->codes + (done + first) * s->out.frame_bytes,
+		       (chunk - first) * s->out.frame_bytes);
+		s->out.head += chunk;
+		done += chunk;
+		s->stats.stimulus_frames += chunk;
+		pthread_cond_broadcast(&s->changed);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
+int bench_stream_write(struct bench_stream *s, const float *uv, size_t n_frames,
+		       struct bench_envelope_violation *reterr)
+{
+	size_t nch, done = 0;
+	int r;
+
+	if (!s || !s->cfg.output || (!uv && n_frames))
+		return -EINVAL;
+	if (s->out_ended)
+		return -EINVAL;
+	if (s->error)
+		return s->error;
+	nch = s->rig->fx->dac.n_channels;
+	while (done < n_frames) {
+		size_t n = n_frames - done < s->codes_frames ? n_frames - done : s->codes_frames;
+
+		r = write_block(s, uv + done * nch, n, reterr);
+		if (r < 0) {
+			if (reterr && r == -ERANGE)
+				reterr->sample += 0;
+			return r;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+int bench_stream_end_output(struct bench_stream *s)
+{
+	if (!s)
+		return -EINVAL;
+	pthread_mutex_lock(&s->lock);
+	s->out_ended = true;
+	s->out.ended = true;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+/* Writes one frame of codes into the libiio buffer, channel by channel. */
+static void put_frame(struct bench_rig *rig, struct iio_buffer *buf, size_t frame,
+		      const int32_t *codes)
+{
+	ptrdiff_t step = iio_buffer_step(buf);
+	size_t c;
+
+	for (c = 0; c < rig->fx->dac.n_channels; c++) {
+		struct iio_channel *ch = rig->dac_ch[c];
+		const struct iio_data_format *fmt = iio_channel_get_data_format(ch);
+		uint8_t *dst = (uint8_t *)iio_buffer_first(buf, ch) + (ptrdiff_t)frame * step;
+		int64_t v = codes[c];
+		int8_t v8 = (int8_t)v;
+		int16_t v16 = (int16_t)v;
+		int32_t v32 = (int32_t)v;
+
+		switch (fmt->length) {
+		case 8:
+			iio_channel_convert_inverse(ch, dst, &v8);
+			break;
+		case 16:
+			iio_channel_convert_inverse(ch, dst, &v16);
+			break;
+		case 32:
+			iio_channel_convert_inverse(ch, dst, &v32);
+			break;
+		default:
+			iio_channel_convert_inverse(ch, dst, &v);
+			break;
+		}
+	}
+}
+
+static void *output_thread(void *arg)
+{
+	struct bench_stream *s = arg;
+	struct bench_rig *rig = s->rig;
+	const struct bench_fixture *fx = rig->fx;
+	size_t frames = fx->dac.buffer_frames, nch = fx->dac.n_channels, f;
+	int64_t period_ns = bench_ns_from_frames(frames, rig->dac_rate_hz);
+	struct iio_buffer *buf;
+	static const int32_t zeros[1] = { 0 };
+	ssize_t pushed;
+	int r = 0;
+
+	(void)zeros;
+	for (f = 0; f < nch; f++)
+		iio_channel_enable(rig->dac_ch[f]);
+	errno = 0;
+	buf = iio_device_create_buffer(rig->dac, frames, s->cfg.cyclic);
+	if (!buf) {
+		set_error(s, errno ? -errno : -EIO, fx->dac.device);
+		atomic_store(&rig->out_live, false);
+		pthread_mutex_lock(&s->lock);
+		s->out_exited = true;
+		pthread_cond_broadcast(&s->changed);
+		pthread_mutex_unlock(&s->lock);
+		return NULL;
+	}
+	pthread_mutex_lock(&rig->out_lock);
+	rig->out_buf = buf;
+	pthread_mutex_unlock(&rig->out_lock);
+
+	for (;;) {
+		size_t got = 0;
+
+		pthread_mutex_lock(&s->lock);
+		/* Wait for a whole buffer, or the end of stimulus. */
+		if (s->out.ended && ring_used(&s->out) == 0 && s->pad_max_frames &&
+		    s->padded >= s->pad_max_frames) {
+			/* Enough 0 uV after the stimulus: nothing more to push, wait for the stop. */
+			while (!halted(s))
+				pthread_cond_wait(&s->changed, &s->lock);
+		} else if (!s->cfg.cyclic || s->stats.frames_out == 0) {
+			struct timespec dl = deadline_in(
+				s->cfg.underflow_is_error ? period_ns : BENCH_NS_PER_S);
+
+			while (!halted(s) && ring_used(&s->out) < frames && !s->out.ended) {
+				if (pthread_cond_timedwait(&s->changed, &s->lock, &dl) ==
+				    ETIMEDOUT) {
+					if (s->cfg.underflow_is_error)
+						break;
+					dl = deadline_in(BENCH_NS_PER_S);
+				}
+			}
+		} else {
+			/* Cyclic: the waveform plays on its own; wait for the stop. */
+			while (!halted(s))
+				pthread_cond_wait(&s->changed, &s->lock);
+		}
+		if (halted(s)) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		if (ring_used(&s->out) < frames && !s->out.ended) {
+			s->stats.underflows++;
+			pthread_mutex_unlock(&s->lock);
+			r = -ENODATA;
+			break;
+		}
+		for (f = 0; f < frames; f++) {
+			if (ring_used(&s->out) > 0) {
+				size_t pos = (size_t)(s->out.tail % s->out.cap_frames);
+
+				put_frame(rig, buf, f,
+					  (const int32_t *)(s->out.data +
+							    pos * s->out.frame_bytes));
+				s->out.tail++;
+				got++;
+			} else {
+				int32_t z[256] = { 0 };
+
+				/* After the stimulus: 0 uV is code 0 on every channel. */
+				if (nch <= 256)
+					put_frame(rig, buf, f, z);
+				else
+					memset((uint8_t *)iio_buffer_start(buf) +
+						       (ptrdiff_t)f * iio_buffer_step(buf),
+					       0, (size_t)iio_buffer_step(buf));
+			}
+		}
+		pthread_cond_broadcast(&s->changed);
+		pthread_mutex_unlock(&s->lock);
+		(void)got;
+		pushed = iio_buffer_push(buf);
+		if (pushed < 0) {
+			if (!halted(s))
+				r = (int)pushed;
+			break;
+		}
+		pthread_mutex_lock(&s->lock);
+		s->stats.frames_out += frames;
+		if (!s->go) {
+			s->go = true;
+			pthread_cond_broadcast(&s->changed);
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+	pthread_mutex_lock(&rig->out_lock);
+	rig->out_buf = NULL;
+	pthread_mutex_unlock(&rig->out_lock);
+	/* Destroying the buffer closes its connection: the server stops the DAC. */
+	iio_buffer_destroy(buf);
+	atomic_store(&rig->out_live, false);
+	if (r < 0)
+		set_error(s, r, fx->dac.device);
+	pthread_mutex_lock(&s->lock);
+	s->out_exited = true;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* ---- capture --------------------------------------------------------------- */
+
+static int64_t get_code(struct iio_channel *ch, const uint8_t *src)
+{
+	const struct iio_data_format *fmt = iio_channel_get_data_format(ch);
+	uint8_t tmp[8] = { 0 };
+
+	iio_channel_convert(ch, tmp, src);
+	switch (fmt->length) {
+	case 8: {
+		int8_t v;
+
+		memcpy(&v, tmp, 1);
+		return fmt->is_signed ? v : (uint8_t)v;
+	}
+	case 16: {
+		int16_t v;
+
+		memcpy(&v, tmp, 2);
+		return fmt->is_signed ? v : (uint16_t)v;
+	}
+	case 32: {
+		int32_t v;
+
+		memcpy(&v, tmp, 4);
+		return fmt->is_signed ? (int64_t)v : (int64_t)(uint32_t)v;
+	}
+	default: {
+		int64_t v;
+
+		memcpy(&v, tmp, 8);
+		return v;
+	}
+	}
+}
+
+static void *capture_thread(void *arg)
+{
+	struct capture *c = arg;
+	struct bench_stream *s = c->s;
+	struct bench_rig_capture *rc = c->rc;
+	const struct bench_fixture_capture *fc = c->fc;
+	size_t nch = fc->n_channels, n, f, k;
+	ptrdiff_t step;
+	ssize_t got;
+	int r = 0;
+
+	for (k = 0; k < nch; k++)
+		iio_channel_enable(rc->ch[k]);
+	if (rc->ts)
+		iio_channel_enable(rc->ts);
+	if (rc->event)
+		iio_channel_enable(rc->event);
+	errno = 0;
+	pthread_mutex_lock(&s->lock);
+	c->buf = iio_device_create_buffer(rc->dev, fc->buffer_frames, false);
+	pthread_mutex_unlock(&s->lock);
+	if (!c->buf) {
+		set_error(s, errno ? -errno : -EIO, fc->device);
+		pthread_mutex_lock(&s->lock);
+		c->exited = true;
+		c->ring.ended = true;
+		pthread_cond_broadcast(&s->changed);
+		pthread_mutex_unlock(&s->lock);
+		return NULL;
+	}
+	/* Tell start() this capture is open, then wait until the DAC has its first block. */
+	pthread_mutex_lock(&s->lock);
+	s->n_opened++;
+	pthread_cond_broadcast(&s->changed);
+	while (!s->go && !halted(s))
+		pthread_cond_wait(&s->changed, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	while (!halted(s)) {
+		const uint8_t *start;
+
+		got = iio_buffer_refill(c->buf);
+		if (got < 0) {
+			if (!halted(s))
+				r = (int)got;
+			break;
+		}
+		step = iio_buffer_step(c->buf);
+		n = step > 0 ? (size_t)got / (size_t)step : 0;
+		start = iio_buffer_start(c->buf);
+		pthread_mutex_lock(&s->lock);
+		for (f = 0; f < n && r == 0; f++) {
+			size_t pos;
+			float *dst;
+			int64_t ts = -1;
+
+			while (!halted(s) && ring_used(&c->ring) == c->ring.cap_frames) {
+				s->stats.ring_full_waits++;
+				pthread_cond_wait(&s->changed, &s->lock);
+			}
+			if (halted(s))
+				break;
+			pos = (size_t)(c->ring.head % c->ring.cap_frames);
+			dst = (float *)(c->ring.data + pos * c->ring.frame_bytes);
+			for (k = 0; k < nch; k++) {
+				const uint8_t *src = (const uint8_t *)iio_buffer_first(c->buf,
+										       rc->ch[k]) +
+						     (ptrdiff_t)f * step;
+
+				dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
+								   get_code(rc->ch[k], src));
+			}
+			if (rc->event)
+				dst[nch] = (float)get_code(
+					rc->event,
+					(const uint8_t *)iio_buffer_first(c->buf, rc->event) +
+						(ptrdiff_t)f * step);
+			if (rc->ts) {
+				ts = get_code(rc->ts,
+					      (const uint8_t *)iio_buffer_first(c->buf, rc->ts) +
+						      (ptrdiff_t)f * step);
+				/* Samples lost between buffers or inside one: the clock jumped. */
+				if (c->last_ts >= 0 &&
+				    (ts - c->last_ts > c->period_ns * 3 / 2 || ts <= c->last_ts)) {
+					s->stats.gaps++;
+					r = -EBADMSG;
+				}
+				c->last_ts = ts;
+				if (c->index < 8 && s->stats.first_ts_ns[c->index] < 0)
+					s->stats.first_ts_ns[c->index] = ts;
+			}
+			c->ring.ts[pos] = ts;
+			c->ring.head++;
+			if (c->index < 8)
+				s->stats.frames_in[c->index]++;
+		}
+		(void)start;
+		pthread_cond_broadcast(&s->changed);
+		pthread_mutex_unlock(&s->lock);
+		if (r < 0)
+			break;
+	}
+	if (r < 0)
+		set_error(s, r, fc->device);
+	pthread_mutex_lock(&s->lock);
+	c->ring.ended = true;
+	c->exited = true;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+int bench_stream_read(struct bench_stream *s, size_t index, float *uv, int64_t *ts_ns,
+		      size_t max_frames, int64_t timeout_ns, size_t *ret_frames)
+{
+	struct capture *c;
+	struct timespec dl;
+	size_t n, f;
+	int r = 0;
+
+	if (!s || !uv || !ret_frames || !max_frames)
+		return -EINVAL;
+	c = find_capture(s, index);
+	if (!c)
+		return -EINVAL;
+	dl = deadline_in(timeout_ns);
+	pthread_mutex_lock(&s->lock);
+	while (ring_used(&c->ring) == 0 && !halted(s) && !c->ring.ended) {
+		if (pthread_cond_timedwait(&s->changed, &s->lock, &dl) == ETIMEDOUT)
+			break;
+	}
+	n = ring_used(&c->ring);
+	if (n == 0) {
+		if (s->error)
+			r = s->error;
+		else if (halted(s) || c->ring.ended)
+			r = -EINTR;
+		else
+			r = -ETIMEDOUT;
+		pthread_mutex_unlock(&s->lock);
+		return r;
+	}
+	if (n > max_frames)
+		n = max_frames;
+	for (f = 0; f < n; f++) {
+		size_t pos = (size_t)((c->ring.tail + f) % c->ring.cap_frames);
+
+		memcpy(uv + f * c->width, c->ring.data + pos * c->ring.frame_bytes,
+		       c->ring.frame_bytes);
+		if (ts_ns)
+			ts_ns[f] = c->ring.ts[pos];
+	}
+	c->ring.tail += n;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+	*ret_frames = n;
+	return 0;
+}
+
+int bench_stream_start(struct bench_stream *s)
+{
+	size_t i;
+	int r;
+
+	if (!s || s->started)
+		return -EINVAL;
+	if (bench_safe_pending_signal())
+		return -EINTR;
+	atomic_store(&s->rig->stop, false);
+	s->started = true;
+	s->go = !s->cfg.output;
+	/* Captures first: they must be open before the stimulus they should see. */
+	for (i = 0; i < s->n_cap; i++) {
+		r = pthread_create(&s->cap[i].thread, NULL, capture_thread, &s->cap[i]);
+		if (r) {
+			bench_stream_stop(s);
+			return -r;
+		}
+		s->cap[i].running = true;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (s->n_opened < s->n_cap && !halted(s))
+		pthread_cond_wait(&s->changed, &s->lock);
+	r = s->error;
+	pthread_mutex_unlock(&s->lock);
+	if (r < 0) {
+		bench_stream_stop(s);
+		return r;
+	}
+	if (s->cfg.output) {
+		atomic_store(&s->rig->out_live, true);
+		r = pthread_create(&s->out_thread, NULL, output_thread, s);
+		if (r) {
+			atomic_store(&s->rig->out_live, false);
+			bench_stream_stop(s);
+			return -r;
+		}
+		s->out_running = true;
+	}
+	return 0;
+}
+
+/* All threads left their loops (lock held). */
+static bool all_exited(const struct bench_stream *s)
+{
+	size_t i;
+
+	if (s->out_running && !s->out_exited)
+		return false;
+	for (i = 0; i < s->n_cap; i++)
+		if (s->cap[i].running && !s->cap[i].exited)
+			return false;
+	return true;
+}
+
+int bench_stream_stop(struct bench_stream *s)
+{
+	struct timespec dl;
+	size_t i;
+
+	if (!s)
+		return -EINVAL;
+	/*
+	 * Ask the threads to finish their current transfer and leave, so the buffers
+	 * close cleanly (CLOSE on the wire); cancel only what has not left after
+	 * 500 ms (a stalled or vanished server).
+	 */
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->changed);
+	dl = deadline_in(500 * BENCH_NS_PER_MS);
+	while (!all_exited(s))
+		if (pthread_cond_timedwait(&s->changed, &s->lock, &dl) == ETIMEDOUT)
+			break;
+	for (i = 0; i < s->n_cap; i++)
+		if (s->cap[i].buf && !s->cap[i].exited)
+			iio_buffer_cancel(s->cap[i].buf);
+	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&s->rig->out_lock);
+	if (s->rig->out_buf)
+		iio_buffer_cancel(s->rig->out_buf);
+	pthread_mutex_unlock(&s->rig->out_lock);
+	if (s->out_running) {
+		pthread_join(s->out_thread, NULL);
+		s->out_running = false;
+	}
+	for (i = 0; i < s->n_cap; i++) {
+		if (s->cap[i].running) {
+			pthread_join(s->cap[i].thread, NULL);
+			s->cap[i].running = false;
+		}
+		if (s->cap[i].buf) {
+			iio_buffer_destroy(s->cap[i].buf);
+			s->cap[i].buf = NULL;
+		}
+	}
+	return s->error;
+}
+
+int bench_stream_error(const struct bench_stream *s, const char **ret_device)
+{
+	if (ret_device)
+		*ret_device = s->error_device;
+	return s->error;
+}
+
+void bench_stream_get_stats(struct bench_stream *s, struct bench_stream_stats *ret_stats)
+{
+	pthread_mutex_lock(&s->lock);
+	*ret_stats = s->stats;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void bench_stream_close(struct bench_stream *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	if (s->started)
+		bench_stream_stop(s);
+	for (i = 0; i < s->n_cap; i++) {
+		free(s->cap[i].ring.data);
+		free(s->cap[i].ring.ts);
+	}
+	free(s->out.data);
+	free(s->codes);
+	bench_envelope_free(s->env);
+	pthread_cond_destroy(&s->changed);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+size_t bench_stream_out_room(struct bench_stream *s)
+{
+	size_t room;
+
+	if (!s || !s->cfg.output)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	room = s->out.cap_frames - ring_used(&s->out);
+	pthread_mutex_unlock(&s->lock);
+	return room;
+}
+
+int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fill_ctx,
+		     bench_stream_sink_fn sink, void *sink_ctx, int64_t tail_ns,
+		     struct bench_envelope_violation *reterr, struct bench_stream_run_result *ret)
+{
+	const struct bench_fixture *fx;
+	size_t nch = 0, block = 0, i, max_width = 0, max_frames = 0;
+	float *stim = NULL, *cap = NULL;
+	int64_t *ts = NULL;
+	uint64_t want[MAX_CAPTURES] = { 0 }, got[MAX_CAPTURES] = { 0 }, stim_frames = 0;
+	bool stim_done = !fill;
+	int r = 0, rs;
+
+	if (!s || s->started || tail_ns < 0 || (fill && !s->cfg.output))
+		return -EINVAL;
+	fx = s->rig->fx;
+	if (s->cfg.output) {
+		nch = fx->dac.n_channels;
+		block = fx->dac.buffer_frames;
+		stim = malloc(block * nch * sizeof(float));
+		if (!stim)
+			return -ENOMEM;
+	}
+	for (i = 0; i < s->n_cap; i++) {
+		if (s->cap[i].width > max_width)
+			max_width = s->cap[i].width;
+		if (s->cap[i].fc->buffer_frames > max_frames)
+			max_frames = s->cap[i].fc->buffer_frames;
+	}
+	if (s->n_cap) {
+		cap = malloc(max_frames * max_width * sizeof(float));
+		ts = malloc(max_frames * sizeof(int64_t));
+		if (!cap || !ts) {
+			r = -ENOMEM;
+			goto out_free;
+		}
+	}
+	/* Pre-fill the output ring before the DAC starts, so it never starts empty. */
+	while (!stim_done && bench_stream_out_room(s) >= block) {
+		size_t n = 0;
+
+		r = fill(fill_ctx, stim, block, &n);
+		if (r < 0)
+			goto out_free;
+		if (n == 0) {
+			stim_done = true;
+			break;
+		}
+		r = bench_stream_write(s, stim, n, reterr);
+		if (r < 0)
+			goto out_free;
+		stim_frames += n;
+	}
+	if (stim_done && s->cfg.output)
+		bench_stream_end_output(s);
+	/* Pad the tail (and one buffer) with 0 uV, no more: the rest of the queue would only
+	 * delay the next run on a rig that drains its queue (docs/sim.md). */
+	if (s->cfg.output)
+		s->pad_max_frames = (uint64_t)llround(bench_s_from_ns(tail_ns) *
+						      s->rig->dac_rate_hz) +
+				    block;
+	r = bench_stream_start(s);
+	if (r < 0)
+		goto out_stop;
+
+	for (;;) {
+		bool wrote = false, all_done = stim_done;
+
+		if (bench_safe_pending_signal() || atomic_load(&s->rig->stop)) {
+			r = -EINTR;
+			break;
+		}
+		while (!stim_done && bench_stream_out_room(s) >= block) {
+			size_t n = 0;
+
+			r = fill(fill_ctx, stim, block, &n);
+			if (r < 0)
+				goto out_stop;
+			if (n == 0) {
+				stim_done = true;
+				bench_stream_end_output(s);
+				break;
+			}
+			r = bench_stream_write(s, stim, n, reterr);
+			if (r < 0)
+				goto out_stop;
+			stim_frames += n;
+			wrote = true;
+		}
+		for (i = 0; i < s->n_cap; i++) {
+			struct capture *c = &s->cap[i];
+			double ratio = s->cfg.output ? c->rc->rate_hz / s->rig->dac_rate_hz : 0;
+			size_t n = 0;
+
+			want[i] = (uint64_t)llround((double)stim_frames * ratio) +
+				  (uint64_t)llround(bench_s_from_ns(tail_ns) * c->rc->rate_hz);
+			if (got[i] >= want[i] && stim_done)
+				continue;
+			rs = bench_stream_read(s, c->index, cap, ts, max_frames,
+					       wrote ? 0 : 20 * BENCH_NS_PER_MS, &n);
+			if (rs == -ETIMEDOUT)
+				continue;
+			if (rs < 0) {
+				r = rs;
+				goto out_stop;
+			}
+			if (stim_done && got[i] + n > want[i])
+				n = (size_t)(want[i] - got[i]);
+			if (sink && n) {
+				r = sink(sink_ctx, c->index, cap, ts, n);
+				if (r < 0)
+					goto out_stop;
+			}
+			got[i] += n;
+		}
+		for (i = 0; i < s->n_cap; i++)
+			if (got[i] < want[i])
+				all_done = false;
+		if (!s->n_cap && stim_done) {
+			/* Output only: wait until the DAC took the whole stimulus. */
+			pthread_mutex_lock(&s->lock);
+			all_done = ring_used(&s->out) == 0 || s->error;
+			if (!all_done) {
+				struct timespec dl = deadline_in(20 * BENCH_NS_PER_MS);
+
+				pthread_cond_timedwait(&s->changed, &s->lock, &dl);
+			}
+			pthread_mutex_unlock(&s->lock);
+		}
+		if (all_done)
+			break;
+		if (s->error) {
+			r = s->error;
+			break;
+		}
+	}
+
+out_stop:
+	rs = bench_stream_stop(s);
+	if (r == 0)
+		r = rs;
+out_free:
+	if (ret) {
+		memset(ret, 0, sizeof(*ret));
+		ret->stimulus_frames = stim_frames;
+		for (i = 0; i < s->n_cap && i < MAX_CAPTURES; i++)
+			ret->captured_frames[s->cap[i].index] = got[i];
+		bench_stream_get_stats(s, &ret->stats);
+		ret->error_device = s->error_device;
+	}
+	free(stim);
+	free(cap);
+	free(ts);
+	return r;
+}
+
+int bench_stream_preflight(struct bench_rig *rig, bench_stream_fill_fn fill, void *fill_ctx,
+			   struct bench_envelope_violation *reterr)
+{
+	const struct bench_fixture *fx;
+	struct bench_envelope *env = NULL;
+	size_t nch, block, n, f, c;
+	float *uv;
+	int32_t code;
+	int r;
+
+	if (!rig || !fill || !rig->dac)
+		return -EINVAL;
+	fx = rig->fx;
+	nch = fx->dac.n_channels;
+	block = fx->dac.buffer_frames;
+	r = bench_envelope_new(fx, rig->dac_rate_hz, &env);
+	if (r < 0)
+		return r;
+	uv = malloc(block * nch * sizeof(float));
+	if (!uv) {
+		bench_envelope_free(env);
+		return -ENOMEM;
+	}
+	for (;;) {
+		r = fill(fill_ctx, uv, block, &n);
+		if (r < 0 || n == 0)
+			break;
+		r = bench_envelope_check(env, uv, n, reterr);
+		if (r < 0)
+			break;
+		for (f = 0; f < n && r == 0; f++)
+			for (c = 0; c < nch && r == 0; c++)
+				r = bench_calib_dac_code(&rig->dac_cal[c], uv[f * nch + c], &code);
+		if (r < 0) {
+			if (reterr) {
+				memset(reterr, 0, sizeof(*reterr));
+				reterr->channel = fx->dac.channels[c - 1].name;
+				reterr->channel_index = c - 1;
+				reterr->block_frame = f - 1;
+				reterr->kind = BENCH_ENVELOPE_ABS;
+				reterr->value = uv[(f - 1) * nch + c - 1];
+				reterr->limit = bench_calib_dac_uv(&rig->dac_cal[c - 1],
+								   rig->dac_cal[c - 1].code_max);
+				reterr->limit_line = fx->dac.channels[c - 1].line;
+			}
+			break;
+		}
+	}
+	free(uv);
+	bench_envelope_free(env);
+	return r;
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The streaming engine: stimulus out through the rig's DAC and capture in
+ * from its capture devices, continuously and in constant memory.
+ *
+ * One output thread pushes libiio buffers from a ring of DAC codes; one
+ * capture thread per capture device refills libiio buffers into a ring of
+ * microvolt frames (+ device timestamps). The caller writes stimulus with
+ * bench_stream_write() (every block passes the safety envelope and the code
+ * map of calib.h first; a refused block is not queued at all) and reads
+ * captures with bench_stream_read(). Memory is fixed at open: the rings
+ * never grow, so a stream can run for hours.
+ *
+ * Anything that would make the data untrustworthy stops the stream with an
+ * error naming the device: output underflow (the stimulus was not supplied
+ * in time), a gap in a device's timestamps (samples lost), a timeout (libiio
+ * 0.24 reports it as EPIPE), a disconnect or any other I/O error. The error
+ * is returned by the next write/read and by bench_stream_stop(); the trial is
+ * then ERROR, never PASS.
+ *
+ * Units: uV at the DUT (stimulus) and at the input (capture), rates in Hz,
+ * timestamps in ns of the device's clock (IIO timestamp channel).
+ */
+#ifndef BENCH_HW_STREAM_H
+#define BENCH_HW_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct bench_rig;
+struct bench_stream;
+struct bench_envelope_violation;
+
+struct bench_stream_config {
+	bool output;	       /* play stimulus on the DAC */
+	bool cyclic;	       /* play the first dac.buffer_frames frames in a loop */
+	unsigned capture_mask; /* bit k: fixture capture k; 0 = none */
+	size_t ring_buffers;   /* ring size in device buffers per direction; 0 = 8 */
+	/* Output underflow is an error (realtime rigs); otherwise the thread waits. */
+	bool underflow_is_error;
+};
+
+struct bench_stream_stats {
+	uint64_t frames_out;	  /* frames pushed to the DAC (stimulus + zero padding) */
+	uint64_t stimulus_frames; /* frames written by the caller */
+	uint64_t frames_in[8];	  /* frames captured per capture (first 8) */
+	uint64_t underflows;
+	uint64_t gaps;
+	uint64_t ring_full_waits; /* capture thread waited for the reader */
+	int64_t first_ts_ns[8];	  /* device timestamp of the first captured frame, or -1 */
+	size_t ring_bytes;	  /* memory held by the rings (constant) */
+};
+
+/**
+ * bench_stream_open() - set up rings and channel maps; no I/O yet.
+ * @rig:  borrowed, must outlive the stream.
+ * @cfg:  copied.
+ * Return: 0, -EINVAL (nothing to stream, output without a DAC, cyclic without output),
+ * -ENOMEM.
+ */
+int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *cfg,
+		      struct bench_stream **ret_stream);
+
+/**
+ * bench_stream_write() - queue stimulus frames.
+ * @uv:       @n_frames frames x fx->dac.n_channels interleaved (fixture channel
+ *            order), uV at the DUT; borrowed for the call only.
+ * @reterr:   may be NULL; the envelope violation on -ERANGE.
+ *
+ * May be called before bench_stream_start() to pre-fill. Blocks while the ring
+ * is full. Return: 0, -ERANGE (envelope or code range: nothing of the block is
+ * queued), -EINTR (stopped by safe state or a signal), or the stream's error.
+ */
+int bench_stream_write(struct bench_stream *s, const float *uv, size_t n_frames,
+		       struct bench_envelope_violation *reterr);
+
+/* No more stimulus: the output pads with 0 uV until the stream stops. Return: 0. */
+int bench_stream_end_output(struct bench_stream *s);
+
+/* Starts the threads (creates the libiio buffers). Return: 0, -EINTR (signal pending), -errno. */
+int bench_stream_start(struct bench_stream *s);
+
+/**
+ * bench_stream_read() - take captured frames of capture @index.
+ * @uv:        room for @max_frames x (n_channels [+1 event column]) floats, uV
+ *             (the event column is the raw event count/code).
+ * @ts_ns:     NULL, or room for @max_frames device timestamps (-1 without one).
+ * @timeout_ns: how long to wait for at least one frame.
+ * @ret_frames: frames written (0 only on timeout).
+ * Return: 0, -ETIMEDOUT, -EINTR (stopped), or the stream's error (-EPIPE, -EIO, ...).
+ */
+int bench_stream_read(struct bench_stream *s, size_t index, float *uv, int64_t *ts_ns,
+		      size_t max_frames, int64_t timeout_ns, size_t *ret_frames);
+
+/* Values per captured frame of capture @index (channels + 1 if it has an event channel). */
+size_t bench_stream_capture_width(const struct bench_stream *s, size_t index);
+
+/**
+ * bench_stream_stop() - stop the threads, destroy the libiio buffers (the DAC
+ * stops), join. Idempotent.
+ * Return: 0, or the error that stopped the stream.
+ */
+int bench_stream_stop(struct bench_stream *s);
+
+/* The error that stopped the stream (0 if none) and the device it names ("" if none). */
+int bench_stream_error(const struct bench_stream *s, const char **ret_device);
+
+void bench_stream_get_stats(struct bench_stream *s, struct bench_stream_stats *ret_stats);
+
+/* Frames bench_stream_write() can take now without blocking (0 without output). */
+size_t bench_stream_out_room(struct bench_stream *s);
+
+/*
+ * Stimulus source for bench_stream_run(): write up to @max_frames frames x
+ * n_dac_channels uV into @uv and set *@ret_frames (0 = the stimulus is over).
+ * Return 0 or a negative errno (the run stops with it).
+ */
+typedef int (*bench_stream_fill_fn)(void *ctx, float *uv, size_t max_frames, size_t *ret_frames);
+
+/*
+ * Capture sink for bench_stream_run(): @n_frames frames of capture @index
+ * (bench_stream_capture_width() values each) and their device timestamps.
+ * Borrowed for the call. Return 0 or a negative errno (the run stops with it).
+ */
+typedef int (*bench_stream_sink_fn)(void *ctx, size_t index, const float *uv, const int64_t *ts_ns,
+				    size_t n_frames);
+
+struct bench_stream_run_result {
+	uint64_t stimulus_frames;    /* frames the source produced and the DAC took */
+	uint64_t captured_frames[8]; /* frames delivered to the sink, per capture */
+	struct bench_stream_stats stats;
+	const char *error_device; /* device named by a stream error, or "" */
+};
+
+/**
+ * bench_stream_run() - play a whole stimulus and capture it plus a tail.
+ * @s:        an opened, not yet started stream.
+ * @fill:     stimulus source (NULL for capture only: @tail_ns of capture).
+ * @sink:     capture sink; may be NULL to discard.
+ * @tail_ns:  capture this long after the stimulus (the rig's delay and the
+ *            DUT's response), >= 0.
+ * @reterr:   envelope violation on -ERANGE (the refused block and everything
+ *            after it was not played); may be NULL.
+ * @ret:      may be NULL; counts and stats.
+ *
+ * Runs in the caller's thread: writes stimulus when the output ring has room,
+ * drains the captures in between, so neither side waits on the other. Each
+ * capture gets stimulus_frames * (its rate / DAC rate) + tail frames. The
+ * stream is stopped before this returns (the DAC buffer is destroyed).
+ * Return: 0, -ERANGE (envelope), -EINTR (signal or safe state), the stream's
+ * error (-EPIPE timeout, -ENODATA underflow, -EBADMSG gap, -EIO ...), or the
+ * callbacks' error.
+ */
+int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fill_ctx,
+		     bench_stream_sink_fn sink, void *sink_ctx, int64_t tail_ns,
+		     struct bench_envelope_violation *reterr, struct bench_stream_run_result *ret);
+
+/**
+ * bench_stream_preflight() - check a whole stimulus before anything is played.
+ * @rig:   the rig whose envelope and code maps apply.
+ * @fill:  the stimulus source, run to its end (the caller rewinds or
+ *         recreates it afterwards); its frames go nowhere.
+ * @reterr: the first violation on -ERANGE.
+ *
+ * Runs the same envelope and code-range checks bench_stream_write() does, on a
+ * fresh envelope state, so that a stimulus that would be refused at second 50
+ * is refused before second 0. Return: 0, -ERANGE, -EINVAL, -ENOMEM, or the
+ * source's error.
+ */
+int bench_stream_preflight(struct bench_rig *rig, bench_stream_fill_fn fill, void *fill_ctx,
+			   struct bench_envelope_violation *reterr);
+
+/* Stops (if running) and frees. Accepts NULL. */
+void bench_stream_close(struct bench_stream *s);
+
+#endif /* BENCH_HW_STREAM_H */

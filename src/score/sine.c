@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * IEEE 1057 sine fits and IEEE 1241 dynamic metrics; see sine.h.
+ *
+ * Internally time is the sample index n and the angular frequency w is in
+ * radians per sample, which keeps the 4-parameter normal equations well
+ * scaled; results are converted to Hz at the end.
+ */
+#include "score/sine.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "score/fft.h"
+
+#define REANCHOR 256
+
+/*
+ * Solves the k x k symmetric positive definite system m * sol = v (k <= 4)
+ * by Cholesky after scaling rows and columns by 1/sqrt(diag). Return: 0 or
+ * -EDOM if the matrix is not positive definite.
+ */
+static int spd_solve(double m[4][4], const double *v, int k, double *sol)
+{
+	double l[4][4] = { { 0 } }, d[4], y[4], s;
+	int i, j, p;
+
+	for (i = 0; i < k; i++) {
+		if (!(m[i][i] > 0.0))
+			return -EDOM;
+		d[i] = 1.0 / sqrt(m[i][i]);
+	}
+	for (i = 0; i < k; i++) {
+		for (j = 0; j <= i; j++) {
+			s = m[i][j] * d[i] * d[j];
+			for (p = 0; p < j; p++)
+				s -= l[i][p] * l[j][p];
+			if (i == j) {
+				if (!(s > 1e-13))
+					return -EDOM;
+				l[i][i] = sqrt(s);
+			} else {
+				l[i][j] = s / l[j][j];
+			}
+		}
+	}
+	for (i = 0; i < k; i++) {
+		s = v[i] * d[i];
+		for (p = 0; p < i; p++)
+			s -= l[i][p] * y[p];
+		y[i] = s / l[i][i];
+	}
+	for (i = k - 1; i >= 0; i--) {
+		s = y[i];
+		for (p = i + 1; p < k; p++)
+			s -= l[p][i] * sol[p];
+		sol[i] = s / l[i][i];
+	}
+	for (i = 0; i < k; i++)
+		sol[i] *= d[i];
+	return 0;
+}
+
+/*
+ * One least-squares pass at angular frequency w (rad/sample). With @deriv,
+ * adds the column n * (-a0 sin + b0 cos) for the frequency correction.
+ * sol = { a, b, c[, dw] }.
+ */
+static int fit_pass(const double *x, size_t n, double w, bool deriv, double a0, double b0,
+		    double *sol)
+{
+	double m[4][4] = { { 0 } }, v[4] = { 0 };
+	double cw = cos(w), sw = sin(w), c = 1.0, s = 0.0;
+	int k = deriv ? 4 : 3, i, j;
+	size_t t;
+
+	for (t = 0; t < n; t++) {
+		double col[4], tmp;
+
+		if (t % REANCHOR == 0) {
+			c = cos(w * (double)t);
+			s = sin(w * (double)t);
+		}
+		col[0] = c;
+		col[1] = s;
+		col[2] = 1.0;
+		col[3] = deriv ? (double)t * (b0 * c - a0 * s) : 0.0;
+		for (i = 0; i < k; i++) {
+			v[i] += col[i] * x[t];
+			for (j = 0; j <= i; j++)
+				m[i][j] += col[i] * col[j];
+		}
+		tmp = c * cw - s * sw;
+		s = s * cw + c * sw;
+		c = tmp;
+	}
+	for (i = 0; i < k; i++) {
+		for (j = i + 1; j < k; j++)
+			m[i][j] = m[j][i];
+	}
+	return spd_solve(m, v, k, sol);
+}
+
+static double residual_rms(const double *x, size_t n, double w, double a, double b, double off)
+{
+	double cw = cos(w), sw = sin(w), c = 1.0, s = 0.0, ss = 0.0;
+	size_t t;
+
+	for (t = 0; t < n; t++) {
+		double r, tmp;
+
+		if (t % REANCHOR == 0) {
+			c = cos(w * (double)t);
+			s = sin(w * (double)t);
+		}
+		r = x[t] - (a * c + b * s + off);
+		ss += r * r;
+		tmp = c * cw - s * sw;
+		s = s * cw + c * sw;
+		c = tmp;
+	}
+	return sqrt(ss / (double)n);
+}
+
+static void fill(struct bench_sine_fit *ret, const double *x, size_t n, double fs_hz, double w,
+		 const double *sol, unsigned iterations)
+{
+	ret->freq_hz = w * fs_hz / (2.0 * M_PI);
+	ret->a_cos = sol[0];
+	ret->b_sin = sol[1];
+	ret->offset = sol[2];
+	ret->amplitude = hypot(sol[0], sol[1]);
+	ret->phase_rad = atan2(-sol[1], sol[0]);
+	ret->residual_rms = residual_rms(x, n, w, sol[0], sol[1], sol[2]);
+	ret->iterations = iterations;
+}
+
+static bool args_ok(const double *x, size_t n, double fs_hz)
+{
+	size_t i;
+
+	if (!x || n < 4 || !(fs_hz > 0.0) || !isfinite(fs_hz))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!isfinite(x[i]))
+			return false;
+	}
+	return true;
+}
+
+int bench_score_sine_fit3(const double *x, size_t n, double fs_hz, double freq_hz,
+			  struct bench_sine_fit *ret)
+{
+	double sol[4], w;
+	int r;
+
+	if (!ret || !args_ok(x, n, fs_hz) || !(freq_hz > 0.0 && freq_hz < fs_hz / 2.0))
+		return -EINVAL;
+	w = 2.0 * M_PI * freq_hz / fs_hz;
+	r = fit_pass(x, n, w, false, 0.0, 0.0, sol);
+	if (r < 0)
+		return r;
+	fill(ret, x, n, fs_hz, w, sol, 0);
+	ret->freq_hz = freq_hz;
+	return 0;
+}
+
+/* Frequency of the largest non-DC peak, rad/sample, Hann window + Gaussian interpolation. */
+static int estimate_w(const double *x, size_t n, double *ret_w)
+{
+	size_t nb = n / 2 + 1, k, best = 1, i;
+	double *buf, *mag, mean = 0.0, delta = 0.0;
+	fftw_complex *spec;
+	fftw_plan plan;
+	int r;
+
+	if (nb < 4)
+		return -EINVAL;
+	r = score_fft_plan_r2c(n, &plan);
+	if (r < 0)
+		return r;
+	buf = fftw_malloc(n * sizeof(*buf));
+	spec = fftw_malloc(nb * sizeof(*spec));
+	mag = malloc(nb * sizeof(*mag));
+	if (!buf || !spec || !mag) {
+		r = -ENOMEM;
+		goto out_free;
+	}
+	for (i = 0; i < n; i++)
+		mean += x[i];
+	mean /= (double)n;
+	for (i = 0; i < n; i++)
+		buf[i] = (x[i] - mean) * (0.5 - 0.5 * cos(2.0 * M_PI * (double)i / (double)n));
+	fftw_execute_dft_r2c(plan, buf, spec);
+	for (k = 0; k < nb; k++)
+		mag[k] = hypot(spec[k][0], spec[k][1]);
+	/* skip DC and its Hann leakage bin */
+	for (k = 2; k < nb - 1; k++) {
+		if (mag[k] > mag[best] || best < 2)
+			best = k;
+	}
+	if (mag[best - 1] > 0.0 && mag[best + 1] > 0.0 && mag[best] > 0.0) {
+		double lm = log(mag[best - 1]), l0 = log(mag[best]), lp = log(mag[best + 1]);
+		double den = lm - 2.0 * l0 + lp;
+
+		if (den < 0.0)
+			delta = 0.5 * (lm - lp) / den;
+	}
+	*ret_w = 2.0 * M_PI * ((double)best + delta) / (double)n;
+	r = 0;
+out_free:
+	free(mag);
+	fftw_free(spec);
+	fftw_free(buf);
+	return r;
+}
+
+int bench_score_sine_fit4(const double *x, size_t n, double fs_hz, double freq_guess_hz,
+			  struct bench_sine_fit *ret)
+{
+	double w, sol[4];
+	unsigned it;
+	int r;
+
+	if (!ret || !args_ok(x, n, fs_hz) || !(freq_guess_hz < fs_hz / 2.0))
+		return -EINVAL;
+	if (freq_guess_hz > 0.0) {
+		w = 2.0 * M_PI * freq_guess_hz / fs_hz;
+	} else {
+		r = estimate_w(x, n, &w);
+		if (r < 0)
+			return r;
+	}
+	r = fit_pass(x, n, w, false, 0.0, 0.0, sol);
+	if (r < 0)
+		return r;
+	for (it = 1; it <= 50; it++) {
+		double a0 = sol[0], b0 = sol[1], dw;
+
+		r = fit_pass(x, n, w, true, a0, b0, sol);
+		if (r < 0)
+			return r;
+		dw = sol[3];
+		w += dw;
+		if (!(w > 0.0 && w < M_PI))
+			return -ERANGE;
+		if (fabs(dw) < 1e-12 * w) {
+			/* final 3-parameter pass at the converged frequency */
+			r = fit_pass(x, n, w, false, 0.0, 0.0, sol);
+			if (r < 0)
+				return r;
+			fill(ret, x, n, fs_hz, w, sol, it);
+			return 0;
+		}
+	}
+	return -ETIMEDOUT;
+}
+
+double bench_score_sinad_db(const struct bench_sine_fit *fit)
+{
+	if (!fit || !(fit->residual_rms > 0.0))
+		return NAN;
+	return 20.0 * log10(fit->amplitude / sqrt(2.0) / fit->residual_rms);
+}
+
+double bench_score_enob_bits(double nad_rms, double fsr)
+{
+	if (!(nad_rms > 0.0) || !(fsr > 0.0))
+		return NAN;
+	return log2(fsr / (nad_rms * sqrt(12.0)));
+}
+
+double bench_score_enob_from_sinad(double sinad_db)
+{
+	/* 10*log10(1.5) = 1.7609 dB, 20*log10(2) = 6.0206 dB */
+	return (sinad_db - 10.0 * log10(1.5)) / (20.0 * log10(2.0));
+}
+
+static double window_value(enum bench_window win, size_t i, size_t n)
+{
+	double p = 2.0 * M_PI * (double)i / (double)n;
+
+	switch (win) {
+	case BENCH_WINDOW_HANN:
+		return 0.5 - 0.5 * cos(p);
+	case BENCH_WINDOW_BH4:
+		return 0.35875 - 0.48829 * cos(p) + 0.14128 * cos(2.0 * p) - 0.01168 * cos(3.0 * p);
+	default:
+		return 1.0;
+	}
+}
+
+static size_t fold_bin(unsigned long long h, size_t k1, size_t n)
+{
+	size_t b = (size_t)((h * k1) % n);
+
+	return b > n / 2 ? n - b : b;
+}
+
+static double tone_power(const double *p, size_t nb, size_t b, unsigned m)
+{
+	size_t lo = b > m ? b - m : 0, hi = b + m < nb ? b + m : nb - 1, j;
+	double s = 0.0;
+
+	for (j = lo; j <= hi; j++)
+		s += p[j];
+	return s;
+}
+
+int bench_score_harmonics(const double *x, size_t n, double fs_hz, double fund_hz,
+			  unsigned n_harmonics, enum bench_window window, unsigned half_width,
+			  struct bench_harmonics *ret)
+{
+	size_t nb = n / 2 + 1, k, k1 = 0, i;
+	double *buf, *pw, mean = 0.0, p1, hsum = 0.0, spur = 0.0;
+	struct bench_harmonics h;
+	fftw_complex *spec;
+	fftw_plan plan;
+	unsigned hh;
+	int r;
+
+	if (!ret || !args_ok(x, n, fs_hz) || n_harmonics < 2 || n_harmonics > 15 ||
+	    (unsigned)window >= BENCH_WINDOW_COUNT || half_width > nb / 8 ||
+	    !(fund_hz < fs_hz / 2.0))
+		return -EINVAL;
+	r = score_fft_plan_r2c(n, &plan);
+	if (r < 0)
+		return r;
+	buf = fftw_malloc(n * sizeof(*buf));
+	spec = fftw_malloc(nb * sizeof(*spec));
+	pw = malloc(nb * sizeof(*pw));
+	if (!buf || !spec || !pw) {
+		r = -ENOMEM;
+		goto out_free;
+	}
+	for (i = 0; i < n; i++)
+		mean += x[i];
+	mean /= (double)n;
+	for (i = 0; i < n; i++)
+		buf[i] = (x[i] - mean) * window_value(window, i, n);
+	fftw_execute_dft_r2c(plan, buf, spec);
+	for (k = 0; k < nb; k++)
+		pw[k] = spec[k][0] * spec[k][0] + spec[k][1] * spec[k][1];
+
+	if (fund_hz > 0.0) {
+		size_t lo, hi;
+
+		k1 = (size_t)llround(fund_hz * (double)n / fs_hz);
+		lo = k1 > half_width ? k1 - half_width : 1;
+		hi = k1 + half_width < nb ? k1 + half_width : nb - 1;
+		for (k = lo; k <= hi; k++) {
+			if (pw[k] > pw[k1])
+				k1 = k;
+		}
+	} else {
+		k1 = half_width + 1;
+		for (k = half_width + 1; k < nb; k++) {
+			if (pw[k] > pw[k1])
+				k1 = k;
+		}
+	}
+	if (k1 <= half_width || k1 >= nb) {
+		r = -EINVAL;
+		goto out_free;
+	}
+	p1 = tone_power(pw, nb, k1, half_width);
+	for (hh = 0; hh < 16; hh++)
+		h.harmonic_db[hh] = NAN;
+	for (hh = 2; hh <= n_harmonics; hh++) {
+		double ph = tone_power(pw, nb, fold_bin(hh, k1, n), half_width);
+
+		hsum += ph;
+		h.harmonic_db[hh] = 10.0 * log10(ph / p1);
+	}
+	for (k = half_width + 1; k < nb; k++) {
+		if (k + half_width >= k1 && k <= k1 + half_width)
+			continue;
+		if (pw[k] > spur)
+			spur = pw[k];
+	}
+	h.fund_hz = (double)k1 * fs_hz / (double)n;
+	h.thd_db = 10.0 * log10(hsum / p1);
+	h.sfdr_db = 10.0 * log10(pw[k1] / spur);
+	*ret = h;
+	r = 0;
+out_free:
+	free(pw);
+	fftw_free(spec);
+	fftw_free(buf);
+	return r;
+}
+
+static size_t gcd_size(size_t a, size_t b)
+{
+	while (b) {
+		size_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+int bench_score_coherent_freq(double fs_hz, size_t n, double target_hz, double *ret_hz,
+			      size_t *ret_cycles)
+{
+	double j0;
+	size_t d;
+
+	if (!ret_hz || n < 4 || !(fs_hz > 0.0) || !(target_hz > 0.0 && target_hz < fs_hz / 2.0))
+		return -EINVAL;
+	j0 = floor(target_hz * (double)n / fs_hz + 0.5);
+	for (d = 0; d < n; d++) {
+		double cand[2] = { j0 + (double)d, j0 - (double)d };
+		int c;
+
+		for (c = 0; c < 2; c++) {
+			size_t j;
+
+			if (cand[c] < 1.0 || cand[c] >= (double)n / 2.0)
+				continue;
+			j = (size_t)cand[c];
+			if (gcd_size(j, n) == 1) {
+				*ret_hz = (double)j * fs_hz / (double)n;
+				if (ret_cycles)
+					*ret_cycles = j;
+				return 0;
+			}
+		}
+	}
+	return -ERANGE;
+}
