@@ -66,8 +66,10 @@ static int parse_opts(const struct bench_cli_command *cmd, int argc, char **argv
 				return bench_cli_usage_error(cmd, "bad --limit '%s'", argv[i]);
 		} else if (a[0] == '-' && a[1]) {
 			return bench_cli_usage_error(cmd, "unknown or incomplete option '%s'", a);
-		} else if (o->n_pos < max_pos) {
-			o->pos[o->n_pos++] = a;
+		} else if (o->n_pos >= 0 && o->n_pos < max_pos &&
+			   (size_t)o->n_pos < sizeof(o->pos) / sizeof(o->pos[0])) {
+			o->pos[o->n_pos] = a;
+			o->n_pos++;
 		} else {
 			return bench_cli_usage_error(cmd, "unexpected argument '%s'", a);
 		}
