@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/units.h"
 #include "hw/line.h"
@@ -300,6 +301,10 @@ int bench_rig_open(const struct bench_fixture *fx, const char *uri, unsigned fla
 				goto err_close;
 		}
 	}
+	if (flags & BENCH_RIG_PROBE) {
+		*ret_rig = rig;
+		return 0;
+	}
 	if (!(flags & BENCH_RIG_NO_LINES)) {
 		r = open_lines(rig, reterr);
 		if (r < 0)
@@ -427,6 +432,31 @@ const struct bench_calib_dac *bench_rig_dac_calib(const struct bench_rig *rig, s
 	return rig->dac && index < rig->fx->dac.n_channels ? &rig->dac_cal[index] : NULL;
 }
 
+int bench_rig_capture_range_uv(const struct bench_rig *rig, size_t index, size_t ch,
+			       double *ret_min_uv, double *ret_max_uv)
+{
+	const struct iio_data_format *fmt;
+	double lo, hi, a, b;
+
+	if (!rig->ctx || index >= rig->fx->n_captures || ch >= rig->fx->captures[index].n_channels)
+		return -EINVAL;
+	fmt = iio_channel_get_data_format(rig->cap[index].ch[ch]);
+	if (fmt->bits < 1 || fmt->bits > 63)
+		return -EINVAL;
+	if (fmt->is_signed) {
+		lo = -ldexp(1.0, (int)fmt->bits - 1);
+		hi = ldexp(1.0, (int)fmt->bits - 1) - 1;
+	} else {
+		lo = 0;
+		hi = ldexp(1.0, (int)fmt->bits) - 1;
+	}
+	a = bench_calib_adc_uv(&rig->cap[index].cal[ch], (int64_t)lo);
+	b = bench_calib_adc_uv(&rig->cap[index].cal[ch], (int64_t)hi);
+	*ret_min_uv = a < b ? a : b;
+	*ret_max_uv = a < b ? b : a;
+	return 0;
+}
+
 static int attr_target(struct bench_rig *rig, const char *device, const char *channel,
 		       struct iio_device **ret_dev, struct iio_channel **ret_ch)
 {
@@ -484,6 +514,51 @@ int bench_rig_write_attr(struct bench_rig *rig, const char *device, const char *
 	return n < 0 ? (int)n : 0;
 }
 
+/*
+ * Waits for the ready line. While waiting, one buffer of the first capture
+ * device is read and discarded per check: on rigs whose time advances with the
+ * data (the emulated rig in fast pace, docs/sim.md) this is what lets the DUT
+ * boot; on real rigs it costs nothing. Without a capture device the line is
+ * simply waited on.
+ */
+static int wait_ready(struct bench_rig *rig, struct bench_line *ready, int64_t timeout_ns)
+{
+	const struct bench_fixture *fx = rig->fx;
+	int64_t deadline = bench_clock_now_ns() + timeout_ns;
+	struct bench_rig_capture *rc;
+	struct iio_buffer *buf;
+	bool on = false;
+	ssize_t n;
+	size_t k;
+	int r;
+
+	if (!rig->ctx || fx->n_captures == 0)
+		return bench_line_wait_level(ready, true, timeout_ns);
+	rc = &rig->cap[0];
+	for (k = 0; k < fx->captures[0].n_channels; k++)
+		iio_channel_enable(rc->ch[k]);
+	errno = 0;
+	buf = iio_device_create_buffer(rc->dev, fx->captures[0].buffer_frames, false);
+	if (!buf)
+		return errno_or(-EIO);
+	for (;;) {
+		r = bench_line_get(ready, &on);
+		if (r < 0 || on)
+			break;
+		if (bench_clock_now_ns() >= deadline) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		n = iio_buffer_refill(buf);
+		if (n < 0) {
+			r = (int)n;
+			break;
+		}
+	}
+	iio_buffer_destroy(buf);
+	return r;
+}
+
 int bench_rig_power_up(struct bench_rig *rig)
 {
 	const struct bench_fixture_power_up *pu = &rig->fx->power_up;
@@ -501,7 +576,7 @@ int bench_rig_power_up(struct bench_rig *rig)
 		return 0;
 	sleep_ns(pu->settle_ns);
 	if (ready) {
-		r = bench_line_wait_level(ready, true, pu->ready_timeout_ns);
+		r = wait_ready(rig, ready, pu->ready_timeout_ns);
 		if (r < 0) {
 			bench_log(BENCH_LOG_ERROR, "hw", "DUT not ready within %.0f ms on line %s",
 				  (double)pu->ready_timeout_ns / 1e6, ready->fl->name);

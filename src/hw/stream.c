@@ -26,6 +26,14 @@
 
 #define MAX_CAPTURES 8
 
+struct chan_io {
+	struct iio_channel *ch;
+	ptrdiff_t off; /* bytes from the start of a frame */
+	unsigned length;
+	bool is_signed;
+	bool direct; /* little-endian host and sample, no shift, bits == length */
+};
+
 struct ring {
 	uint8_t *data;
 	int64_t *ts; /* capture rings only */
@@ -46,8 +54,13 @@ struct capture {
 	struct iio_buffer *buf;
 	pthread_t thread;
 	bool running;
+	bool exited; /* the thread left its loop (guarded by the stream lock) */
 	int64_t last_ts;
 	int64_t period_ns;
+	struct chan_io *io; /* channels + event column */
+	struct chan_io io_ts;
+	float *scratch;	     /* one converted buffer: buffer_frames x width */
+	int64_t *scratch_ts; /* its timestamps */
 };
 
 struct bench_stream {
@@ -59,13 +72,19 @@ struct bench_stream {
 	struct ring out;
 	bool out_ended;
 	int32_t *codes; /* scratch for one write block, channel-interleaved */
+	struct chan_io *out_io;
 	size_t codes_frames;
 	pthread_t out_thread;
 	bool out_running;
+	bool out_exited;
 	size_t n_cap;
 	struct capture cap[MAX_CAPTURES];
 	bool started;
 	bool stopping;
+	size_t n_opened;	 /* capture buffers created */
+	bool go;		 /* output started: captures may read (stream lock) */
+	uint64_t pad_max_frames; /* 0 uV frames pushed after the stimulus at most (0: no limit) */
+	uint64_t padded;
 	int error;
 	char error_device[BENCH_FIXTURE_NAME_MAX];
 	struct bench_stream_stats stats;
@@ -165,7 +184,8 @@ int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *c
 			goto err_close;
 		s->codes_frames = fx->dac.buffer_frames;
 		s->codes = malloc(s->codes_frames * fx->dac.n_channels * sizeof(int32_t));
-		if (!s->codes) {
+		s->out_io = calloc(fx->dac.n_channels, sizeof(*s->out_io));
+		if (!s->codes || !s->out_io) {
 			r = -ENOMEM;
 			goto err_close;
 		}
@@ -188,6 +208,14 @@ int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *c
 			      true);
 		if (r < 0)
 			goto err_close;
+		c->io = calloc(c->width, sizeof(*c->io));
+		c->scratch = malloc(c->fc->buffer_frames * c->width * sizeof(float));
+		c->scratch_ts = malloc(c->fc->buffer_frames * sizeof(int64_t));
+		if (!c->io || !c->scratch || !c->scratch_ts) {
+			r = -ENOMEM;
+			goto err_close;
+		}
+		s->stats.ring_bytes += c->fc->buffer_frames * (c->width * sizeof(float) + 8);
 		s->stats.ring_bytes += c->ring.cap_frames * (c->ring.frame_bytes + 8);
 	}
 	*ret_stream = s;
@@ -317,37 +345,115 @@ int bench_stream_end_output(struct bench_stream *s)
 	return 0;
 }
 
-/* Writes one frame of codes into the libiio buffer, channel by channel. */
-static void put_frame(struct bench_rig *rig, struct iio_buffer *buf, size_t frame,
-		      const int32_t *codes)
+/*
+ * Where a channel's sample sits in a libiio buffer frame and how to read or
+ * write it. iio_buffer_first() walks every channel (O(channels)), so it is
+ * called once per buffer, not once per sample; plain little-endian samples
+ * (the common case) are copied directly, anything else goes through
+ * iio_channel_convert().
+ */
+
+static bool host_is_le(void)
 {
-	ptrdiff_t step = iio_buffer_step(buf);
+	const uint16_t one = 1;
+	uint8_t b;
+
+	memcpy(&b, &one, 1);
+	return b == 1;
+}
+
+static void chan_io_init(struct chan_io *io, struct iio_channel *ch, struct iio_buffer *buf)
+{
+	const struct iio_data_format *fmt = iio_channel_get_data_format(ch);
+
+	io->ch = ch;
+	io->off = (const uint8_t *)iio_buffer_first(buf, ch) -
+		  (const uint8_t *)iio_buffer_start(buf);
+	io->length = fmt->length;
+	io->is_signed = fmt->is_signed;
+	io->direct = host_is_le() && !fmt->is_be && fmt->shift == 0 && fmt->bits == fmt->length &&
+		     (fmt->length == 8 || fmt->length == 16 || fmt->length == 32 ||
+		      fmt->length == 64) &&
+		     fmt->repeat <= 1;
+}
+
+static int64_t read_code(const struct chan_io *io, const uint8_t *frame)
+{
+	const uint8_t *src = frame + io->off;
+	uint8_t tmp[8] = { 0 };
+
+	if (!io->direct) {
+		iio_channel_convert(io->ch, tmp, src);
+		src = tmp;
+	}
+	switch (io->length) {
+	case 8: {
+		int8_t v;
+
+		memcpy(&v, src, 1);
+		return io->is_signed ? v : (uint8_t)v;
+	}
+	case 16: {
+		int16_t v;
+
+		memcpy(&v, src, 2);
+		return io->is_signed ? v : (uint16_t)v;
+	}
+	case 32: {
+		int32_t v;
+
+		memcpy(&v, src, 4);
+		return io->is_signed ? (int64_t)v : (int64_t)(uint32_t)v;
+	}
+	default: {
+		int64_t v;
+
+		memcpy(&v, src, 8);
+		return v;
+	}
+	}
+}
+
+static void write_code(const struct chan_io *io, uint8_t *frame, int32_t code)
+{
+	uint8_t *dst = frame + io->off;
+	int8_t v8 = (int8_t)code;
+	int16_t v16 = (int16_t)code;
+	int64_t v64 = code;
+	const void *src;
+	size_t len;
+
+	switch (io->length) {
+	case 8:
+		src = &v8;
+		len = 1;
+		break;
+	case 16:
+		src = &v16;
+		len = 2;
+		break;
+	case 32:
+		src = &code;
+		len = 4;
+		break;
+	default:
+		src = &v64;
+		len = 8;
+		break;
+	}
+	if (io->direct)
+		memcpy(dst, src, len);
+	else
+		iio_channel_convert_inverse(io->ch, dst, src);
+}
+
+/* Writes one frame of codes into the libiio buffer. */
+static void put_frame(const struct chan_io *io, size_t nch, uint8_t *frame, const int32_t *codes)
+{
 	size_t c;
 
-	for (c = 0; c < rig->fx->dac.n_channels; c++) {
-		struct iio_channel *ch = rig->dac_ch[c];
-		const struct iio_data_format *fmt = iio_channel_get_data_format(ch);
-		uint8_t *dst = (uint8_t *)iio_buffer_first(buf, ch) + (ptrdiff_t)frame * step;
-		int64_t v = codes[c];
-		int8_t v8 = (int8_t)v;
-		int16_t v16 = (int16_t)v;
-		int32_t v32 = (int32_t)v;
-
-		switch (fmt->length) {
-		case 8:
-			iio_channel_convert_inverse(ch, dst, &v8);
-			break;
-		case 16:
-			iio_channel_convert_inverse(ch, dst, &v16);
-			break;
-		case 32:
-			iio_channel_convert_inverse(ch, dst, &v32);
-			break;
-		default:
-			iio_channel_convert_inverse(ch, dst, &v);
-			break;
-		}
-	}
+	for (c = 0; c < nch; c++)
+		write_code(&io[c], frame, codes ? codes[c] : 0);
 }
 
 static void *output_thread(void *arg)
@@ -358,11 +464,12 @@ static void *output_thread(void *arg)
 	size_t frames = fx->dac.buffer_frames, nch = fx->dac.n_channels, f;
 	int64_t period_ns = bench_ns_from_frames(frames, rig->dac_rate_hz);
 	struct iio_buffer *buf;
-	static const int32_t zeros[1] = { 0 };
+	struct chan_io *io;
 	ssize_t pushed;
+	uint8_t *start;
+	ptrdiff_t step;
 	int r = 0;
 
-	(void)zeros;
 	for (f = 0; f < nch; f++)
 		iio_channel_enable(rig->dac_ch[f]);
 	errno = 0;
@@ -370,18 +477,28 @@ static void *output_thread(void *arg)
 	if (!buf) {
 		set_error(s, errno ? -errno : -EIO, fx->dac.device);
 		atomic_store(&rig->out_live, false);
+		pthread_mutex_lock(&s->lock);
+		s->out_exited = true;
+		pthread_cond_broadcast(&s->changed);
+		pthread_mutex_unlock(&s->lock);
 		return NULL;
 	}
 	pthread_mutex_lock(&rig->out_lock);
 	rig->out_buf = buf;
 	pthread_mutex_unlock(&rig->out_lock);
+	io = s->out_io;
 
 	for (;;) {
 		size_t got = 0;
 
 		pthread_mutex_lock(&s->lock);
 		/* Wait for a whole buffer, or the end of stimulus. */
-		if (!s->cfg.cyclic || s->stats.frames_out == 0) {
+		if (s->out.ended && ring_used(&s->out) == 0 && s->pad_max_frames &&
+		    s->padded >= s->pad_max_frames) {
+			/* Enough 0 uV after the stimulus: nothing more to push, wait for the stop. */
+			while (!halted(s))
+				pthread_cond_wait(&s->changed, &s->lock);
+		} else if (!s->cfg.cyclic || s->stats.frames_out == 0) {
 			struct timespec dl = deadline_in(
 				s->cfg.underflow_is_error ? period_ns : BENCH_NS_PER_S);
 
@@ -408,25 +525,23 @@ static void *output_thread(void *arg)
 			r = -ENODATA;
 			break;
 		}
+		start = iio_buffer_start(buf);
+		step = iio_buffer_step(buf);
+		for (f = 0; f < nch; f++)
+			chan_io_init(&io[f], rig->dac_ch[f], buf);
 		for (f = 0; f < frames; f++) {
 			if (ring_used(&s->out) > 0) {
 				size_t pos = (size_t)(s->out.tail % s->out.cap_frames);
 
-				put_frame(rig, buf, f,
+				put_frame(io, nch, start + (ptrdiff_t)f * step,
 					  (const int32_t *)(s->out.data +
 							    pos * s->out.frame_bytes));
 				s->out.tail++;
 				got++;
 			} else {
-				int32_t z[256] = { 0 };
-
 				/* After the stimulus: 0 uV is code 0 on every channel. */
-				if (nch <= 256)
-					put_frame(rig, buf, f, z);
-				else
-					memset((uint8_t *)iio_buffer_start(buf) +
-						       (ptrdiff_t)f * iio_buffer_step(buf),
-					       0, (size_t)iio_buffer_step(buf));
+				s->padded++;
+				put_frame(io, nch, start + (ptrdiff_t)f * step, NULL);
 			}
 		}
 		pthread_cond_broadcast(&s->changed);
@@ -440,6 +555,10 @@ static void *output_thread(void *arg)
 		}
 		pthread_mutex_lock(&s->lock);
 		s->stats.frames_out += frames;
+		if (!s->go) {
+			s->go = true;
+			pthread_cond_broadcast(&s->changed);
+		}
 		pthread_mutex_unlock(&s->lock);
 	}
 	pthread_mutex_lock(&rig->out_lock);
@@ -450,44 +569,14 @@ static void *output_thread(void *arg)
 	atomic_store(&rig->out_live, false);
 	if (r < 0)
 		set_error(s, r, fx->dac.device);
+	pthread_mutex_lock(&s->lock);
+	s->out_exited = true;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
 	return NULL;
 }
 
 /* ---- capture --------------------------------------------------------------- */
-
-static int64_t get_code(struct iio_channel *ch, const uint8_t *src)
-{
-	const struct iio_data_format *fmt = iio_channel_get_data_format(ch);
-	uint8_t tmp[8] = { 0 };
-
-	iio_channel_convert(ch, tmp, src);
-	switch (fmt->length) {
-	case 8: {
-		int8_t v;
-
-		memcpy(&v, tmp, 1);
-		return fmt->is_signed ? v : (uint8_t)v;
-	}
-	case 16: {
-		int16_t v;
-
-		memcpy(&v, tmp, 2);
-		return fmt->is_signed ? v : (uint16_t)v;
-	}
-	case 32: {
-		int32_t v;
-
-		memcpy(&v, tmp, 4);
-		return fmt->is_signed ? (int64_t)v : (int64_t)(uint32_t)v;
-	}
-	default: {
-		int64_t v;
-
-		memcpy(&v, tmp, 8);
-		return v;
-	}
-	}
-}
 
 static void *capture_thread(void *arg)
 {
@@ -512,10 +601,23 @@ static void *capture_thread(void *arg)
 	pthread_mutex_unlock(&s->lock);
 	if (!c->buf) {
 		set_error(s, errno ? -errno : -EIO, fc->device);
+		pthread_mutex_lock(&s->lock);
+		c->exited = true;
+		c->ring.ended = true;
+		pthread_cond_broadcast(&s->changed);
+		pthread_mutex_unlock(&s->lock);
 		return NULL;
 	}
+	/* Tell start() this capture is open, then wait until the DAC has its first block. */
+	pthread_mutex_lock(&s->lock);
+	s->n_opened++;
+	pthread_cond_broadcast(&s->changed);
+	while (!s->go && !halted(s))
+		pthread_cond_wait(&s->changed, &s->lock);
+	pthread_mutex_unlock(&s->lock);
 	while (!halted(s)) {
 		const uint8_t *start;
+		size_t done;
 
 		got = iio_buffer_refill(c->buf);
 		if (got < 0) {
@@ -525,12 +627,49 @@ static void *capture_thread(void *arg)
 		}
 		step = iio_buffer_step(c->buf);
 		n = step > 0 ? (size_t)got / (size_t)step : 0;
+		if (n > fc->buffer_frames)
+			n = fc->buffer_frames;
 		start = iio_buffer_start(c->buf);
-		pthread_mutex_lock(&s->lock);
+		for (k = 0; k < nch; k++)
+			chan_io_init(&c->io[k], rc->ch[k], c->buf);
+		if (rc->event)
+			chan_io_init(&c->io[nch], rc->event, c->buf);
+		if (rc->ts)
+			chan_io_init(&c->io_ts, rc->ts, c->buf);
+		/* Convert outside the lock, into the per-capture scratch block. */
 		for (f = 0; f < n && r == 0; f++) {
-			size_t pos;
-			float *dst;
+			const uint8_t *frame = start + (ptrdiff_t)f * step;
+			float *dst = c->scratch + f * c->width;
 			int64_t ts = -1;
+
+			for (k = 0; k < nch; k++)
+				dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
+								   read_code(&c->io[k], frame));
+			if (rc->event)
+				dst[nch] = (float)read_code(&c->io[nch], frame);
+			if (rc->ts) {
+				ts = read_code(&c->io_ts, frame);
+				/* Samples lost between buffers or inside one: the clock jumped. */
+				if (c->last_ts >= 0 &&
+				    (ts - c->last_ts > c->period_ns * 3 / 2 || ts <= c->last_ts)) {
+					pthread_mutex_lock(&s->lock);
+					s->stats.gaps++;
+					pthread_mutex_unlock(&s->lock);
+					r = -EBADMSG;
+				}
+				c->last_ts = ts;
+			}
+			c->scratch_ts[f] = ts;
+		}
+		if (r < 0)
+			n = f;
+		/* Into the ring, waiting for the reader when it is full (backpressure). */
+		pthread_mutex_lock(&s->lock);
+		if (n && rc->ts && c->index < 8 && s->stats.first_ts_ns[c->index] < 0)
+			s->stats.first_ts_ns[c->index] = c->scratch_ts[0];
+		done = 0;
+		while (done < n) {
+			size_t room, chunk, pos, first;
 
 			while (!halted(s) && ring_used(&c->ring) == c->ring.cap_frames) {
 				s->stats.ring_full_waits++;
@@ -538,42 +677,23 @@ static void *capture_thread(void *arg)
 			}
 			if (halted(s))
 				break;
+			room = c->ring.cap_frames - ring_used(&c->ring);
+			chunk = n - done < room ? n - done : room;
 			pos = (size_t)(c->ring.head % c->ring.cap_frames);
-			dst = (float *)(c->ring.data + pos * c->ring.frame_bytes);
-			for (k = 0; k < nch; k++) {
-				const uint8_t *src = (const uint8_t *)iio_buffer_first(c->buf,
-										       rc->ch[k]) +
-						     (ptrdiff_t)f * step;
-
-				dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
-								   get_code(rc->ch[k], src));
-			}
-			if (rc->event)
-				dst[nch] = (float)get_code(
-					rc->event,
-					(const uint8_t *)iio_buffer_first(c->buf, rc->event) +
-						(ptrdiff_t)f * step);
-			if (rc->ts) {
-				ts = get_code(rc->ts,
-					      (const uint8_t *)iio_buffer_first(c->buf, rc->ts) +
-						      (ptrdiff_t)f * step);
-				/* Samples lost between buffers or inside one: the clock jumped. */
-				if (c->last_ts >= 0 &&
-				    (ts - c->last_ts > c->period_ns * 3 / 2 || ts <= c->last_ts)) {
-					s->stats.gaps++;
-					r = -EBADMSG;
-				}
-				c->last_ts = ts;
-				if (c->index < 8 && s->stats.first_ts_ns[c->index] < 0)
-					s->stats.first_ts_ns[c->index] = ts;
-			}
-			c->ring.ts[pos] = ts;
-			c->ring.head++;
+			first = c->ring.cap_frames - pos < chunk ? c->ring.cap_frames - pos : chunk;
+			memcpy(c->ring.data + pos * c->ring.frame_bytes,
+			       c->scratch + done * c->width, first * c->ring.frame_bytes);
+			memcpy(c->ring.data, c->scratch + (done + first) * c->width,
+			       (chunk - first) * c->ring.frame_bytes);
+			memcpy(c->ring.ts + pos, c->scratch_ts + done, first * sizeof(int64_t));
+			memcpy(c->ring.ts, c->scratch_ts + done + first,
+			       (chunk - first) * sizeof(int64_t));
+			c->ring.head += chunk;
+			done += chunk;
 			if (c->index < 8)
-				s->stats.frames_in[c->index]++;
+				s->stats.frames_in[c->index] += chunk;
+			pthread_cond_broadcast(&s->changed);
 		}
-		(void)start;
-		pthread_cond_broadcast(&s->changed);
 		pthread_mutex_unlock(&s->lock);
 		if (r < 0)
 			break;
@@ -582,6 +702,7 @@ static void *capture_thread(void *arg)
 		set_error(s, r, fc->device);
 	pthread_mutex_lock(&s->lock);
 	c->ring.ended = true;
+	c->exited = true;
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -645,15 +766,8 @@ int bench_stream_start(struct bench_stream *s)
 		return -EINTR;
 	atomic_store(&s->rig->stop, false);
 	s->started = true;
-	if (s->cfg.output) {
-		atomic_store(&s->rig->out_live, true);
-		r = pthread_create(&s->out_thread, NULL, output_thread, s);
-		if (r) {
-			atomic_store(&s->rig->out_live, false);
-			return -r;
-		}
-		s->out_running = true;
-	}
+	s->go = !s->cfg.output;
+	/* Captures first: they must be open before the stimulus they should see. */
 	for (i = 0; i < s->n_cap; i++) {
 		r = pthread_create(&s->cap[i].thread, NULL, capture_thread, &s->cap[i]);
 		if (r) {
@@ -662,20 +776,64 @@ int bench_stream_start(struct bench_stream *s)
 		}
 		s->cap[i].running = true;
 	}
+	pthread_mutex_lock(&s->lock);
+	while (s->n_opened < s->n_cap && !halted(s))
+		pthread_cond_wait(&s->changed, &s->lock);
+	r = s->error;
+	pthread_mutex_unlock(&s->lock);
+	if (r < 0) {
+		bench_stream_stop(s);
+		return r;
+	}
+	if (s->cfg.output) {
+		atomic_store(&s->rig->out_live, true);
+		r = pthread_create(&s->out_thread, NULL, output_thread, s);
+		if (r) {
+			atomic_store(&s->rig->out_live, false);
+			bench_stream_stop(s);
+			return -r;
+		}
+		s->out_running = true;
+	}
+	bench_log(BENCH_LOG_INFO, "hw", "stream started: %s%zu capture(s)",
+		  s->cfg.output ? "output + " : "", s->n_cap);
 	return 0;
+}
+
+/* All threads left their loops (lock held). */
+static bool all_exited(const struct bench_stream *s)
+{
+	size_t i;
+
+	if (s->out_running && !s->out_exited)
+		return false;
+	for (i = 0; i < s->n_cap; i++)
+		if (s->cap[i].running && !s->cap[i].exited)
+			return false;
+	return true;
 }
 
 int bench_stream_stop(struct bench_stream *s)
 {
+	struct timespec dl;
 	size_t i;
 
 	if (!s)
 		return -EINVAL;
+	/*
+	 * Ask the threads to finish their current transfer and leave, so the buffers
+	 * close cleanly (CLOSE on the wire); cancel only what has not left after
+	 * 500 ms (a stalled or vanished server).
+	 */
 	pthread_mutex_lock(&s->lock);
 	s->stopping = true;
 	pthread_cond_broadcast(&s->changed);
+	dl = deadline_in(500 * BENCH_NS_PER_MS);
+	while (!all_exited(s))
+		if (pthread_cond_timedwait(&s->changed, &s->lock, &dl) == ETIMEDOUT)
+			break;
 	for (i = 0; i < s->n_cap; i++)
-		if (s->cap[i].buf)
+		if (s->cap[i].buf && !s->cap[i].exited)
 			iio_buffer_cancel(s->cap[i].buf);
 	pthread_mutex_unlock(&s->lock);
 	pthread_mutex_lock(&s->rig->out_lock);
@@ -724,8 +882,12 @@ void bench_stream_close(struct bench_stream *s)
 	for (i = 0; i < s->n_cap; i++) {
 		free(s->cap[i].ring.data);
 		free(s->cap[i].ring.ts);
+		free(s->cap[i].io);
+		free(s->cap[i].scratch);
+		free(s->cap[i].scratch_ts);
 	}
 	free(s->out.data);
+	free(s->out_io);
 	free(s->codes);
 	bench_envelope_free(s->env);
 	pthread_cond_destroy(&s->changed);
@@ -799,6 +961,12 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 	}
 	if (stim_done && s->cfg.output)
 		bench_stream_end_output(s);
+	/* Pad the tail (and one buffer) with 0 uV, no more: the rest of the queue would only
+	 * delay the next run on a rig that drains its queue (docs/sim.md). */
+	if (s->cfg.output)
+		s->pad_max_frames = (uint64_t)llround(bench_s_from_ns(tail_ns) *
+						      s->rig->dac_rate_hz) +
+				    block;
 	r = bench_stream_start(s);
 	if (r < 0)
 		goto out_stop;
@@ -891,5 +1059,58 @@ out_free:
 	free(stim);
 	free(cap);
 	free(ts);
+	return r;
+}
+
+int bench_stream_preflight(struct bench_rig *rig, bench_stream_fill_fn fill, void *fill_ctx,
+			   struct bench_envelope_violation *reterr)
+{
+	const struct bench_fixture *fx;
+	struct bench_envelope *env = NULL;
+	size_t nch, block, n, f, c;
+	float *uv;
+	int32_t code;
+	int r;
+
+	if (!rig || !fill || !rig->dac)
+		return -EINVAL;
+	fx = rig->fx;
+	nch = fx->dac.n_channels;
+	block = fx->dac.buffer_frames;
+	r = bench_envelope_new(fx, rig->dac_rate_hz, &env);
+	if (r < 0)
+		return r;
+	uv = malloc(block * nch * sizeof(float));
+	if (!uv) {
+		bench_envelope_free(env);
+		return -ENOMEM;
+	}
+	for (;;) {
+		r = fill(fill_ctx, uv, block, &n);
+		if (r < 0 || n == 0)
+			break;
+		r = bench_envelope_check(env, uv, n, reterr);
+		if (r < 0)
+			break;
+		for (f = 0; f < n && r == 0; f++)
+			for (c = 0; c < nch && r == 0; c++)
+				r = bench_calib_dac_code(&rig->dac_cal[c], uv[f * nch + c], &code);
+		if (r < 0) {
+			if (reterr) {
+				memset(reterr, 0, sizeof(*reterr));
+				reterr->channel = fx->dac.channels[c - 1].name;
+				reterr->channel_index = c - 1;
+				reterr->block_frame = f - 1;
+				reterr->kind = BENCH_ENVELOPE_ABS;
+				reterr->value = uv[(f - 1) * nch + c - 1];
+				reterr->limit = bench_calib_dac_uv(&rig->dac_cal[c - 1],
+								   rig->dac_cal[c - 1].code_max);
+				reterr->limit_line = fx->dac.channels[c - 1].line;
+			}
+			break;
+		}
+	}
+	free(uv);
+	bench_envelope_free(env);
 	return r;
 }

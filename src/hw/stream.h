@@ -156,6 +156,21 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 		     bench_stream_sink_fn sink, void *sink_ctx, int64_t tail_ns,
 		     struct bench_envelope_violation *reterr, struct bench_stream_run_result *ret);
 
+/**
+ * bench_stream_preflight() - check a whole stimulus before anything is played.
+ * @rig:   the rig whose envelope and code maps apply.
+ * @fill:  the stimulus source, run to its end (the caller rewinds or
+ *         recreates it afterwards); its frames go nowhere.
+ * @reterr: the first violation on -ERANGE.
+ *
+ * Runs the same envelope and code-range checks bench_stream_write() does, on a
+ * fresh envelope state, so that a stimulus that would be refused at second 50
+ * is refused before second 0. Return: 0, -ERANGE, -EINVAL, -ENOMEM, or the
+ * source's error.
+ */
+int bench_stream_preflight(struct bench_rig *rig, bench_stream_fill_fn fill, void *fill_ctx,
+			   struct bench_envelope_violation *reterr);
+
 /* Stops (if running) and frees. Accepts NULL. */
 void bench_stream_close(struct bench_stream *s);
 

@@ -58,7 +58,7 @@ while IFS= read -r line <&"$from_vm"; do
 		if [ -n "${KIL_HOST_HOOK:-}" ]; then
 			echo "kil-run: host hook: $KIL_HOST_HOOK"
 			# shellcheck disable=SC2086 # the hook is a command line
-			$KIL_HOST_HOOK 2>&1 | tee -a "$log"
+			timeout --kill-after=10 "${KIL_TIMEOUT:-300}" $KIL_HOST_HOOK 2>&1 | tee -a "$log"
 			hook_rc=${PIPESTATUS[0]}
 		else
 			hook_rc=0

@@ -71,60 +71,64 @@ Test(hw, adc_code_is_raw_times_scale_over_gain)
 	cr_expect_eq(bench_calib_adc_init(&ch, 1e-6, &c), -EINVAL);
 }
 
+/* Frames of the sim fixture's DAC channels, interleaved; the test sets values per channel. */
+static float *frames(const struct bench_fixture *fx, size_t n)
+{
+	float *f = calloc(n * fx->dac.n_channels, sizeof(float));
+
+	cr_assert_not_null(f);
+	return f;
+}
+
 Test(hw, envelope_accepts_inside_and_refuses_whole_block_one_uv_over)
 {
 	struct bench_fixture *fx = load_sim();
+	size_t nch = fx->dac.n_channels, i;
 	struct bench_envelope *env = NULL;
 	struct bench_envelope_violation v;
-	float block[2 * 100];
-	size_t i;
+	float *block = frames(fx, 100);
 
 	cr_assert_eq(bench_envelope_new(fx, 1000.0, &env), 0);
-	for (i = 0; i < 100; i++) {
-		block[2 * i] = (float)(4999.0 * sin(2 * M_PI * 10 * i / 1000.0));
-		block[2 * i + 1] = 0;
-	}
+	for (i = 0; i < 100; i++)
+		block[nch * i] = (float)(399.0 * sin(2 * M_PI * 10 * i / 1000.0));
 	cr_expect_eq(bench_envelope_check(env, block, 100, &v), 0);
-	block[2 * 57 + 1] = 5001.0f; /* stim1, frame 57: 1 uV over 5000 */
-	block[2 * 56 + 1] = 4990.0f;
-	block[2 * 58 + 1] = 4990.0f;
+	block[nch * 57 + 1] = 401.0f; /* stim1, frame 57: 1 uV over 400 */
+	block[nch * 56 + 1] = 395.0f;
+	block[nch * 58 + 1] = 395.0f;
 	cr_expect_eq(bench_envelope_check(env, block, 100, &v), -ERANGE);
 	cr_expect_str_eq(v.channel, "stim1");
 	cr_expect_eq(v.channel_index, 1);
 	cr_expect_eq(v.block_frame, 57);
 	cr_expect_eq(v.sample, 157);
 	cr_expect_eq(v.kind, BENCH_ENVELOPE_ABS);
-	cr_expect_float_eq(v.limit, 5000.0, 1e-9);
+	cr_expect_float_eq(v.limit, 400.0, 1e-9);
 	cr_expect_gt(v.limit_line, 0);
 	bench_envelope_free(env);
 	bench_fixture_free(fx);
+	free(block);
 }
 
 Test(hw, envelope_refuses_slew_and_dc_and_keeps_state_after_refusal)
 {
 	struct bench_fixture *fx = load_sim();
+	size_t nch = fx->dac.n_channels, i;
 	struct bench_envelope *env = NULL;
 	struct bench_envelope_violation v;
-	float step[2] = { 0, 0 };
-	float dc[2 * 1000];
-	size_t i;
+	float *step = frames(fx, 1), *dc = frames(fx, 1000);
 
-	/* At 1 kHz the slew limit 5e7 uV/s is 50000 uV per sample: no abs-valid step breaks it. */
+	/* At 1 MHz the slew limit 2e6 uV/s is 2 uV per sample. */
 	cr_assert_eq(bench_envelope_new(fx, 1e6, &env), 0);
-	step[0] = 100.0f; /* 100 uV in 1 us = 1e8 uV/s > 5e7 */
+	step[0] = 100.0f; /* 100 uV in 1 us = 1e8 uV/s > 2e6 */
 	cr_expect_eq(bench_envelope_check(env, step, 1, &v), -ERANGE);
 	cr_expect_eq(v.kind, BENCH_ENVELOPE_SLEW);
-	step[0] = 40.0f; /* 4e7 uV/s: fine, because the refused block left last = 0 */
+	step[0] = 1.5f; /* 1.5e6 uV/s: fine, because the refused block left last = 0 */
 	cr_expect_eq(bench_envelope_check(env, step, 1, &v), 0);
 	bench_envelope_free(env);
 
-	/* A constant 4000 uV pushes the 1 s running mean past 2000 uV. */
+	/* A constant 390 uV pushes the 1 s running mean past 200 uV after ~0.72 s. */
 	cr_assert_eq(bench_envelope_new(fx, 1000.0, &env), 0);
-	for (i = 0; i < 1000; i++) {
-		dc[2 * i] = 4000.0f;
-		dc[2 * i + 1] = 0;
-	}
-	dc[0] = 40.0f; /* ramp in under the slew limit */
+	for (i = 0; i < 1000; i++)
+		dc[nch * i] = 390.0f;
 	cr_expect_eq(bench_envelope_check(env, dc, 1000, &v), -ERANGE);
 	cr_expect_eq(v.kind, BENCH_ENVELOPE_DC);
 	cr_expect_str_eq(bench_envelope_limit_name(v.kind), "max-dc-uv");
@@ -132,6 +136,8 @@ Test(hw, envelope_refuses_slew_and_dc_and_keeps_state_after_refusal)
 	cr_expect_lt(v.block_frame, 800);
 	bench_envelope_free(env);
 	bench_fixture_free(fx);
+	free(step);
+	free(dc);
 }
 
 Test(hw, envelope_limits_continuous_duration)
@@ -139,9 +145,8 @@ Test(hw, envelope_limits_continuous_duration)
 	struct bench_fixture *fx = load_sim();
 	struct bench_envelope *env = NULL;
 	struct bench_envelope_violation v;
-	float *z = calloc(2 * 3600, sizeof(float));
+	float *z = frames(fx, 3600);
 
-	cr_assert_not_null(z);
 	/* 1 Hz: 3600 frames is the whole hour allowed. */
 	cr_assert_eq(bench_envelope_new(fx, 1.0, &env), 0);
 	cr_expect_eq(bench_envelope_check(env, z, 3600, &v), 0);

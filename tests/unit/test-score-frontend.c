@@ -150,7 +150,7 @@ Test(score_frontend, delay_matches_scipy_correlate_and_the_truth)
 {
 	const size_t n = 4000;
 	const double fs = 1000.0, delay = 3.4 / fs;
-	double *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b)), d, peak, ref[1];
+	double *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b)), d, peak, ref[1] = { 0 };
 	char fa[64], fb[64], args[256];
 	struct ref_rng rng = { 77 };
 	size_t i;
@@ -177,4 +177,15 @@ Test(score_frontend, delay_matches_scipy_correlate_and_the_truth)
 	cr_expect(fabs(d + delay) < 0.05 / fs);
 	free(a);
 	free(b);
+}
+
+Test(score_frontend, passband_ripple_deviation_and_peak_to_peak)
+{
+	const double g[] = { 0.95, 1.0, 1.08, 1.02 };
+	struct bench_ripple r;
+
+	cr_assert_eq(bench_score_passband_ripple(g, 4, 1.0, &r), 0);
+	cr_expect_float_eq(r.dev_pct, 8.0, 1e-9);
+	cr_expect_float_eq(r.pp_db, 20.0 * log10(1.08 / 0.95), 1e-12);
+	cr_expect_eq(bench_score_passband_ripple(g, 0, 1.0, &r), -EINVAL);
 }

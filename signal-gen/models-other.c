@@ -1,0 +1,845 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Artifacts (blink, EMG, mains, electrode pop, drift/DC offset, motion),
+ * metrology waveforms (sine, square, triangle, chirp, multitone, impulse, DC
+ * step, silence) and biphasic stimulation pulse trains. Parameters in uV, Hz,
+ * s, ms, us; every event has truth.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "siggen-internal.h"
+
+#define END_PARAMS                        \
+	{                                 \
+		NULL, NULL, 0, 0, 0, NULL \
+	}
+
+static uint64_t sec(const struct sg_src *s, double t_s)
+{
+	double v = nearbyint(t_s * s->fs);
+
+	return v <= 0 ? 0 : (uint64_t)v;
+}
+
+static void free_plain(struct sg_src *s)
+{
+	free(s->st);
+	s->st = NULL;
+}
+
+static double amp_peak(const struct sg_src *s)
+{
+	return fabs(s->p[0]) * 1.05;
+}
+
+/* Weight of an ocular artifact by channel name: frontal-polar 1 down to 0.05. */
+static float eog_weight(const char *name)
+{
+	if (!strncmp(name, "Fp", 2) || !strncmp(name, "AF", 2))
+		return 1.0f;
+	if (name[0] == 'F' && name[1] != 'C' && name[1] != 'T')
+		return 0.5f;
+	if (name[0] == 'F' || name[0] == 'C' || name[0] == 'T')
+		return 0.2f;
+	if (name[0] == 'P' || name[0] == 'O' || name[0] == 'I')
+		return 0.05f;
+	return 1.0f;
+}
+
+/* ---------- a generic Poisson-event source with a per-event waveform ---------- */
+
+struct evsrc {
+	struct sg_rng ev;
+	double next; /* samples */
+	uint64_t start, end;
+	bool on;
+	int channel; /* routed index or -1 */
+	float amp, f;
+	double state;
+	float *w;
+	struct sg_rng *noise;
+	double *prev;
+};
+
+static void evsrc_free(struct sg_src *s)
+{
+	struct evsrc *e = s->st;
+
+	if (!e)
+		return;
+	free(e->w);
+	free(e->noise);
+	free(e->prev);
+	free(e);
+	s->st = NULL;
+}
+
+static int evsrc_init(struct sg_src *s, const struct sg_ctx *ctx, double rate_per_min, bool eog,
+		      bool noise)
+{
+	struct evsrc *e = calloc(1, sizeof(*e));
+	unsigned k;
+
+	if (!e)
+		return -ENOMEM;
+	s->st = e;
+	e->w = malloc(s->ss->n_route * sizeof(float) + 1);
+	if (!e->w)
+		goto oom;
+	for (k = 0; k < s->ss->n_route; k++)
+		e->w[k] = eog ? eog_weight(ctx->spec->names[s->ss->route[k]]) : 1.0f;
+	if (noise) {
+		e->noise = calloc(s->ss->n_route + 1, sizeof(*e->noise));
+		e->prev = calloc(s->ss->n_route + 1, sizeof(double));
+		if (!e->noise || !e->prev)
+			goto oom;
+		for (k = 0; k < s->ss->n_route; k++)
+			sg_rng_init(&e->noise[k], s->seed, s->index, k, SG_P_NOISE);
+	}
+	sg_rng_init(&e->ev, s->seed, s->index, 0, SG_P_EVENTS);
+	e->next = rate_per_min > 0 ? sg_exp(&e->ev) * 60 * s->fs / rate_per_min : INFINITY;
+	return 0;
+oom:
+	evsrc_free(s);
+	return -ENOMEM;
+}
+
+/* Starts an event at @t if due; returns true if one started. */
+static bool evsrc_due(struct sg_src *s, struct evsrc *e, uint64_t t, double rate_per_min,
+		      double dur_s)
+{
+	if (e->on || e->next >= (double)(t + 1) || t >= s->total)
+		return false;
+	e->on = true;
+	e->start = t;
+	e->end = t + (uint64_t)fmax(1, nearbyint(dur_s * s->fs));
+	e->next = (double)e->end + sg_exp(&e->ev) * 60 * s->fs / rate_per_min;
+	return true;
+}
+
+/* ---------- blink ---------- */
+
+static const struct siggen_param_info blink_params[] = {
+	{ "amp_uv", "uV", 150, 0, 1e4, "blink peak at frontal-polar channels" },
+	{ "rate_per_min", "1/min", 15, 0, 600, "blinks per minute (Poisson)" },
+	{ "duration_ms", "ms", 400, 50, 2000, "blink duration" },
+	END_PARAMS,
+};
+
+static int blink_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	return evsrc_init(s, ctx, s->p[1], true, false);
+}
+
+static void blink_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	struct evsrc *e = s->st;
+	unsigned k;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i;
+		double v = 0;
+
+		if (evsrc_due(s, e, t, s->p[1], s->p[2] * 1e-3)) {
+			e->amp = (float)(s->p[0] * (0.8 + 0.4 * sg_uniform(&e->ev)));
+			sg_emit(s, SIGGEN_EVENT_BLINK, -1, e->start, e->end,
+				e->start + (uint64_t)((e->end - e->start) * 0.3), 0, e->amp, 0);
+		}
+		if (e->on) {
+			/* Skewed bump: x^2 e^(-x) shape over the duration, peak 1 at 30%. */
+			double x = (double)(t - e->start) / (double)(e->end - e->start) / 0.3 * 2;
+
+			v = e->amp * x * x * exp(2 - x) / 4;
+			if (t + 1 >= e->end)
+				e->on = false;
+		}
+		s->wave[i] = (float)v;
+	}
+	for (k = 0; k < s->ss->n_route; k++) {
+		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k] * e->w[k];
+
+		for (i = 0; i < n; i++)
+			o[i] += g * s->wave[i];
+	}
+}
+
+const struct sg_model sg_model_blink = {
+	"blink",      "eye blinks (EOG): skewed 400 ms bumps, strongest at frontal-polar channels",
+	blink_params, blink_init,
+	blink_render, evsrc_free,
+	amp_peak,
+};
+
+/* ---------- emg ---------- */
+
+static const struct siggen_param_info emg_params[] = {
+	{ "rms_uv", "uV", 30, 0, 1e4, "rms of the burst at its peak" },
+	{ "rate_per_min", "1/min", 6, 0, 600, "bursts per minute (Poisson)" },
+	{ "duration_s", "s", 1, 0.05, 60, "burst duration" },
+	END_PARAMS,
+};
+
+static int emg_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	return evsrc_init(s, ctx, s->p[1], false, true);
+}
+
+static void emg_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	struct evsrc *e = s->st;
+	unsigned k;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i;
+		double env = 0;
+
+		if (evsrc_due(s, e, t, s->p[1], s->p[2]))
+			sg_emit(s, SIGGEN_EVENT_EMG, -1, e->start, e->end, e->start, 0,
+				(float)s->p[0], 0);
+		if (e->on) {
+			double x = (double)(t - e->start) / (double)(e->end - e->start);
+
+			env = sin(M_PI * x);
+			if (t + 1 >= e->end)
+				e->on = false;
+		}
+		s->wave[i] = (float)env;
+	}
+	for (k = 0; k < s->ss->n_route; k++) {
+		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
+		/* First difference of white noise: high-frequency; sd of diff = sqrt(2). */
+		float a = (float)(s->p[0] / sqrt(2.0));
+
+		for (i = 0; i < n; i++) {
+			double x = sg_normal(&e->noise[k]);
+
+			if (s->wave[i] != 0)
+				o[i] += g * a * s->wave[i] * (float)(x - e->prev[k]);
+			e->prev[k] = x;
+		}
+	}
+}
+
+static double emg_peak(const struct sg_src *s)
+{
+	return 5 * s->p[0];
+}
+
+const struct sg_model sg_model_emg = {
+	"emg",	    "EMG bursts: high-frequency noise under a half-sine envelope",
+	emg_params, emg_init,
+	emg_render, evsrc_free,
+	emg_peak,
+};
+
+/* ---------- pop ---------- */
+
+static const struct siggen_param_info pop_params[] = {
+	{ "amp_uv", "uV", 300, -1e5, 1e5, "step at the pop" },
+	{ "rate_per_min", "1/min", 2, 0, 600, "pops per minute (Poisson), each on one channel" },
+	{ "tau_s", "s", 0.3, 0.001, 60, "exponential recovery time constant" },
+	END_PARAMS,
+};
+
+static int pop_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	return evsrc_init(s, ctx, s->p[1], false, false);
+}
+
+static void pop_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	struct evsrc *e = s->st;
+	double decay = exp(-1 / (s->p[2] * s->fs));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i;
+
+		if (evsrc_due(s, e, t, s->p[1], 5 * s->p[2])) {
+			e->channel = (int)(sg_uniform(&e->ev) * s->ss->n_route);
+			e->state = s->p[0];
+			sg_emit(s, SIGGEN_EVENT_POP, (int32_t)s->ss->route[e->channel], e->start,
+				e->end, e->start, 0, (float)(s->p[0] * s->ss->gain[e->channel]), 0);
+		}
+		if (e->on) {
+			out[(size_t)s->ss->route[e->channel] * stride + i] +=
+				s->ss->gain[e->channel] * (float)e->state;
+			e->state *= decay;
+			if (t + 1 >= e->end)
+				e->on = false;
+		}
+	}
+}
+
+const struct sg_model sg_model_pop = {
+	"pop",	    "electrode pops: a step with exponential recovery on one random channel",
+	pop_params, pop_init,
+	pop_render, evsrc_free,
+	amp_peak,
+};
+
+/* ---------- motion ---------- */
+
+static const struct siggen_param_info motion_params[] = {
+	{ "amp_uv", "uV", 200, 0, 1e5, "peak of the motion swing" },
+	{ "rate_per_min", "1/min", 1, 0, 600, "motion episodes per minute (Poisson)" },
+	{ "duration_s", "s", 2, 0.1, 60, "episode duration" },
+	END_PARAMS,
+};
+
+static int motion_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	struct sg_rng r;
+	unsigned k;
+	int rc = evsrc_init(s, ctx, s->p[1], false, false);
+	struct evsrc *e = s->st;
+
+	if (rc < 0)
+		return rc;
+	sg_rng_init(&r, s->seed, s->index, 0, SG_P_SHAPE);
+	for (k = 0; k < s->ss->n_route; k++)
+		e->w[k] = (float)(0.5 + sg_uniform(&r));
+	return 0;
+}
+
+static void motion_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	struct evsrc *e = s->st;
+	unsigned k;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i;
+		double v = 0;
+
+		if (evsrc_due(s, e, t, s->p[1], s->p[2])) {
+			e->f = (float)(1 + 3 * sg_uniform(&e->ev));
+			sg_emit(s, SIGGEN_EVENT_MOTION, -1, e->start, e->end, e->start, 0,
+				(float)s->p[0], e->f);
+		}
+		if (e->on) {
+			double x = (double)(t - e->start) / (double)(e->end - e->start);
+
+			v = s->p[0] * sin(M_PI * x) *
+			    sin(2 * M_PI * e->f * (double)(t - e->start) / s->fs);
+			if (t + 1 >= e->end)
+				e->on = false;
+		}
+		s->wave[i] = (float)v;
+	}
+	for (k = 0; k < s->ss->n_route; k++) {
+		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k] * e->w[k];
+
+		for (i = 0; i < n; i++)
+			o[i] += g * s->wave[i];
+	}
+}
+
+static double motion_peak(const struct sg_src *s)
+{
+	return 1.5 * s->p[0];
+}
+
+const struct sg_model sg_model_motion = {
+	"motion",
+	"motion artifacts: 1-4 Hz swings under a half-sine envelope, weighted per channel",
+	motion_params,
+	motion_init,
+	motion_render,
+	evsrc_free,
+	motion_peak,
+};
+
+/* ---------- mains ---------- */
+
+static const struct siggen_param_info mains_params[] = {
+	{ "amp_uv", "uV", 20, 0, 1e5, "amplitude of the fundamental" },
+	{ "freq_hz", "Hz", 50, 45, 65, "mains frequency (50 or 60)" },
+	{ "harmonics", "", 3, 1, 20, "number of harmonics including the fundamental" },
+	{ "harmonic_ratio", "", 0.3, 0, 1, "amplitude ratio between successive harmonics" },
+	END_PARAMS,
+};
+
+struct mains {
+	double c[20], sn[20], cr[20], sr[20];
+};
+
+static int mains_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	struct mains *m = calloc(1, sizeof(*m));
+	unsigned h;
+
+	(void)ctx;
+	if (!m)
+		return -ENOMEM;
+	for (h = 0; h < (unsigned)s->p[2]; h++) {
+		double w = 2 * M_PI * (h + 1) * s->p[1] / s->fs;
+
+		m->c[h] = 1;
+		m->sn[h] = 0;
+		m->cr[h] = cos(w);
+		m->sr[h] = sin(w);
+	}
+	s->st = m;
+	return 0;
+}
+
+static void mains_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	struct mains *m = s->st;
+	unsigned nh = (unsigned)s->p[2], h;
+	size_t i;
+
+	if (t0 == 0)
+		sg_emit(s, SIGGEN_EVENT_BACKGROUND, -1, 0, s->total, 0, 0, (float)s->p[0],
+			(float)s->p[1]);
+	for (i = 0; i < n; i++) {
+		double v = 0, a = s->p[0];
+
+		for (h = 0; h < nh; h++) {
+			double c = m->c[h] * m->cr[h] - m->sn[h] * m->sr[h];
+			double sn = m->c[h] * m->sr[h] + m->sn[h] * m->cr[h];
+
+			/* Harmonics above Nyquist alias like a real ADC would see them. */
+			v += a * m->sn[h];
+			a *= s->p[3];
+			if (((t0 + i) & 1023) == 1023) {
+				double r = 1 / sqrt(c * c + sn * sn);
+
+				c *= r;
+				sn *= r;
+			}
+			m->c[h] = c;
+			m->sn[h] = sn;
+		}
+		s->wave[i] = (float)v;
+	}
+	sg_add_wave(s, s->wave, n, out, stride);
+}
+
+static double mains_peak(const struct sg_src *s)
+{
+	double pk = 0, a = s->p[0];
+	unsigned h;
+
+	for (h = 0; h < (unsigned)s->p[2]; h++, a *= s->p[3])
+		pk += a;
+	return pk;
+}
+
+const struct sg_model sg_model_mains = {
+	"mains",      "power-line interference: 50/60 Hz and harmonics",
+	mains_params, mains_init,
+	mains_render, free_plain,
+	mains_peak,
+};
+
+/* ---------- drift ---------- */
+
+static const struct siggen_param_info drift_params[] = {
+	{ "offset_uv", "uV", 0, -1e6, 1e6, "DC offset on every routed channel" },
+	{ "drift_uv", "uV", 50, 0, 1e6, "rms of the slow baseline wander" },
+	{ "tau_s", "s", 10, 0.1, 3600, "time scale of the wander" },
+	END_PARAMS,
+};
+
+struct drift {
+	unsigned nr;
+	struct sg_env env[];
+};
+
+static int drift_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	struct drift *d = calloc(1, sizeof(*d) + s->ss->n_route * sizeof(struct sg_env));
+	unsigned k;
+
+	(void)ctx;
+	if (!d)
+		return -ENOMEM;
+	d->nr = s->ss->n_route;
+	for (k = 0; k < d->nr; k++)
+		sg_env_init(&d->env[k], s->seed, s->index, k, s->fs, s->p[2]);
+	s->st = d;
+	return 0;
+}
+
+static void drift_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	struct drift *d = s->st;
+	unsigned k;
+	size_t i;
+
+	if (t0 == 0)
+		sg_emit(s, SIGGEN_EVENT_BACKGROUND, -1, 0, s->total, 0, 0, (float)s->p[1], 0);
+	for (k = 0; k < d->nr; k++) {
+		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
+
+		for (i = 0; i < n; i++)
+			o[i] += g * (float)(s->p[0] + s->p[1] * sg_env_step(&d->env[k]));
+	}
+}
+
+static double drift_peak(const struct sg_src *s)
+{
+	return fabs(s->p[0]) + 4 * s->p[1];
+}
+
+const struct sg_model sg_model_drift = {
+	"drift",
+	"baseline drift and DC offset: a slow random wander per channel plus a constant",
+	drift_params,
+	drift_init,
+	drift_render,
+	free_plain,
+	drift_peak,
+};
+
+/* ---------- metrology ---------- */
+
+/* Phase in cycles of f_hz at sample t, exact for long runs (long double). */
+static double cycles_at(double f_hz, double fs, uint64_t t)
+{
+	long double c = (long double)f_hz / (long double)fs * (long double)t;
+
+	return (double)(c - floorl(c));
+}
+
+static void emit_waveform(struct sg_src *s, uint64_t t0, float amp, float f)
+{
+	if (t0 == 0)
+		sg_emit(s, SIGGEN_EVENT_WAVEFORM, -1, 0, s->total, 0, s->ss->model, amp, f);
+}
+
+static const struct siggen_param_info sine_params[] = {
+	{ "amp_uv", "uV", 100, -1e6, 1e6, "amplitude (peak)" },
+	{ "freq_hz", "Hz", 10, 0, 5e5, "frequency (made coherent if coherent_frames > 0)" },
+	{ "phase_deg", "deg", 0, -360, 360, "phase at sample 0" },
+	{ "offset_uv", "uV", 0, -1e6, 1e6, "DC offset" },
+	{ "coherent_frames", "", 0, 0, 1e9, "record length M: use J*fs/M, J odd, nearest freq_hz" },
+	END_PARAMS,
+};
+
+static double sine_freq(const struct sg_src *s)
+{
+	if (s->p[4] >= 4)
+		return siggen_coherent_freq(s->fs, (uint64_t)s->p[4], s->p[1]);
+	return s->p[1];
+}
+
+static void sine_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	double f = sine_freq(s), ph = s->p[2] / 360.0;
+	size_t i;
+
+	emit_waveform(s, t0, (float)s->p[0], (float)f);
+	for (i = 0; i < n; i++)
+		s->wave[i] = (float)(s->p[3] +
+				     s->p[0] * sin(2 * M_PI * (cycles_at(f, s->fs, t0 + i) + ph)));
+	sg_add_wave(s, s->wave, n, out, stride);
+}
+
+static double offset_peak(const struct sg_src *s)
+{
+	return fabs(s->p[0]) + fabs(s->p[3]);
+}
+
+const struct sg_model sg_model_sine = {
+	"sine",	     "sine (phase exact over long runs), optionally at a coherent frequency J*fs/M",
+	sine_params, NULL,
+	sine_render, NULL,
+	offset_peak,
+};
+
+static const struct siggen_param_info square_params[] = {
+	{ "amp_uv", "uV", 100, -1e6, 1e6, "high level (unipolar) or +-amplitude (bipolar)" },
+	{ "freq_hz", "Hz", 1, 0, 5e5, "repetition frequency" },
+	{ "duty", "", 0.5, 0, 1, "fraction of the period at the high level" },
+	{ "offset_uv", "uV", 0, -1e6, 1e6, "DC offset" },
+	{ "unipolar", "", 1, 0, 1, "1: 0..amp (calibration pulse), 0: -amp..+amp" },
+	END_PARAMS,
+};
+
+static void square_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	double lo = s->p[4] > 0.5 ? 0 : -s->p[0];
+	size_t i;
+
+	emit_waveform(s, t0, (float)s->p[0], (float)s->p[1]);
+	for (i = 0; i < n; i++)
+		s->wave[i] = (float)(s->p[3] +
+				     (cycles_at(s->p[1], s->fs, t0 + i) < s->p[2] ? s->p[0] : lo));
+	sg_add_wave(s, s->wave, n, out, stride);
+}
+
+const struct sg_model sg_model_square = {
+	"square",      "square wave / calibration pulse (IFCN: 100 uV, 1-2 s)",
+	square_params, NULL,
+	square_render, NULL,
+	offset_peak,
+};
+
+static const struct siggen_param_info tri_params[] = {
+	{ "amp_uv", "uV", 100, -1e6, 1e6, "amplitude (peak)" },
+	{ "freq_hz", "Hz", 1, 0, 5e5, "frequency" },
+	{ "phase_deg", "deg", 0, -360, 360, "phase at sample 0" },
+	{ "offset_uv", "uV", 0, -1e6, 1e6, "DC offset" },
+	END_PARAMS,
+};
+
+static void tri_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	size_t i;
+
+	emit_waveform(s, t0, (float)s->p[0], (float)s->p[1]);
+	for (i = 0; i < n; i++) {
+		double c = cycles_at(s->p[1], s->fs, t0 + i) + s->p[2] / 360.0;
+
+		c -= floor(c);
+
+		/* 0 at c = 0, +amp at 0.25, -amp at 0.75 (in phase with sine). */
+		s->wave[i] = (float)(s->p[3] + s->p[0] * (c < 0.25 ? 4 * c :
+							  c < 0.75 ? 2 - 4 * c :
+								     4 * c - 4));
+	}
+	sg_add_wave(s, s->wave, n, out, stride);
+}
+
+const struct sg_model sg_model_triangle = {
+	"triangle",  "triangle wave in phase with a sine", tri_params, NULL, tri_render, NULL,
+	offset_peak,
+};
+
+static const struct siggen_param_info chirp_params[] = {
+	{ "amp_uv", "uV", 100, -1e6, 1e6, "amplitude" },
+	{ "f0_hz", "Hz", 1, 0.001, 5e5, "start frequency" },
+	{ "f1_hz", "Hz", 100, 0.001, 5e5, "end frequency" },
+	{ "sweep_s", "s", 10, 0.001, 1e6, "sweep duration (repeats)" },
+	{ "log", "", 0, 0, 1, "0 linear, 1 logarithmic sweep" },
+	END_PARAMS,
+};
+
+static void chirp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	double f0 = s->p[1], f1 = s->p[2], T = s->p[3];
+	uint64_t per = sec(s, T) ? sec(s, T) : 1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i;
+		double x = (double)(t % per) / s->fs, ph;
+
+		if (t % per == 0)
+			sg_emit(s, SIGGEN_EVENT_WAVEFORM, -1, t,
+				t + per > s->total ? s->total : t + per, t, s->ss->model,
+				(float)s->p[0], (float)f0);
+		if (s->p[4] > 0.5 && f1 != f0) {
+			double k = f1 / f0;
+
+			ph = f0 * T / log(k) * (pow(k, x / T) - 1);
+		} else {
+			ph = f0 * x + (f1 - f0) * x * x / (2 * T);
+		}
+		s->wave[i] = (float)(s->p[0] * sin(2 * M_PI * (ph - floor(ph))));
+	}
+	sg_add_wave(s, s->wave, n, out, stride);
+}
+
+const struct sg_model sg_model_chirp = {
+	"chirp",      "linear or logarithmic frequency sweep, repeated every sweep_s",
+	chirp_params, NULL,
+	chirp_render, NULL,
+	amp_peak,
+};
+
+static const struct siggen_param_info multi_params[] = {
+	{ "amp_uv", "uV", 20, -1e6, 1e6, "amplitude of each tone" },
+	{ "f0_hz", "Hz", 10, 0, 5e5, "first tone" },
+	{ "df_hz", "Hz", 10, 0, 5e5, "tone spacing" },
+	{ "n_tones", "", 8, 1, 256, "number of tones" },
+	END_PARAMS,
+};
+
+static void multi_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	unsigned nt = (unsigned)s->p[3], k;
+	size_t i;
+
+	emit_waveform(s, t0, (float)s->p[0], (float)s->p[1]);
+	for (i = 0; i < n; i++) {
+		double v = 0;
+
+		for (k = 0; k < nt; k++) {
+			/* Schroeder phases keep the crest factor low. */
+			double ph = -(double)k * (k + 1) / (2.0 * nt);
+
+			v += sin(2 * M_PI * (cycles_at(s->p[1] + k * s->p[2], s->fs, t0 + i) + ph));
+		}
+		s->wave[i] = (float)(s->p[0] * v);
+	}
+	sg_add_wave(s, s->wave, n, out, stride);
+}
+
+static double multi_peak(const struct sg_src *s)
+{
+	return fabs(s->p[0]) * s->p[3];
+}
+
+const struct sg_model sg_model_multitone = {
+	"multitone",  "sum of equally spaced tones with Schroeder phases",
+	multi_params, NULL,
+	multi_render, NULL,
+	multi_peak,
+};
+
+static const struct siggen_param_info imp_params[] = {
+	{ "amp_uv", "uV", 1000, -1e6, 1e6, "impulse height" },
+	{ "width_samples", "", 1, 1, 1e6, "impulse width" },
+	{ "period_s", "s", 1, 1e-6, 1e6, "repetition period" },
+	{ "first_s", "s", 0.5, 0, 1e6, "first impulse" },
+	END_PARAMS,
+};
+
+static void imp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	uint64_t first = sec(s, s->p[3]), per = sec(s, s->p[2]) ? sec(s, s->p[2]) : 1;
+	uint64_t w = (uint64_t)s->p[1];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i, ph;
+
+		s->wave[i] = 0;
+		if (t < first)
+			continue;
+		ph = (t - first) % per;
+		if (ph == 0)
+			sg_emit(s, SIGGEN_EVENT_WAVEFORM, -1, t, t + w, t, s->ss->model,
+				(float)s->p[0], 0);
+		if (ph < w)
+			s->wave[i] = (float)s->p[0];
+	}
+	sg_add_wave(s, s->wave, n, out, stride);
+}
+
+const struct sg_model sg_model_impulse = {
+	"impulse",  "periodic rectangular impulses of a set width in samples",
+	imp_params, NULL,
+	imp_render, NULL,
+	amp_peak,
+};
+
+static const struct siggen_param_info step_params[] = {
+	{ "level_uv", "uV", 100, -1e6, 1e6, "level after the step" },
+	{ "at_s", "s", 1, 0, 1e6, "time of the step" },
+	{ "from_uv", "uV", 0, -1e6, 1e6, "level before the step" },
+	END_PARAMS,
+};
+
+static void step_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	uint64_t at = sec(s, s->p[1]);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (t0 + i == at)
+			sg_emit(s, SIGGEN_EVENT_WAVEFORM, -1, at, s->total, at, s->ss->model,
+				(float)(s->p[0] - s->p[2]), 0);
+		s->wave[i] = (float)(t0 + i < at ? s->p[2] : s->p[0]);
+	}
+	sg_add_wave(s, s->wave, n, out, stride);
+}
+
+static double step_peak(const struct sg_src *s)
+{
+	return fmax(fabs(s->p[0]), fabs(s->p[2]));
+}
+
+const struct sg_model sg_model_dc_step = {
+	"dc_step",   "a DC step from from_uv to level_uv at at_s",
+	step_params, NULL,
+	step_render, NULL,
+	step_peak,
+};
+
+static const struct siggen_param_info silence_params[] = {
+	END_PARAMS,
+};
+
+static void silence_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	(void)n;
+	(void)out;
+	(void)stride;
+	emit_waveform(s, t0, 0, 0);
+}
+
+const struct sg_model sg_model_silence = {
+	"silence",	"zero output (for noise floor and crosstalk measurements)",
+	silence_params, NULL,
+	silence_render, NULL,
+	NULL,
+};
+
+/* ---------- stimulation pulse trains ---------- */
+
+static const struct siggen_param_info stim_params[] = {
+	{ "amp_uv", "uV", 1000, -1e7, 1e7, "first-phase amplitude" },
+	{ "phase1_us", "us", 100, 1, 1e6, "first phase width" },
+	{ "gap_us", "us", 50, 0, 1e6, "interphase gap" },
+	{ "phase2_us", "us", 100, 1, 1e6, "second phase width (amplitude keeps charge balance)" },
+	{ "rate_hz", "Hz", 130, 0.01, 1e5, "pulse rate" },
+	{ "cathodic_first", "", 1, 0, 1, "1: first phase negative" },
+	{ "first_s", "s", 0.1, 0, 1e6, "first pulse" },
+	END_PARAMS,
+};
+
+static void stim_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	uint64_t first = sec(s, s->p[6]), per = sec(s, 1 / s->p[4]) ? sec(s, 1 / s->p[4]) : 1;
+	uint64_t w1 = sec(s, s->p[1] * 1e-6), gap = sec(s, s->p[2] * 1e-6),
+		 w2 = sec(s, s->p[3] * 1e-6);
+	double a1 = s->p[5] > 0.5 ? -s->p[0] : s->p[0], a2;
+	size_t i;
+
+	if (w1 < 1)
+		w1 = 1;
+	if (w2 < 1)
+		w2 = 1;
+	a2 = -a1 * (double)w1 / (double)w2; /* charge balance in sampled widths */
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i, ph;
+
+		s->wave[i] = 0;
+		if (t < first)
+			continue;
+		ph = (t - first) % per;
+		if (ph == 0)
+			sg_emit(s, SIGGEN_EVENT_STIM, -1, t, t + w1 + gap + w2, t, 0, (float)a1,
+				(float)s->p[4]);
+		if (ph < w1)
+			s->wave[i] = (float)a1;
+		else if (ph >= w1 + gap && ph < w1 + gap + w2)
+			s->wave[i] = (float)a2;
+	}
+	sg_add_wave(s, s->wave, n, out, stride);
+}
+
+static double stim_peak(const struct sg_src *s)
+{
+	return fabs(s->p[0]) * fmax(1, s->p[1] / s->p[3]);
+}
+
+const struct sg_model sg_model_stim = {
+	"stim",
+	"biphasic charge-balanced stimulation pulse trains (amplitude, widths, gap, rate)",
+	stim_params,
+	NULL,
+	stim_render,
+	NULL,
+	stim_peak,
+};
