@@ -119,6 +119,25 @@ Test(score_spectrum, peak_to_valley_finds_the_worst_window)
 	cr_expect_eq(bench_score_noise_ptp(x, 10, 11, &ptp, NULL), -EINVAL);
 }
 
+Test(score_spectrum, peak_to_valley_and_rms_match_numpy_brute_force)
+{
+	const size_t n = 5000;
+	double *x = make_signal(n, 250.0, 10.0, 13), ref[3] = { 0 }, ptp, rms;
+	char f[64], args[256];
+	size_t start;
+
+	cr_assert_eq(ref_write(x, n, f, sizeof(f)), 0);
+	snprintf(args, sizeof(args), "ptp %s 250", f);
+	cr_assert_eq(ref_run(args, ref, 3), 3);
+	unlink(f);
+	cr_assert_eq(bench_score_noise_ptp(x, n, 250, &ptp, &start), 0);
+	cr_assert_eq(bench_score_rms(x, n, &rms), 0);
+	cr_expect_eq(ptp, ref[0], "%.17g vs %.17g", ptp, ref[0]); /* same samples: exact */
+	cr_expect_eq((double)start, ref[1]);
+	cr_expect(ref_reldiff(rms, ref[2], 1e-30) < 1e-12);
+	free(x);
+}
+
 Test(score_spectrum, sine_fit3_matches_numpy_lstsq)
 {
 	const size_t n = 5000;
