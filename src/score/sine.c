@@ -280,7 +280,7 @@ int bench_score_sine_fit4(const double *x, size_t n, double fs_hz, double freq_g
 		dw = sol[3];
 		w += dw;
 		if (!(w > 0.0 && w < M_PI))
-			return -ERANGE;
+			return -EDOM;
 		if (fabs(dw) < 1e-12 * w) {
 			/* final 3-parameter pass at the converged frequency */
 			r = fit_pass(x, n, w, false, 0.0, 0.0, sol);
@@ -290,7 +290,7 @@ int bench_score_sine_fit4(const double *x, size_t n, double fs_hz, double freq_g
 			return 0;
 		}
 	}
-	return -ETIMEDOUT;
+	return -EDOM; /* no convergence: not a clean single tone */
 }
 
 double bench_score_sinad_db(const struct bench_sine_fit *fit)

@@ -52,8 +52,9 @@ int bench_score_sine_fit3(const double *x, size_t n, double fs_hz, double freq_h
  * Gauss-Newton on (a, b, offset, w) until |dw| < 1e-12 * w (at most 50
  * iterations).
  *
- * Return: 0, -EINVAL, -EDOM (singular), -ERANGE (the frequency ran outside
- * (0, fs/2)), -ETIMEDOUT (no convergence in 50 iterations), -ENOMEM.
+ * Return: 0, -EINVAL, -EDOM if the data do not define a fit (singular normal
+ * equations, the frequency running outside (0, fs/2), or no convergence in
+ * 50 iterations: not a clean single tone), -ENOMEM.
  */
 int bench_score_sine_fit4(const double *x, size_t n, double fs_hz, double freq_guess_hz,
 			  struct bench_sine_fit *ret);
