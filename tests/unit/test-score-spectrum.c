@@ -183,6 +183,30 @@ Test(score_spectrum, sine_fit4_matches_scipy_least_squares)
 	free(x);
 }
 
+Test(score_spectrum, fits_refuse_bad_input)
+{
+	double x[1000];
+	struct bench_sine_fit fit;
+	size_t i;
+
+	for (i = 0; i < 1000; i++)
+		x[i] = 7.0; /* no tone at all */
+	cr_expect_eq(bench_score_sine_fit4(x, 1000, 250.0, 10.0, &fit), -EDOM);
+	for (i = 0; i < 1000; i++)
+		x[i] = 0.0;
+	cr_expect_eq(bench_score_sine_fit4(x, 1000, 250.0, 10.0, &fit), -EDOM);
+	{
+		struct ref_rng rng = { 8 };
+
+		for (i = 0; i < 1000; i++)
+			x[i] = ref_normal(&rng); /* noise only: the largest bin is not a tone */
+		cr_expect_eq(bench_score_sine_fit4(x, 1000, 250.0, 10.0, &fit), -EDOM);
+	}
+	cr_expect_eq(bench_score_sine_fit3(x, 1000, 250.0, 200.0, &fit), -EINVAL); /* > fs/2 */
+	x[10] = NAN;
+	cr_expect_eq(bench_score_sine_fit3(x, 1000, 250.0, 10.0, &fit), -EINVAL);
+}
+
 Test(score_spectrum, sinad_and_enob_of_an_ideal_quantiser)
 {
 	/* a full-scale sine quantised to 12 bits: ENOB close to 12 */
