@@ -38,7 +38,7 @@ t0=$(date +%s%N)
 ms() { echo $((($(date +%s%N) - t0) / 1000000)); }
 
 rig=$("$here"/kil-build.sh | tail -n 1)
-rc=${PIPESTATUS[0]}
+rc=$? # the build's status: pipefail
 if [ "$rc" -eq 77 ]; then
 	if [ "${BCIBENCH_KIL_REQUIRED:-0}" = 1 ]; then
 		echo "kil-test: qemu cannot run here, and -Dkil-tests=enabled requires it"
