@@ -48,7 +48,13 @@ int bench_cli_exit_from_errno(int err);
 
 /* Subcommands implemented in this build. */
 int bench_cmd_version(int argc, char **argv);
+int bench_cmd_demo(int argc, char **argv);
+int bench_cmd_qualify(int argc, char **argv);
+/* `bcibench run --slots K ...` (cmd-slots.c), dispatched from bench_cmd_run(). */
+int bench_cli_run_slots(int argc, char **argv);
 int bench_cmd_validate(int argc, char **argv);
+/* cmd-run.c: the protocol runner (src/engine). */
+int bench_cmd_run(int argc, char **argv);
 int bench_cmd_sim(int argc, char **argv);
 /* cmd-store.c: readers of the results database. */
 int bench_cmd_runs(int argc, char **argv);
@@ -56,6 +62,12 @@ int bench_cmd_show(int argc, char **argv);
 int bench_cmd_compare(int argc, char **argv);
 /* `bcibench verify --db FILE`: the audit chain and artifact hashes of a database. */
 int bench_cli_verify_db(int argc, char **argv);
+
+/* cmd-report.c, cmd-verify.c: dossiers (reports/). verify dispatches --db to the above. */
+int bench_cmd_report(int argc, char **argv);
+int bench_cmd_verify(int argc, char **argv);
+/* cmd-upload.c: the outbox and src/net. */
+int bench_cmd_upload(int argc, char **argv);
 int bench_cmd_calibrate(int argc, char **argv);
 /* The minimal run path (cmd-inject.c): stimulus in, capture out, on one fixture. */
 int bench_cli_run_raw(int argc, char **argv);

@@ -21,6 +21,7 @@
 #include "protocol/internal.h"
 #include "protocol/protocol.h"
 #include "protocol/xml.h"
+#include "siggen.h"
 
 #ifndef BENCH_SCHEMA_DIR
 #error "BENCH_SCHEMA_DIR must be defined by the build"
@@ -790,6 +791,25 @@ static int parse_stimulus(struct bench_protocol *p, xmlDocPtr doc, xmlNodePtr ca
 		return pxml_err(err, p->path, st ? pxml_line(st) : pxml_line(capture),
 				"expected a <stimulus> element before <capture>");
 	p->stimulus_line = (int)pxml_line(st);
+	/* libsiggen's own checks: models, parameter names and ranges, channel lists. */
+	{
+		struct siggen_spec *spec = NULL;
+		char msg[1024];
+
+		msg[0] = '\0';
+		r = siggen_spec_parse_node(st, p->path, &spec, msg, sizeof(msg));
+		siggen_spec_free(spec);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			if (msg[0])
+				bench_buf_appendf(err, "%s\n", msg);
+			else
+				pxml_err(err, p->path, p->stimulus_line, "invalid stimulus (%s)",
+					 strerror(-r));
+			return -EINVAL;
+		}
+	}
 	xb = xmlBufferCreate();
 	if (!xb)
 		return -ENOMEM;

@@ -432,7 +432,9 @@ void bench_suite_free(struct bench_suite *suite);
 /* One test of a plan: a protocol instance (suite overrides and condition applied). */
 struct bench_plan_test {
 	struct bench_protocol *protocol; /* owned by the plan */
-	int group;			 /* index into the suite's groups, -1 if none */
+	size_t entry; /* suite entry (or protocol file) it comes from; tests of one entry
+		       * are consecutive and their trials are interleaved when randomised */
+	int group;    /* index into the suite's groups, -1 if none */
 	size_t n_trials;
 };
 
@@ -447,6 +449,7 @@ struct bench_plan_trial {
 struct bench_plan {
 	uint64_t run_seed;
 	struct bench_suite *suite; /* owned; NULL when built from protocol files */
+	size_t n_entries;	   /* suite entries (or protocol files) expanded */
 	size_t n_tests;
 	struct bench_plan_test *tests;
 	size_t n_trials;

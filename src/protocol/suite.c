@@ -345,6 +345,7 @@ static int plan_add(struct bench_protocol_lib *lib, struct bench_plan *plan,
 			return r;
 		}
 		nt[plan->n_tests].protocol = inst;
+		nt[plan->n_tests].entry = plan->n_entries;
 		nt[plan->n_tests].group = group;
 		nt[plan->n_tests].n_trials = inst->trials;
 		plan->n_tests++;
@@ -386,6 +387,7 @@ static int plan_add(struct bench_protocol_lib *lib, struct bench_plan *plan,
 	}
 	for (i = first_trial; i < plan->n_trials; i++)
 		ntr[i].sequence = i;
+	plan->n_entries++;
 	return 0;
 }
 

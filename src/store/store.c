@@ -646,6 +646,36 @@ static void read_boot_id(char *out, size_t size)
 	out[strcspn(out, "\n")] = '\0';
 }
 
+int64_t store_pid_start_ticks(int64_t pid)
+{
+	char path[64], buf[1024];
+	const char *p;
+	long long ticks;
+	size_t n;
+	FILE *f;
+	int field;
+
+	if (pid <= 0 || pid > INT32_MAX)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The command name may contain spaces: count fields after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	p++;
+	for (field = 2; field < 21 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %lld", &ticks) != 1)
+		return -1;
+	return ticks;
+}
+
 static bool pid_alive(int64_t pid)
 {
 	char path[64], buf[512];
@@ -724,7 +754,8 @@ static int interrupt_one(struct bench_store *st, void *ctx)
 int store_recover(struct bench_store *st)
 {
 	static const char *const sel =
-		"SELECT id, host, pid, boot_id FROM run WHERE status = 'running' ORDER BY id";
+		"SELECT id, host, pid, boot_id, writer_start_ticks FROM run WHERE status = 'running' "
+		"ORDER BY id";
 	struct interrupt_ctx ic;
 	int64_t *dead = NULL, *tmp;
 	size_t n_dead = 0, i;
@@ -747,6 +778,10 @@ int store_recover(struct bench_store *st)
 			is_dead = true;
 		else
 			is_dead = !pid_alive(pid);
+		/* Same pid, another process: the writer is gone and its pid reused. */
+		if (!is_dead && sqlite3_column_type(s, 4) == SQLITE_INTEGER &&
+		    sqlite3_column_int64(s, 4) != store_pid_start_ticks(pid))
+			is_dead = true;
 		if (!is_dead)
 			continue;
 		tmp = realloc(dead, (n_dead + 1) * sizeof(*dead));
@@ -798,6 +833,14 @@ static int default_actor(struct bench_store *st)
 	return st->actor ? 0 : -ENOMEM;
 }
 
+int bench_store_set_busy_timeout(struct bench_store *st, int timeout_ms)
+{
+	if (!st || timeout_ms < 0)
+		return -EINVAL;
+	sqlite3_busy_timeout(st->db, timeout_ms);
+	return 0;
+}
+
 int bench_store_set_actor(struct bench_store *st, const char *who)
 {
 	char *copy;
@@ -822,6 +865,55 @@ static bool fs_readonly(const char *path)
 	struct statvfs sv;
 
 	return statvfs(path, &sv) == 0 && (sv.f_flag & ST_RDONLY);
+}
+
+/*
+ * A WAL database on a read-only medium (archive, read-only mount) cannot be
+ * read normally: SQLite needs to create the -shm file. When no -wal file is
+ * left (the last writer closed cleanly), nothing is lost by opening it as
+ * immutable. With a -wal file left behind, say -EROFS rather than silently
+ * miss its committed transactions.
+ */
+static int open_readonly_medium(struct bench_store *st, const char *path)
+{
+	struct bench_buf uri = BENCH_BUF_INIT;
+	struct stat sb;
+	const char *p;
+	int v, r, rc;
+
+	if (get_user_version(st, &v) == 0 || !fs_readonly(path))
+		return 0; /* readable, or a failure of another kind: reported later */
+	bench_buf_clear(&uri);
+	r = bench_buf_appendf(&uri, "%s-wal", path);
+	if (r < 0)
+		return r;
+	if (stat(bench_buf_str(&uri), &sb) == 0 && sb.st_size > 0) {
+		bench_log(BENCH_LOG_ERROR, "store",
+			  "%s: on a read-only file system with an unmerged -wal file", path);
+		bench_buf_free(&uri);
+		return -EROFS;
+	}
+	bench_buf_clear(&uri);
+	r = bench_buf_append_str(&uri, "file:");
+	for (p = path; *p && r == 0; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-", *p))
+			r = bench_buf_append(&uri, p, 1);
+		else
+			r = bench_buf_appendf(&uri, "%%%02X", (unsigned char)*p);
+	}
+	if (r == 0)
+		r = bench_buf_append_str(&uri, "?immutable=1");
+	if (r < 0) {
+		bench_buf_free(&uri);
+		return r;
+	}
+	sqlite3_close(st->db);
+	st->db = NULL;
+	rc = sqlite3_open_v2(bench_buf_str(&uri), &st->db,
+			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	bench_buf_free(&uri);
+	return rc == SQLITE_OK ? 0 : store_errno(st, rc);
 }
 
 static int open_common(const char *path, unsigned flags, int target_version,
@@ -862,6 +954,11 @@ static int open_common(const char *path, unsigned flags, int target_version,
 	if (rc != SQLITE_OK) {
 		r = store_errno(st, rc);
 		goto err_close_db;
+	}
+	if (st->readonly) {
+		r = open_readonly_medium(st, path);
+		if (r < 0)
+			goto err_close_db;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
