@@ -268,7 +268,7 @@ int bench_dossier_series_sha256(const struct bench_dossier_series *s, uint8_t ou
 }
 
 static const char *const verdict_names[] = { "PASS", "MARGINAL", "FAIL", "ERROR", "NOT_RUN" };
-static const char *const cmp_names[] = { "GELE", "GE", "LE", "GT", "LT" };
+static const char *const cmp_names[] = { "GELE", "GE", "LE", "GT", "LT", "EQ", "NONE" };
 static const char *const rule_names[] = { "simple-acceptance", "guarded-acceptance" };
 static const char *const cal_names[] = { "valid", "expired", "none" };
 static const char *const plot_names[] = { "overlay",   "psd",	 "bode",  "histogram",
@@ -398,6 +398,12 @@ void bench_dossier_format_limit(const struct bench_dossier_measurement *m, char 
 		if (m->has_high) {
 			snprintf(buf, size, "%s %.6g %s",
 				 m->cmp == BENCH_DOSSIER_CMP_LE ? "<=" : "<", m->high, u);
+			return;
+		}
+		break;
+	case BENCH_DOSSIER_CMP_EQ:
+		if (m->has_low) {
+			snprintf(buf, size, "= %.6g %s", m->low, u);
 			return;
 		}
 		break;

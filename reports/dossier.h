@@ -45,6 +45,8 @@ enum bench_dossier_cmp {
 	BENCH_DOSSIER_CMP_LE,	/* value <= high */
 	BENCH_DOSSIER_CMP_GT,	/* value > low */
 	BENCH_DOSSIER_CMP_LT,	/* value < high */
+	BENCH_DOSSIER_CMP_EQ,	/* value == low (counts, states) */
+	BENCH_DOSSIER_CMP_NONE, /* recorded for information, no limit */
 	BENCH_DOSSIER_CMP_COUNT,
 };
 
@@ -115,7 +117,8 @@ struct bench_dossier_measurement {
 	double low, high; /* limits in unit */
 	enum bench_dossier_cmp cmp;
 	enum bench_dossier_rule rule;
-	char *evidence; /* evidence tag of the limit: "S", "S*" or "E" (test-catalogue.md) */
+	char *evidence; /* evidence tag of the limit: "S", "S*", "E" (test-catalogue.md); NULL if
+			 * not recorded */
 	enum bench_dossier_verdict verdict;
 };
 

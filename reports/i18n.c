@@ -74,6 +74,9 @@ static const char *const labels[][BENCH_REPORT_LANG_COUNT] = {
 	[BENCH_L_PATH] = { "File", "文件" },
 	[BENCH_L_TEST_ONLY_NOTE] = { "Results relate only to the item tested.",
 				     "本报告结果仅对所测样品有效。" },
+	[BENCH_L_RULE_SIMPLE] = { "simple", "简单接受" },
+	[BENCH_L_RULE_GUARDED] = { "guarded", "保护带接受" },
+	[BENCH_L_NO_LIMIT] = { "information only", "仅供参考" },
 };
 
 _Static_assert(BENCH_ARRAY_SIZE(labels) == BENCH_L_COUNT, "one row per label");

@@ -414,8 +414,12 @@ static void test_section(struct pdf *p, const struct bench_dossier_test *t)
 			c[1].text = val;
 			c[2].text = unc;
 			c[3].text = lim;
-			c[4].text = m->rule == BENCH_DOSSIER_RULE_GUARDED ? "guarded" : "simple";
-			c[5].text = m->evidence;
+			c[4].text = L(p, m->rule == BENCH_DOSSIER_RULE_GUARDED ?
+						 BENCH_L_RULE_GUARDED :
+						 BENCH_L_RULE_SIMPLE);
+			if (m->cmp == BENCH_DOSSIER_CMP_NONE)
+				snprintf(lim, sizeof(lim), "%s", L(p, BENCH_L_NO_LIMIT));
+			c[5].text = m->evidence ? m->evidence : "-";
 			c[6].text = bench_report_verdict_label(p->lang, m->verdict);
 			c[6].rgb = mrgb;
 			c[6].bold = true;
@@ -514,10 +518,10 @@ static void annex(struct pdf *p)
 	heading(p, L(p, BENCH_L_ARTIFACTS), 11);
 	{
 		struct cell c[] = {
-			{ "ID", 50, false, false, NULL },
-			{ L(p, BENCH_L_PATH), 130, false, false, NULL },
-			{ L(p, BENCH_L_SIZE), 55, false, false, NULL },
-			{ "SHA-256", BODY_W - 235, true, false, NULL },
+			{ "ID", 35, false, false, NULL },
+			{ L(p, BENCH_L_PATH), 120, false, false, NULL },
+			{ L(p, BENCH_L_SIZE), 50, false, false, NULL },
+			{ "SHA-256", BODY_W - 205, true, false, NULL },
 		};
 
 		row(p, c, 4, 7.5, true);

@@ -331,7 +331,8 @@ static void draw_bode(cairo_t *cr, PangoLayout *layout, const struct bench_dossi
 {
 	struct rect top = { r->x, r->y, r->w, r->h * 0.5 - 4 };
 	struct rect bot = { r->x, r->y + r->h * 0.5 + 4, r->w, r->h * 0.5 - 4 };
-	struct axis xa = { 0, 0, true }, ya, yb, dummy = { 0, 0, true };
+	struct axis xa = { 0, 0, true }, ya = { 0, 0, false }, yb = { 0, 0, false },
+		    dummy = { 0, 0, true };
 	size_t k;
 
 	range_of(p->series, p->n_series, &xa, &ya);

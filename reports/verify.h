@@ -16,10 +16,11 @@
 struct bench_report_verify_result {
 	bool schema_valid;
 	struct bench_report_sig_info sig;
-	size_t artifacts;     /* artifacts listed */
-	size_t artifacts_bad; /* missing, or different hash or size */
-	char first_bad[512];  /* "ID: PATH: reason" of the first bad artifact */
-	char report_id[128];  /* reportId attribute, "" if absent */
+	size_t artifacts;	/* artifacts listed */
+	size_t artifacts_bad;	/* missing, or different hash or size */
+	size_t artifacts_in_db; /* inline blobs ("db:" paths): checked by verify --db */
+	char first_bad[512];	/* "ID: PATH: reason" of the first bad artifact */
+	char report_id[128];	/* reportId attribute, "" if absent */
 };
 
 /**

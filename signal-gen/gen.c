@@ -122,9 +122,9 @@ int siggen_open(const struct siggen_spec *spec, uint64_t seed, struct siggen **r
 		return rc;
 	}
 	g->seed = seed;
-	/* Keep the scratch around 4 MiB at most. */
+	/* Keep the scratch within L2 (256 KiB) for wide specs. */
 	g->chunk = SG_CHUNK;
-	while (g->chunk > 64 && (size_t)spec->channels * g->chunk > (1u << 20))
+	while (g->chunk > 32 && (size_t)spec->channels * g->chunk > (1u << 20))
 		g->chunk /= 2;
 	g->scratch = malloc((size_t)spec->channels * g->chunk * sizeof(float));
 	g->cm = calloc(g->chunk, sizeof(float));
@@ -196,28 +196,30 @@ static int ev_cmp(const void *a, const void *b)
 	return x->end < y->end ? -1 : x->end > y->end;
 }
 
-static void render_chunk(struct siggen *g, size_t n)
+/* Renders frames [pos, pos + n) into dst (channel c at dst[c * stride]). */
+static void render_chunk(struct siggen *g, size_t n, float *dst, size_t stride)
 {
-	unsigned ch = g->spec->channels, i;
-	size_t stride = g->chunk, first_ev = g->ev_len, k;
+	unsigned ch = g->spec->channels, i, c;
+	size_t first_ev = g->ev_len, k;
 
-	memset(g->scratch, 0, (size_t)ch * stride * sizeof(float));
+	for (c = 0; c < ch; c++)
+		memset(dst + (size_t)c * stride, 0, n * sizeof(float));
 	memset(g->cm, 0, n * sizeof(float));
 	for (i = 0; i < g->n_src; i++) {
 		struct sg_src *s = &g->src[i];
 
 		if (s->ss->routing == SIGGEN_ROUTING_COMMON) {
 			/* Render alone, then fold the first routed channel into the CM sum. */
-			memset(g->cm_tmp, 0, (size_t)ch * stride * sizeof(float));
-			s->m->render(s, g->pos, n, g->cm_tmp, stride);
+			memset(g->cm_tmp, 0, (size_t)ch * g->chunk * sizeof(float));
+			s->m->render(s, g->pos, n, g->cm_tmp, g->chunk);
 			if (s->ss->n_route) {
-				const float *c0 = g->cm_tmp + (size_t)s->ss->route[0] * stride;
+				const float *c0 = g->cm_tmp + (size_t)s->ss->route[0] * g->chunk;
 
 				for (k = 0; k < n; k++)
 					g->cm[k] += c0[k];
 			}
 		} else {
-			s->m->render(s, g->pos, n, g->scratch, stride);
+			s->m->render(s, g->pos, n, dst, stride);
 		}
 	}
 	if (g->ev_len - first_ev > 1)
@@ -243,12 +245,11 @@ int64_t siggen_read2(struct siggen *g, float *out, float *cm, size_t frames,
 
 		if (n > g->chunk)
 			n = g->chunk;
-		render_chunk(g, n);
 		if (layout == SIGGEN_LAYOUT_PLANAR) {
-			for (c = 0; c < ch; c++)
-				memcpy(out + (size_t)c * frames + done,
-				       g->scratch + (size_t)c * g->chunk, n * sizeof(float));
+			/* Straight into the caller's rows: no copy. */
+			render_chunk(g, n, out + done, frames);
 		} else {
+			render_chunk(g, n, g->scratch, g->chunk);
 			for (c = 0; c < ch; c++) {
 				const float *src = g->scratch + (size_t)c * g->chunk;
 				float *dst = out + done * ch + c;

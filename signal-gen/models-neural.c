@@ -227,12 +227,12 @@ static const struct siggen_param_info noise_params[] = {
 
 struct noise {
 	unsigned nr;
-	struct sg_rng rng[];
+	uint64_t key[];
 };
 
 static int noise_init(struct sg_src *s, const struct sg_ctx *ctx)
 {
-	struct noise *z = calloc(1, sizeof(*z) + s->ss->n_route * sizeof(struct sg_rng));
+	struct noise *z = calloc(1, sizeof(*z) + s->ss->n_route * sizeof(uint64_t));
 	unsigned k;
 
 	(void)ctx;
@@ -240,17 +240,9 @@ static int noise_init(struct sg_src *s, const struct sg_ctx *ctx)
 		return -ENOMEM;
 	z->nr = s->ss->n_route;
 	for (k = 0; k < z->nr; k++)
-		sg_rng_init(&z->rng[k], s->seed, s->index, k, SG_P_NOISE);
+		z->key[k] = sg_key(s->seed, s->index, k, SG_P_NOISE);
 	s->st = z;
 	return 0;
-}
-
-static void add_normal(struct sg_rng *r, float *o, size_t n, float sigma)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		o[i] += sigma * sg_normal(r);
 }
 
 static void noise_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
@@ -261,8 +253,8 @@ static void noise_render(struct sg_src *s, uint64_t t0, size_t n, float *out, si
 	if (t0 == 0)
 		sg_emit(s, SIGGEN_EVENT_BACKGROUND, -1, 0, s->total, 0, 0, (float)s->p[0], 0);
 	for (k = 0; k < z->nr; k++)
-		add_normal(&z->rng[k], out + (size_t)s->ss->route[k] * stride, n,
-			   (float)s->p[0] * s->ss->gain[k]);
+		sg_noise_add(z->key[k], t0, out + (size_t)s->ss->route[k] * stride, n,
+			     (float)s->p[0] * s->ss->gain[k]);
 }
 
 static void free_st(struct sg_src *s)
@@ -353,7 +345,8 @@ struct sp_active {
 struct sp_chan {
 	struct sp_active *act;
 	unsigned n_act, cap_act;
-	struct sg_rng noise, hum;
+	uint64_t noise;
+	struct sg_rng hum;
 	double hum_next;
 };
 
@@ -451,7 +444,7 @@ static int spikes_init(struct sg_src *s, const struct sg_ctx *ctx)
 	for (k = 0; k < z->nr; k++) {
 		struct sp_chan *c = &z->c[k];
 
-		sg_rng_init(&c->noise, s->seed, s->index, k, SG_P_NOISE);
+		c->noise = sg_key(s->seed, s->index, k, SG_P_NOISE);
 		sg_rng_init(&c->hum, s->seed, s->index, k, SG_P_ENV);
 		c->hum_next = p[SP_MUA_RATE] > 0 ? sg_exp(&c->hum) * s->fs / p[SP_MUA_RATE] :
 						   INFINITY;
@@ -594,7 +587,7 @@ static void spikes_render(struct sg_src *s, uint64_t t0, size_t n, float *out, s
 		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
 
 		if (sigma > 0)
-			add_normal(&c->noise, o, n, sigma * g);
+			sg_noise_add(c->noise, t0, o, n, sigma * g);
 		/* Multi-unit hum: small spikes, no truth. */
 		while (c->hum_next < (double)(t0 + n)) {
 			unsigned which = (unsigned)(sg_next(&c->hum) >> 62);
@@ -658,7 +651,7 @@ struct lfp {
 	unsigned nr, nsh;
 	struct sg_pink *sh;
 	struct sg_rng *sh_rng, ev;
-	float *w, *lat, *common;
+	float *w, *lat, *common, *acc;
 	struct osc theta, beta;
 	struct sg_env env;
 	double next; /* next burst start, samples */
@@ -677,6 +670,7 @@ static void lfp_free(struct sg_src *s)
 	free(e->w);
 	free(e->lat);
 	free(e->common);
+	free(e->acc);
 	free(e);
 	s->st = NULL;
 }
@@ -698,7 +692,8 @@ static int lfp_init(struct sg_src *s, const struct sg_ctx *ctx)
 	e->w = calloc((size_t)e->nr * e->nsh, sizeof(float));
 	e->lat = calloc((size_t)e->nsh * SG_CHUNK, sizeof(float));
 	e->common = calloc(SG_CHUNK, sizeof(float));
-	if (!e->sh || !e->sh_rng || !e->w || !e->lat || !e->common) {
+	e->acc = calloc(SG_CHUNK, sizeof(float));
+	if (!e->sh || !e->sh_rng || !e->w || !e->lat || !e->common || !e->acc) {
 		lfp_free(s);
 		return -ENOMEM;
 	}
@@ -778,16 +773,35 @@ static void lfp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size
 		e->common[i] = (float)v;
 	}
 	for (k = 0; k < e->nr; k++) {
-		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
+		float *restrict o = out + (size_t)s->ss->route[k] * stride;
+		float *restrict acc = e->acc;
 		const float *w = e->w + (size_t)k * e->nsh;
+		float g = s->ss->gain[k];
 
-		for (i = 0; i < n; i++) {
-			float v = e->common[i];
+		if (e->nsh == 4) {
+			/* The default: one fused pass. */
+			const float *restrict c = e->common, *restrict l0 = e->lat,
+					      *restrict l1 = l0 + SG_CHUNK,
+					      *restrict l2 = l1 + SG_CHUNK,
+					      *restrict l3 = l2 + SG_CHUNK;
+			float w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
 
-			for (j = 0; j < e->nsh; j++)
-				v += w[j] * e->lat[j * SG_CHUNK + i];
-			o[i] += g * v;
+			for (i = 0; i < n; i++)
+				o[i] += g *
+					(c[i] + w0 * l0[i] + w1 * l1[i] + w2 * l2[i] + w3 * l3[i]);
+			continue;
 		}
+		/* Latent-outer loops over a chunk in L1: these vectorise. */
+		memcpy(acc, e->common, n * sizeof(float));
+		for (j = 0; j < e->nsh; j++) {
+			const float *restrict l = e->lat + (size_t)j * SG_CHUNK;
+			float wj = w[j];
+
+			for (i = 0; i < n; i++)
+				acc[i] += wj * l[i];
+		}
+		for (i = 0; i < n; i++)
+			o[i] += g * acc[i];
 	}
 }
 

@@ -17,15 +17,7 @@
 
 #include "siggen-internal.h"
 
-/* The schema, linked in from schemas/stimulus.xsd (NUL-terminated). */
-__asm__(".section .rodata\n"
-	".global sg_stimulus_xsd\n"
-	".hidden sg_stimulus_xsd\n"
-	"sg_stimulus_xsd:\n"
-	".incbin \"" SIGGEN_XSD_PATH "\"\n"
-	".byte 0\n"
-	".previous\n");
-extern const char sg_stimulus_xsd[];
+#include "stimulus-xsd.h" /* sg_stimulus_xsd[], generated from schemas/stimulus.xsd */
 
 struct perr {
 	char *buf;

@@ -61,11 +61,114 @@ static void zig_build(void)
 	}
 }
 
+/* Inverse normal CDF: Acklam's rational approximation + one Halley step (~1e-15). */
+static double inv_norm(double p)
+{
+	static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02,
+				    -2.759285104469687e+02, 1.383577518672690e+02,
+				    -3.066479806614716e+01, 2.506628277459239e+00 };
+	static const double b[] = { -5.447609879822406e+01, 1.615858368580409e+02,
+				    -1.556989798598866e+02, 6.680131188771972e+01,
+				    -1.328068155288572e+01 };
+	static const double c[] = { -7.784894002430293e-03, -3.223964580411365e-01,
+				    -2.400758277161838e+00, -2.549732539343734e+00,
+				    4.374664141464968e+00,  2.938163982698783e+00 };
+	static const double d[] = { 7.784695709041462e-03, 3.224671290700398e-01,
+				    2.445134137142996e+00, 3.754408661907416e+00 };
+	double q, r, x, e, u;
+
+	if (p < 0.02425) {
+		q = sqrt(-2 * log(p));
+		x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+		    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	} else if (p > 1 - 0.02425) {
+		q = sqrt(-2 * log(1 - p));
+		x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+		    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	} else {
+		q = p - 0.5;
+		r = q * q;
+		x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+		    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+	}
+	e = 0.5 * erfc(-x / sqrt(2)) - p;
+	u = e * sqrt(2 * M_PI) * exp(x * x / 2);
+	return x - u / (1 + x * u / 2);
+}
+
+static float ntab[65536];
+
+static void tables_build(void)
+{
+	double ss = 0;
+	int i;
+
+	zig_build();
+	for (i = 0; i < 65536; i++) {
+		double v = inv_norm((i + 0.5) / 65536.0);
+
+		ntab[i] = (float)v;
+		ss += v * v;
+	}
+	/* Unit variance for the sum of two draws / sqrt(2). */
+	for (i = 0; i < 65536; i++)
+		ntab[i] = (float)(ntab[i] / sqrt(ss / 65536.0) / sqrt(2.0));
+}
+
 void sg_zig_init(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	pthread_once(&once, zig_build);
+	pthread_once(&once, tables_build);
+}
+
+uint64_t sg_key(uint64_t seed, uint32_t source, uint32_t channel, uint32_t purpose)
+{
+	struct sg_rng r;
+
+	sg_rng_init(&r, seed, source, channel, purpose);
+	return r.s[0] ^ r.s[1];
+}
+
+static inline uint32_t fmix32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	x *= 0xc2b2ae35u;
+	x ^= x >> 16;
+	return x;
+}
+
+__attribute__((target_clones("avx2", "default"))) static void noise_run(uint32_t k1, uint32_t k2,
+									uint32_t t0,
+									float *restrict out,
+									size_t n, float sigma)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t x = fmix32(fmix32(((uint32_t)i + t0) ^ k1) + k2);
+
+		out[i] += sigma * (ntab[x & 0xffff] + ntab[x >> 16]);
+	}
+}
+
+void sg_noise_add(uint64_t key, uint64_t t0, float *out, size_t n, float sigma)
+{
+	while (n > 0) {
+		/* Split where the low 32 bits of t wrap; the high bits rekey the hash. */
+		uint64_t hi = t0 >> 32, room = (UINT64_C(1) << 32) - (t0 & 0xffffffffu);
+		uint64_t x = key ^ (hi * UINT64_C(0x9e3779b97f4a7c15));
+		size_t m = n < room ? n : (size_t)room;
+
+		x = (x ^ (x >> 31)) * UINT64_C(0xbf58476d1ce4e5b9);
+		x ^= x >> 29;
+		noise_run((uint32_t)x, (uint32_t)(x >> 32), (uint32_t)t0, out, m, sigma);
+		out += m;
+		n -= m;
+		t0 += m;
+	}
 }
 
 float sg_normal_slow(struct sg_rng *r, uint64_t u)

@@ -86,6 +86,16 @@ static inline float sg_normal(struct sg_rng *r)
 	return sg_normal_slow(r, u);
 }
 
+/*
+ * Counter-based Gaussian noise for the wide hot paths: sample t of stream
+ * @key is (T[a] + T[b]) / sqrt(2), where T holds the 65536 stratified
+ * quantiles of N(0,1) and (a, b) are the halves of a two-round 32-bit hash of
+ * (key, t). Stateless, so block sizes cannot change it; the loop vectorises.
+ * Tails reach 6.2 sd. Adds sigma * N(t) to out[i] for t = t0 + i.
+ */
+uint64_t sg_key(uint64_t seed, uint32_t source, uint32_t channel, uint32_t purpose);
+void sg_noise_add(uint64_t key, uint64_t t0, float *out, size_t n, float sigma);
+
 /* ---- spec ---- */
 
 struct sg_source_spec {

@@ -48,6 +48,7 @@ int bench_cli_exit_from_errno(int err);
 
 /* Subcommands implemented in this build. */
 int bench_cmd_version(int argc, char **argv);
+int bench_cmd_demo(int argc, char **argv);
 int bench_cmd_validate(int argc, char **argv);
 /* cmd-run.c: the protocol runner (src/engine). */
 int bench_cmd_run(int argc, char **argv);
@@ -58,6 +59,12 @@ int bench_cmd_show(int argc, char **argv);
 int bench_cmd_compare(int argc, char **argv);
 /* `bcibench verify --db FILE`: the audit chain and artifact hashes of a database. */
 int bench_cli_verify_db(int argc, char **argv);
+
+/* cmd-report.c, cmd-verify.c: dossiers (reports/). verify dispatches --db to the above. */
+int bench_cmd_report(int argc, char **argv);
+int bench_cmd_verify(int argc, char **argv);
+/* cmd-upload.c: the outbox and src/net. */
+int bench_cmd_upload(int argc, char **argv);
 int bench_cmd_calibrate(int argc, char **argv);
 /* The minimal run path (cmd-inject.c): stimulus in, capture out, on one fixture. */
 int bench_cli_run_raw(int argc, char **argv);

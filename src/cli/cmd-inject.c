@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/hw-cli.h"
 #include "common/parse.h"
 #include "common/units.h"
+#include "edf/edf-writer.h"
 #include "fixture/fixture.h"
 #include "hw/align.h"
 #include "hw/envelope.h"
@@ -27,7 +29,7 @@
 #include "hw/stream.h"
 
 #define RUN_USAGE                                                                                 \
-	"usage: bcibench run --fixture F --seconds T (--sine UV@HZ) [--uri URI]\n"                \
+	"usage: bcibench run --fixture F --seconds T (--sine UV@HZ) [--uri URI] [--out DIR]\n"    \
 	"                    [--channel NAME] [--tail-ms MS] [--no-power-up] [--certification]\n" \
 	"                    [--marker FILE]\n"
 
@@ -55,25 +57,191 @@ static int sine_fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames
 	return 0;
 }
 
-struct counter {
-	double sum_sq[8];
-	uint64_t n[8];
-	size_t width[8];
+#define MAX_CAP 8
+#define ALIGN_FRAMES_MAX 65536 /* stimulus/loopback kept for alignment (constant memory) */
+
+/* Everything the run writes: BDF+ files, RMS figures, and what alignment needs. */
+struct recorder {
+	struct sine_gen *gen;
+	struct bench_edf_writer *stim_w;
+	struct bench_edf_writer *cap_w[MAX_CAP];
+	size_t width[MAX_CAP], nch[MAX_CAP];
+	double sum_sq[MAX_CAP];
+	uint64_t n[MAX_CAP];
+	uint64_t events[MAX_CAP];
+	float *planar; /* scratch: one capture block without its event column */
+	size_t planar_frames;
+	int err;
+	/* alignment: the stimulus channel that has a loopback tap, and that tap */
+	int align_dac; /* DAC channel index, -1 if none */
+	size_t align_cap, align_col;
+	float *a_stim, *a_loop;
+	size_t n_a_stim, n_a_loop;
 };
 
-static int count_sink(void *ctx, size_t index, const float *uv, const int64_t *ts_ns,
-		      size_t n_frames)
+static int rec_fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
 {
-	struct counter *k = ctx;
+	struct recorder *rec = ctx;
 	size_t f;
+	int r = sine_fill(rec->gen, uv, max_frames, ret_frames);
+
+	if (r < 0 || !*ret_frames)
+		return r;
+	for (f = 0; rec->align_dac >= 0 && f < *ret_frames && rec->n_a_stim < ALIGN_FRAMES_MAX; f++)
+		rec->a_stim[rec->n_a_stim++] = uv[f * rec->gen->nch + (size_t)rec->align_dac];
+	if (rec->stim_w)
+		return bench_edf_writer_write(rec->stim_w, uv, *ret_frames,
+					      BENCH_EDF_LAYOUT_INTERLEAVED);
+	return 0;
+}
+
+static int rec_sink(void *ctx, size_t index, const float *uv, const int64_t *ts_ns, size_t n_frames)
+{
+	struct recorder *rec = ctx;
+	size_t f, c, w, nch;
+	int r;
 
 	(void)ts_ns;
-	if (index >= 8)
+	if (index >= MAX_CAP)
 		return 0;
-	for (f = 0; f < n_frames; f++)
-		k->sum_sq[index] += (double)uv[f * k->width[index]] * uv[f * k->width[index]];
-	k->n[index] += n_frames;
+	w = rec->width[index];
+	nch = rec->nch[index];
+	for (f = 0; f < n_frames; f++) {
+		rec->sum_sq[index] += (double)uv[f * w] * uv[f * w];
+		if (index == rec->align_cap && rec->align_dac >= 0 &&
+		    rec->n_a_loop < ALIGN_FRAMES_MAX)
+			rec->a_loop[rec->n_a_loop++] = uv[f * w + rec->align_col];
+	}
+	if (rec->cap_w[index]) {
+		if (n_frames > rec->planar_frames)
+			return -EINVAL;
+		for (f = 0; f < n_frames; f++)
+			for (c = 0; c < nch; c++)
+				rec->planar[f * nch + c] = uv[f * w + c];
+		r = bench_edf_writer_write(rec->cap_w[index], rec->planar, n_frames,
+					   BENCH_EDF_LAYOUT_INTERLEAVED);
+		if (r < 0)
+			return r;
+		/* The event column: one annotation per non-zero event code. */
+		for (f = 0; w > nch && f < n_frames; f++) {
+			uint32_t code = (uint32_t)uv[f * w + nch];
+			char text[32];
+
+			if (!code)
+				continue;
+			snprintf(text, sizeof(text), "event 0x%08x", code);
+			rec->events[index]++;
+			r = bench_edf_writer_annotate_samples(rec->cap_w[index], rec->n[index] + f,
+							      -1, text);
+			if (r < 0)
+				return r;
+		}
+	}
+	rec->n[index] += n_frames;
 	return 0;
+}
+
+/* Opens DIR/stimulus.bdf and DIR/<capture>.bdf. Return: 0 or -errno (message printed). */
+static int open_files(struct recorder *rec, const struct bench_hw_cli_session *ses,
+		      struct bench_stream *s, const char *dir)
+{
+	const struct bench_fixture *fx = ses->fx;
+	const char *labels[BENCH_EDF_MAX_CHANNELS];
+	double lo[BENCH_EDF_MAX_CHANNELS], hi[BENCH_EDF_MAX_CHANNELS];
+	struct bench_edf_writer_opts o = { 0 };
+	char path[1024];
+	size_t i, c, max_frames = 0;
+	int r;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		bench_cli_error("cannot create %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (fx->dac.n_channels > BENCH_EDF_MAX_CHANNELS)
+		return -ERANGE;
+	o.equipment = fx->name;
+	o.recording_additional = "bcibench run: stimulus as commanded (uV at the DUT)";
+	o.annotations_per_record = 8;
+	for (c = 0; c < fx->dac.n_channels; c++) {
+		const struct bench_fixture_limit *lim =
+			bench_fixture_limit_for(fx, fx->dac.channels[c].name);
+
+		labels[c] = fx->dac.channels[c].name;
+		lo[c] = -lim->max_abs_uv;
+		hi[c] = lim->max_abs_uv;
+	}
+	snprintf(path, sizeof(path), "%s/stimulus.bdf", dir);
+	r = bench_edf_writer_open(path, BENCH_EDF_FORMAT_BDFPLUS, (unsigned)fx->dac.n_channels,
+				  bench_rig_dac_rate_hz(ses->rig), labels, lo, hi, &o,
+				  &rec->stim_w);
+	if (r < 0) {
+		bench_cli_error("cannot write %s: %s", path, strerror(-r));
+		return r;
+	}
+	for (i = 0; i < fx->n_captures && i < MAX_CAP; i++) {
+		const struct bench_fixture_capture *cap = &fx->captures[i];
+
+		if (cap->n_channels > BENCH_EDF_MAX_CHANNELS)
+			return -ERANGE;
+		for (c = 0; c < cap->n_channels; c++) {
+			labels[c] = cap->channels[c].name;
+			r = bench_rig_capture_range_uv(ses->rig, i, c, &lo[c], &hi[c]);
+			if (r < 0)
+				return r;
+		}
+		o.recording_additional = cap->kind == BENCH_FIXTURE_CAPTURE_DUT ?
+						 "bcibench run: DUT capture (uV input-referred)" :
+						 "bcibench run: bench ADC capture (uV at the DUT)";
+		snprintf(path, sizeof(path), "%s/%s.bdf", dir, cap->name);
+		r = bench_edf_writer_open(path, BENCH_EDF_FORMAT_BDFPLUS, (unsigned)cap->n_channels,
+					  bench_rig_capture_rate_hz(ses->rig, i), labels, lo, hi,
+					  &o, &rec->cap_w[i]);
+		if (r < 0) {
+			bench_cli_error("cannot write %s: %s", path, strerror(-r));
+			return r;
+		}
+		if (cap->buffer_frames > max_frames)
+			max_frames = cap->buffer_frames;
+		rec->nch[i] = cap->n_channels;
+	}
+	(void)s;
+	rec->planar_frames = max_frames;
+	rec->planar = malloc(max_frames * BENCH_EDF_MAX_CHANNELS * sizeof(float));
+	return rec->planar ? 0 : -ENOMEM;
+}
+
+/* Finds a DAC channel with a loopback tap; sets align_* (align_dac = -1 if none). */
+static void find_alignment_tap(struct recorder *rec, const struct bench_fixture *fx)
+{
+	size_t i, j;
+
+	rec->align_dac = -1;
+	for (i = 0; i < fx->n_captures && i < MAX_CAP; i++)
+		for (j = 0; j < fx->captures[i].n_channels; j++)
+			if (fx->captures[i].channels[j].loopback && rec->align_dac < 0) {
+				rec->align_dac = bench_fixture_dac_index(
+					fx, fx->captures[i].channels[j].loopback_of);
+				rec->align_cap = i;
+				rec->align_col = j;
+			}
+}
+
+static int close_files(struct recorder *rec)
+{
+	int r = 0, rr;
+	size_t i;
+
+	rr = bench_edf_writer_close(rec->stim_w, NULL);
+	if (rr < 0 && !r)
+		r = rr;
+	rec->stim_w = NULL;
+	for (i = 0; i < MAX_CAP; i++) {
+		rr = bench_edf_writer_close(rec->cap_w[i], NULL);
+		if (rr < 0 && !r)
+			r = rr;
+		rec->cap_w[i] = NULL;
+	}
+	return r;
 }
 
 static int parse_sine(const char *s, double *ret_uv, double *ret_hz)
@@ -93,6 +261,60 @@ static int parse_sine(const char *s, double *ret_uv, double *ret_hz)
 	return *ret_hz > 0 ? 0 : -EINVAL;
 }
 
+/*
+ * Stimulus onset on each capture's clock: the loopback frame matching stimulus
+ * frame 0 (cross-correlation), read on the loopback device's timestamps; other
+ * captures on the same rig clock (timestamps) are referred to it. Writes
+ * "stimulus onset" annotations and prints the offsets and the uncertainty.
+ */
+static void align_and_annotate(struct recorder *rec, const struct bench_hw_cli_session *ses,
+			       const struct bench_stream_run_result *res)
+{
+	const struct bench_fixture *fx = ses->fx;
+	struct bench_alignment al;
+	double loop_hz, u_ns;
+	int64_t t0;
+	size_t i, n;
+	int r;
+
+	if (rec->align_dac < 0) {
+		printf("alignment: no loopback tap in the fixture; captures start with the "
+		       "stimulus to within one capture buffer\n");
+		return;
+	}
+	n = rec->n_a_stim < rec->n_a_loop ? rec->n_a_stim : rec->n_a_loop;
+	r = bench_align_xcorr(rec->a_stim, rec->a_loop, n, n / 4 < 4096 ? n / 4 : 4096, &al);
+	if (r < 0 || res->stats.first_ts_ns[rec->align_cap] < 0) {
+		printf("alignment: not possible (%s)\n",
+		       r < 0 ? "no correlation with the loopback" : "no timestamps");
+		return;
+	}
+	loop_hz = bench_rig_capture_rate_hz(ses->rig, rec->align_cap);
+	t0 = res->stats.first_ts_ns[rec->align_cap] +
+	     bench_ns_from_frames((uint64_t)al.lag_frames, loop_hz);
+	u_ns = al.u_lag_frames / loop_hz * 1e9;
+	printf("alignment: stimulus frame 0 = %s frame %ld (corr %.4f, loopback gain %.5f), "
+	       "u = %.0f ns\n",
+	       fx->captures[rec->align_cap].name, al.lag_frames, al.peak_corr, al.gain, u_ns);
+	bench_edf_writer_annotate(rec->stim_w, 0, -1, "stimulus onset");
+	for (i = 0; i < fx->n_captures && i < MAX_CAP; i++) {
+		int64_t first = res->stats.first_ts_ns[i], off;
+		char text[96];
+
+		if (first < 0)
+			continue;
+		off = t0 - first;
+		printf("  %s: stimulus onset at %+.6f s of its file\n", fx->captures[i].name,
+		       (double)off * 1e-9);
+		if (rec->cap_w[i] && off >= 0)
+			bench_edf_writer_annotate(rec->cap_w[i], off, -1, "stimulus onset");
+		snprintf(text, sizeof(text), "%s starts %+.4f s", fx->captures[i].name,
+			 (double)-off * 1e-9);
+		if (rec->stim_w)
+			bench_edf_writer_annotate(rec->stim_w, 0, -1, text);
+	}
+}
+
 int bench_cli_run_raw(int argc, char **argv)
 {
 	const struct bench_cli_command *cmd = bench_cli_find("run");
@@ -103,13 +325,14 @@ int bench_cli_run_raw(int argc, char **argv)
 	struct bench_stream_run_result res;
 	struct bench_envelope_violation v = { 0 };
 	struct sine_gen gen = { 0 };
-	struct counter cnt = { { 0 }, { 0 }, { 0 } };
-	const char *channel = NULL, *sine = NULL;
+	struct recorder rec;
+	const char *channel = NULL, *sine = NULL, *out = NULL;
 	double seconds = 0, amp_uv = 0, hz = 0, tail_ms = 100;
 	bool power = true;
 	size_t i;
 	int r, rc;
 
+	memset(&rec, 0, sizeof(rec));
 	bench_hw_cli_opts_init(&o);
 	for (i = 1; i < (size_t)argc; i++) {
 		r = bench_hw_cli_parse_common(cmd, &o, argc, argv, &i);
@@ -128,6 +351,8 @@ int bench_cli_run_raw(int argc, char **argv)
 			if (parse_sine(sine, &amp_uv, &hz) < 0)
 				return bench_cli_usage_error(cmd, "bad --sine '%s' (want UV@HZ)",
 							     sine);
+		} else if (!strcmp(argv[i], "--out") && i + 1 < (size_t)argc) {
+			out = argv[++i];
 		} else if (!strcmp(argv[i], "--no-power-up")) {
 			power = false;
 		} else if (!strcmp(argv[i], "--channel") && i + 1 < (size_t)argc) {
@@ -161,8 +386,7 @@ int bench_cli_run_raw(int argc, char **argv)
 	gen.amp_uv = amp_uv;
 	gen.w = 2 * M_PI * hz / bench_rig_dac_rate_hz(ses.rig);
 	gen.total = (uint64_t)llround(seconds * bench_rig_dac_rate_hz(ses.rig));
-	cfg.output = true;
-	cfg.capture_mask = ses.fx->n_captures >= 8 ? 0xffu : (1u << ses.fx->n_captures) - 1;
+
 	/* The whole stimulus passes the envelope before the first sample is played. */
 	r = bench_stream_preflight(ses.rig, sine_fill, &gen, &v);
 	gen.frame = 0;
@@ -177,28 +401,61 @@ int bench_cli_run_raw(int argc, char **argv)
 			return bench_hw_cli_end(&ses, BENCH_EXIT_ERROR);
 		}
 	}
+	cfg.output = true;
+	cfg.capture_mask = ses.fx->n_captures >= MAX_CAP ? 0xffu : (1u << ses.fx->n_captures) - 1;
 	r = bench_stream_open(ses.rig, &cfg, &s);
 	if (r < 0) {
 		bench_hw_cli_report_error(&ses, r, NULL, NULL);
 		return bench_hw_cli_end(&ses, BENCH_EXIT_ERROR);
 	}
-	for (i = 0; i < ses.fx->n_captures && i < 8; i++)
-		cnt.width[i] = bench_stream_capture_width(s, i);
-	r = bench_stream_run(s, sine_fill, &gen, count_sink, &cnt, bench_ns_from_s(tail_ms * 1e-3),
-			     &v, &res);
+	rec.gen = &gen;
+	for (i = 0; i < ses.fx->n_captures && i < MAX_CAP; i++) {
+		rec.width[i] = bench_stream_capture_width(s, i);
+		rec.nch[i] = ses.fx->captures[i].n_channels;
+	}
+	find_alignment_tap(&rec, ses.fx);
+	rec.a_stim = malloc(ALIGN_FRAMES_MAX * sizeof(float));
+	rec.a_loop = malloc(ALIGN_FRAMES_MAX * sizeof(float));
+	if (!rec.a_stim || !rec.a_loop) {
+		rc = BENCH_EXIT_ERROR;
+		goto out_close;
+	}
+	if (out) {
+		r = open_files(&rec, &ses, s, out);
+		if (r < 0) {
+			rc = BENCH_EXIT_ERROR;
+			goto out_close;
+		}
+	}
+	r = bench_stream_run(s, rec_fill, &rec, rec_sink, &rec, bench_ns_from_s(tail_ms * 1e-3), &v,
+			     &res);
 	if (r < 0) {
 		bench_hw_cli_report_error(&ses, r, &v, res.error_device);
 		rc = BENCH_EXIT_ERROR;
-	} else {
-		printf("stimulus: %llu frames at %.1f Hz on %s\n",
-		       (unsigned long long)res.stimulus_frames, bench_rig_dac_rate_hz(ses.rig),
-		       ses.fx->dac.device);
-		for (i = 0; i < ses.fx->n_captures && i < 8; i++)
-			printf("capture %s (%s): %llu frames, rms(ch0) %.3f uV\n",
-			       ses.fx->captures[i].name, ses.fx->captures[i].device,
-			       (unsigned long long)res.captured_frames[i],
-			       cnt.n[i] ? sqrt(cnt.sum_sq[i] / (double)cnt.n[i]) : 0.0);
+		goto out_close;
 	}
+	printf("stimulus: %llu frames at %.1f Hz on %s\n", (unsigned long long)res.stimulus_frames,
+	       bench_rig_dac_rate_hz(ses.rig), ses.fx->dac.device);
+	for (i = 0; i < ses.fx->n_captures && i < MAX_CAP; i++)
+		printf("capture %s (%s): %llu frames at %.1f Hz, rms(ch0) %.3f uV, %llu events\n",
+		       ses.fx->captures[i].name, ses.fx->captures[i].device,
+		       (unsigned long long)res.captured_frames[i],
+		       bench_rig_capture_rate_hz(ses.rig, i),
+		       rec.n[i] ? sqrt(rec.sum_sq[i] / (double)rec.n[i]) : 0.0,
+		       (unsigned long long)rec.events[i]);
+	align_and_annotate(&rec, &ses, &res);
+
+out_close:
+	r = close_files(&rec);
+	if (r < 0 && rc == BENCH_EXIT_PASS) {
+		bench_cli_error("ERROR: writing the BDF+ files failed: %s", strerror(-r));
+		rc = BENCH_EXIT_ERROR;
+	}
+	if (out && rc == BENCH_EXIT_PASS)
+		printf("wrote %s/stimulus.bdf and one BDF+ file per capture\n", out);
+	free(rec.planar);
+	free(rec.a_stim);
+	free(rec.a_loop);
 	bench_stream_close(s);
 	return bench_hw_cli_end(&ses, rc);
 }

@@ -25,7 +25,7 @@ struct store_opts {
 	int limit;
 	bool json;
 	const char *pos[2];
-	int n_pos;
+	size_t n_pos;
 };
 
 static const char *default_db(void)
@@ -66,13 +66,13 @@ static int parse_opts(const struct bench_cli_command *cmd, int argc, char **argv
 				return bench_cli_usage_error(cmd, "bad --limit '%s'", argv[i]);
 		} else if (a[0] == '-' && a[1]) {
 			return bench_cli_usage_error(cmd, "unknown or incomplete option '%s'", a);
-		} else if (o->n_pos < max_pos) {
+		} else if (o->n_pos < (size_t)max_pos && o->n_pos < BENCH_ARRAY_SIZE(o->pos)) {
 			o->pos[o->n_pos++] = a;
 		} else {
 			return bench_cli_usage_error(cmd, "unexpected argument '%s'", a);
 		}
 	}
-	if (o->n_pos != max_pos)
+	if (o->n_pos != (size_t)max_pos)
 		return bench_cli_usage_error(cmd, "missing argument");
 	return 0;
 }

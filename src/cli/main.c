@@ -18,7 +18,7 @@
 
 const struct bench_cli_command bench_cli_commands[] = {
 	{ "demo", "run the standard suites on the emulated rig and write dossiers",
-	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", NULL },
+	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", bench_cmd_demo },
 	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
 	  "usage: bcibench sim [--rig FILE | --dut NAME] [--listen HOST:PORT | --port N]\n"
 	  "                    [--pace fast|realtime] [--fault NAME=VALUE]... [--seed N]\n"
@@ -39,7 +39,8 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n"
 	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] | --list-models\n"
 	  "  --out FILE.bdf (BDF+ 24-bit), FILE.edf (EDF+ 16-bit): truth as annotations;\n"
-	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n",
+	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n"
+	  "  Defaults with --model: 8 channels, 1000 Hz, 10 s; seed 1. See docs/signal-gen.md.\n",
 	  bench_cmd_gen },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
 	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
@@ -50,12 +51,15 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  bench_cmd_validate },
 	{ "report", "build XML dossier, PDF and JUnit for a recorded run",
 	  "usage: bcibench report --db F --run ID [--xml F] [--pdf F] [--junit F] [--lang L]\n"
-	  "                       [--sign-key K --sign-cert C]\n",
-	  NULL },
+	  "                       [--sign-key K --sign-cert C] [--queue]\n"
+	  "The database defaults to $BCIBENCH_DB, else ./bcibench.db. --queue puts the files in\n"
+	  "the outbox for 'bcibench upload'. RUN is a row id or a unique UUID prefix.\n",
+	  bench_cmd_report },
 	{ "verify", "verify a signed dossier, or the audit chain of a database",
-	  "usage: bcibench verify DOSSIER.xml | bcibench verify --db FILE [--json]\n"
+	  "usage: bcibench verify DOSSIER.xml [--trusted-pem CERT] [--json]\n"
+	  "       bcibench verify --db FILE [--json]\n"
 	  "exit: 0 verified, 1 a record or file does not match, 2 could not verify\n",
-	  bench_cli_verify_db },
+	  bench_cmd_verify },
 	{ "runs", "list recorded runs",
 	  "usage: bcibench runs [--db FILE] [--dut SN] [--since DATE] [--status S] [--limit N]\n"
 	  "                     [--json]\n"
@@ -72,7 +76,12 @@ const struct bench_cli_command bench_cli_commands[] = {
 	{ "rescore", "recompute a run's measurements from its stored artifacts",
 	  "usage: bcibench rescore [--db FILE] RUN\n", NULL },
 	{ "upload", "upload dossiers and results through the outbox",
-	  "usage: bcibench upload --url URL [--db FILE] FILES...\n", NULL },
+	  "usage: bcibench upload --url URL [--db FILE] [--header 'N: V']... [--token-env VAR]\n"
+	  "                       [--cacert PEM] [--retries N] [--retry-delay-ms MS] [--kind K]\n"
+	  "                       [FILES...]\n"
+	  "Queues FILES in the outbox, then sends every pending file (HTTPS verification on).\n"
+	  "exit: 0 nothing pending, 2 some files kept for the next upload, 64 usage\n",
+	  bench_cmd_upload },
 	{ "qualify", "qualify the bench: good DUTs over seeds and every seeded fault",
 	  "usage: bcibench qualify [--seeds N] [--out DIR]\n", NULL },
 	{ "version", "print the bcibench version and the versions of linked libraries",

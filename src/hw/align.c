@@ -39,7 +39,11 @@ int bench_align_xcorr(const float *ref, const float *sig, size_t n, size_t max_l
 		if (rr <= 0)
 			return -EINVAL;
 		v = ss > 0 ? rs / sqrt(rr * ss) : 0;
-		if (v > best) {
+		/*
+		 * Periodic stimuli correlate equally at every period: keep the smallest
+		 * lag unless a later one is clearly better (rounding noise is not).
+		 */
+		if (v > best + 1e-6) {
 			best = v;
 			best_lag = lag;
 		}

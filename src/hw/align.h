@@ -10,8 +10,10 @@
  * fractional part is reported with a standard uncertainty of 1/sqrt(12)
  * sample (a uniform distribution over the sample interval, the resolution of
  * the capture clock), widened to the parabola's vertex offset when the peak
- * is flat. Units: samples (frames) of the capture rate, which must equal the
- * stimulus rate.
+ * is flat. A periodic stimulus correlates equally at every whole period; the
+ * smallest such lag is taken, so the search range (@max_lag) must be shorter than
+ * one period or the stimulus must start with a non-periodic segment.
+ * Units: samples (frames) of the capture rate, which must equal the stimulus rate.
  */
 #ifndef BENCH_HW_ALIGN_H
 #define BENCH_HW_ALIGN_H

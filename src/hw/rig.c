@@ -301,6 +301,10 @@ int bench_rig_open(const struct bench_fixture *fx, const char *uri, unsigned fla
 				goto err_close;
 		}
 	}
+	if (flags & BENCH_RIG_PROBE) {
+		*ret_rig = rig;
+		return 0;
+	}
 	if (!(flags & BENCH_RIG_NO_LINES)) {
 		r = open_lines(rig, reterr);
 		if (r < 0)
@@ -426,6 +430,31 @@ double bench_rig_capture_rate_hz(const struct bench_rig *rig, size_t index)
 const struct bench_calib_dac *bench_rig_dac_calib(const struct bench_rig *rig, size_t index)
 {
 	return rig->dac && index < rig->fx->dac.n_channels ? &rig->dac_cal[index] : NULL;
+}
+
+int bench_rig_capture_range_uv(const struct bench_rig *rig, size_t index, size_t ch,
+			       double *ret_min_uv, double *ret_max_uv)
+{
+	const struct iio_data_format *fmt;
+	double lo, hi, a, b;
+
+	if (!rig->ctx || index >= rig->fx->n_captures || ch >= rig->fx->captures[index].n_channels)
+		return -EINVAL;
+	fmt = iio_channel_get_data_format(rig->cap[index].ch[ch]);
+	if (fmt->bits < 1 || fmt->bits > 63)
+		return -EINVAL;
+	if (fmt->is_signed) {
+		lo = -ldexp(1.0, (int)fmt->bits - 1);
+		hi = ldexp(1.0, (int)fmt->bits - 1) - 1;
+	} else {
+		lo = 0;
+		hi = ldexp(1.0, (int)fmt->bits) - 1;
+	}
+	a = bench_calib_adc_uv(&rig->cap[index].cal[ch], (int64_t)lo);
+	b = bench_calib_adc_uv(&rig->cap[index].cal[ch], (int64_t)hi);
+	*ret_min_uv = a < b ? a : b;
+	*ret_max_uv = a < b ? b : a;
+	return 0;
 }
 
 static int attr_target(struct bench_rig *rig, const char *device, const char *channel,

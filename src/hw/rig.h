@@ -25,6 +25,11 @@ enum {
 	BENCH_RIG_LINES_ONLY = 1u << 0,
 	/* Skip the lines (stream benchmarks against a bare device). */
 	BENCH_RIG_NO_LINES = 1u << 1,
+	/*
+	 * Observe only: no lines, no parking at open, not reached by
+	 * bench_safe_state() (tests reading what another process left behind).
+	 */
+	BENCH_RIG_PROBE = 1u << 2,
 };
 
 /**
@@ -67,6 +72,14 @@ double bench_rig_capture_rate_hz(const struct bench_rig *rig, size_t index);
 
 /* The code map of DAC channel @index (fixture order); NULL if out of range. */
 const struct bench_calib_dac *bench_rig_dac_calib(const struct bench_rig *rig, size_t index);
+
+/**
+ * bench_rig_capture_range_uv() - the uV range channel @ch of capture @index can
+ * report (the converter's code range through the channel's scale and gain).
+ * Return: 0, -EINVAL (out of range or not opened).
+ */
+int bench_rig_capture_range_uv(const struct bench_rig *rig, size_t index, size_t ch,
+			       double *ret_min_uv, double *ret_max_uv);
 
 /**
  * bench_rig_read_attr() - read an attribute of a device on the rig's context.

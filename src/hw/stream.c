@@ -26,6 +26,14 @@
 
 #define MAX_CAPTURES 8
 
+struct chan_io {
+	struct iio_channel *ch;
+	ptrdiff_t off; /* bytes from the start of a frame */
+	unsigned length;
+	bool is_signed;
+	bool direct; /* little-endian host and sample, no shift, bits == length */
+};
+
 struct ring {
 	uint8_t *data;
 	int64_t *ts; /* capture rings only */
@@ -49,6 +57,10 @@ struct capture {
 	bool exited; /* the thread left its loop (guarded by the stream lock) */
 	int64_t last_ts;
 	int64_t period_ns;
+	struct chan_io *io; /* channels + event column */
+	struct chan_io io_ts;
+	float *scratch;	     /* one converted buffer: buffer_frames x width */
+	int64_t *scratch_ts; /* its timestamps */
 };
 
 struct bench_stream {
@@ -60,6 +72,7 @@ struct bench_stream {
 	struct ring out;
 	bool out_ended;
 	int32_t *codes; /* scratch for one write block, channel-interleaved */
+	struct chan_io *out_io;
 	size_t codes_frames;
 	pthread_t out_thread;
 	bool out_running;
@@ -171,7 +184,8 @@ int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *c
 			goto err_close;
 		s->codes_frames = fx->dac.buffer_frames;
 		s->codes = malloc(s->codes_frames * fx->dac.n_channels * sizeof(int32_t));
-		if (!s->codes) {
+		s->out_io = calloc(fx->dac.n_channels, sizeof(*s->out_io));
+		if (!s->codes || !s->out_io) {
 			r = -ENOMEM;
 			goto err_close;
 		}
@@ -194,6 +208,14 @@ int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *c
 			      true);
 		if (r < 0)
 			goto err_close;
+		c->io = calloc(c->width, sizeof(*c->io));
+		c->scratch = malloc(c->fc->buffer_frames * c->width * sizeof(float));
+		c->scratch_ts = malloc(c->fc->buffer_frames * sizeof(int64_t));
+		if (!c->io || !c->scratch || !c->scratch_ts) {
+			r = -ENOMEM;
+			goto err_close;
+		}
+		s->stats.ring_bytes += c->fc->buffer_frames * (c->width * sizeof(float) + 8);
 		s->stats.ring_bytes += c->ring.cap_frames * (c->ring.frame_bytes + 8);
 	}
 	*ret_stream = s;
@@ -323,37 +345,115 @@ int bench_stream_end_output(struct bench_stream *s)
 	return 0;
 }
 
-/* Writes one frame of codes into the libiio buffer, channel by channel. */
-static void put_frame(struct bench_rig *rig, struct iio_buffer *buf, size_t frame,
-		      const int32_t *codes)
+/*
+ * Where a channel's sample sits in a libiio buffer frame and how to read or
+ * write it. iio_buffer_first() walks every channel (O(channels)), so it is
+ * called once per buffer, not once per sample; plain little-endian samples
+ * (the common case) are copied directly, anything else goes through
+ * iio_channel_convert().
+ */
+
+static bool host_is_le(void)
 {
-	ptrdiff_t step = iio_buffer_step(buf);
+	const uint16_t one = 1;
+	uint8_t b;
+
+	memcpy(&b, &one, 1);
+	return b == 1;
+}
+
+static void chan_io_init(struct chan_io *io, struct iio_channel *ch, struct iio_buffer *buf)
+{
+	const struct iio_data_format *fmt = iio_channel_get_data_format(ch);
+
+	io->ch = ch;
+	io->off = (const uint8_t *)iio_buffer_first(buf, ch) -
+		  (const uint8_t *)iio_buffer_start(buf);
+	io->length = fmt->length;
+	io->is_signed = fmt->is_signed;
+	io->direct = host_is_le() && !fmt->is_be && fmt->shift == 0 && fmt->bits == fmt->length &&
+		     (fmt->length == 8 || fmt->length == 16 || fmt->length == 32 ||
+		      fmt->length == 64) &&
+		     fmt->repeat <= 1;
+}
+
+static int64_t read_code(const struct chan_io *io, const uint8_t *frame)
+{
+	const uint8_t *src = frame + io->off;
+	uint8_t tmp[8] = { 0 };
+
+	if (!io->direct) {
+		iio_channel_convert(io->ch, tmp, src);
+		src = tmp;
+	}
+	switch (io->length) {
+	case 8: {
+		int8_t v;
+
+		memcpy(&v, src, 1);
+		return io->is_signed ? v : (uint8_t)v;
+	}
+	case 16: {
+		int16_t v;
+
+		memcpy(&v, src, 2);
+		return io->is_signed ? v : (uint16_t)v;
+	}
+	case 32: {
+		int32_t v;
+
+		memcpy(&v, src, 4);
+		return io->is_signed ? (int64_t)v : (int64_t)(uint32_t)v;
+	}
+	default: {
+		int64_t v;
+
+		memcpy(&v, src, 8);
+		return v;
+	}
+	}
+}
+
+static void write_code(const struct chan_io *io, uint8_t *frame, int32_t code)
+{
+	uint8_t *dst = frame + io->off;
+	int8_t v8 = (int8_t)code;
+	int16_t v16 = (int16_t)code;
+	int64_t v64 = code;
+	const void *src;
+	size_t len;
+
+	switch (io->length) {
+	case 8:
+		src = &v8;
+		len = 1;
+		break;
+	case 16:
+		src = &v16;
+		len = 2;
+		break;
+	case 32:
+		src = &code;
+		len = 4;
+		break;
+	default:
+		src = &v64;
+		len = 8;
+		break;
+	}
+	if (io->direct)
+		memcpy(dst, src, len);
+	else
+		iio_channel_convert_inverse(io->ch, dst, src);
+}
+
+/* Writes one frame of codes into the libiio buffer. */
+static void put_frame(const struct chan_io *io, size_t nch, uint8_t *frame, const int32_t *codes)
+{
 	size_t c;
 
-	for (c = 0; c < rig->fx->dac.n_channels; c++) {
-		struct iio_channel *ch = rig->dac_ch[c];
-		const struct iio_data_format *fmt = iio_channel_get_data_format(ch);
-		uint8_t *dst = (uint8_t *)iio_buffer_first(buf, ch) + (ptrdiff_t)frame * step;
-		int64_t v = codes[c];
-		int8_t v8 = (int8_t)v;
-		int16_t v16 = (int16_t)v;
-		int32_t v32 = (int32_t)v;
-
-		switch (fmt->length) {
-		case 8:
-			iio_channel_convert_inverse(ch, dst, &v8);
-			break;
-		case 16:
-			iio_channel_convert_inverse(ch, dst, &v16);
-			break;
-		case 32:
-			iio_channel_convert_inverse(ch, dst, &v32);
-			break;
-		default:
-			iio_channel_convert_inverse(ch, dst, &v);
-			break;
-		}
-	}
+	for (c = 0; c < nch; c++)
+		write_code(&io[c], frame, codes ? codes[c] : 0);
 }
 
 static void *output_thread(void *arg)
@@ -364,11 +464,12 @@ static void *output_thread(void *arg)
 	size_t frames = fx->dac.buffer_frames, nch = fx->dac.n_channels, f;
 	int64_t period_ns = bench_ns_from_frames(frames, rig->dac_rate_hz);
 	struct iio_buffer *buf;
-	static const int32_t zeros[1] = { 0 };
+	struct chan_io *io;
 	ssize_t pushed;
+	uint8_t *start;
+	ptrdiff_t step;
 	int r = 0;
 
-	(void)zeros;
 	for (f = 0; f < nch; f++)
 		iio_channel_enable(rig->dac_ch[f]);
 	errno = 0;
@@ -385,6 +486,7 @@ static void *output_thread(void *arg)
 	pthread_mutex_lock(&rig->out_lock);
 	rig->out_buf = buf;
 	pthread_mutex_unlock(&rig->out_lock);
+	io = s->out_io;
 
 	for (;;) {
 		size_t got = 0;
@@ -423,25 +525,23 @@ static void *output_thread(void *arg)
 			r = -ENODATA;
 			break;
 		}
+		start = iio_buffer_start(buf);
+		step = iio_buffer_step(buf);
+		for (f = 0; f < nch; f++)
+			chan_io_init(&io[f], rig->dac_ch[f], buf);
 		for (f = 0; f < frames; f++) {
 			if (ring_used(&s->out) > 0) {
 				size_t pos = (size_t)(s->out.tail % s->out.cap_frames);
 
-				put_frame(rig, buf, f,
+				put_frame(io, nch, start + (ptrdiff_t)f * step,
 					  (const int32_t *)(s->out.data +
 							    pos * s->out.frame_bytes));
 				s->out.tail++;
 				got++;
 			} else {
-				int32_t z[256] = { 0 };
-
 				/* After the stimulus: 0 uV is code 0 on every channel. */
-				if (nch <= 256)
-					put_frame(rig, buf, f, z);
-				else
-					memset((uint8_t *)iio_buffer_start(buf) +
-						       (ptrdiff_t)f * iio_buffer_step(buf),
-					       0, (size_t)iio_buffer_step(buf));
+				s->padded++;
+				put_frame(io, nch, start + (ptrdiff_t)f * step, NULL);
 			}
 		}
 		pthread_cond_broadcast(&s->changed);
@@ -477,40 +577,6 @@ static void *output_thread(void *arg)
 }
 
 /* ---- capture --------------------------------------------------------------- */
-
-static int64_t get_code(struct iio_channel *ch, const uint8_t *src)
-{
-	const struct iio_data_format *fmt = iio_channel_get_data_format(ch);
-	uint8_t tmp[8] = { 0 };
-
-	iio_channel_convert(ch, tmp, src);
-	switch (fmt->length) {
-	case 8: {
-		int8_t v;
-
-		memcpy(&v, tmp, 1);
-		return fmt->is_signed ? v : (uint8_t)v;
-	}
-	case 16: {
-		int16_t v;
-
-		memcpy(&v, tmp, 2);
-		return fmt->is_signed ? v : (uint16_t)v;
-	}
-	case 32: {
-		int32_t v;
-
-		memcpy(&v, tmp, 4);
-		return fmt->is_signed ? (int64_t)v : (int64_t)(uint32_t)v;
-	}
-	default: {
-		int64_t v;
-
-		memcpy(&v, tmp, 8);
-		return v;
-	}
-	}
-}
 
 static void *capture_thread(void *arg)
 {
@@ -551,6 +617,7 @@ static void *capture_thread(void *arg)
 	pthread_mutex_unlock(&s->lock);
 	while (!halted(s)) {
 		const uint8_t *start;
+		size_t done;
 
 		got = iio_buffer_refill(c->buf);
 		if (got < 0) {
@@ -560,12 +627,49 @@ static void *capture_thread(void *arg)
 		}
 		step = iio_buffer_step(c->buf);
 		n = step > 0 ? (size_t)got / (size_t)step : 0;
+		if (n > fc->buffer_frames)
+			n = fc->buffer_frames;
 		start = iio_buffer_start(c->buf);
-		pthread_mutex_lock(&s->lock);
+		for (k = 0; k < nch; k++)
+			chan_io_init(&c->io[k], rc->ch[k], c->buf);
+		if (rc->event)
+			chan_io_init(&c->io[nch], rc->event, c->buf);
+		if (rc->ts)
+			chan_io_init(&c->io_ts, rc->ts, c->buf);
+		/* Convert outside the lock, into the per-capture scratch block. */
 		for (f = 0; f < n && r == 0; f++) {
-			size_t pos;
-			float *dst;
+			const uint8_t *frame = start + (ptrdiff_t)f * step;
+			float *dst = c->scratch + f * c->width;
 			int64_t ts = -1;
+
+			for (k = 0; k < nch; k++)
+				dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
+								   read_code(&c->io[k], frame));
+			if (rc->event)
+				dst[nch] = (float)read_code(&c->io[nch], frame);
+			if (rc->ts) {
+				ts = read_code(&c->io_ts, frame);
+				/* Samples lost between buffers or inside one: the clock jumped. */
+				if (c->last_ts >= 0 &&
+				    (ts - c->last_ts > c->period_ns * 3 / 2 || ts <= c->last_ts)) {
+					pthread_mutex_lock(&s->lock);
+					s->stats.gaps++;
+					pthread_mutex_unlock(&s->lock);
+					r = -EBADMSG;
+				}
+				c->last_ts = ts;
+			}
+			c->scratch_ts[f] = ts;
+		}
+		if (r < 0)
+			n = f;
+		/* Into the ring, waiting for the reader when it is full (backpressure). */
+		pthread_mutex_lock(&s->lock);
+		if (n && rc->ts && c->index < 8 && s->stats.first_ts_ns[c->index] < 0)
+			s->stats.first_ts_ns[c->index] = c->scratch_ts[0];
+		done = 0;
+		while (done < n) {
+			size_t room, chunk, pos, first;
 
 			while (!halted(s) && ring_used(&c->ring) == c->ring.cap_frames) {
 				s->stats.ring_full_waits++;
@@ -573,42 +677,23 @@ static void *capture_thread(void *arg)
 			}
 			if (halted(s))
 				break;
+			room = c->ring.cap_frames - ring_used(&c->ring);
+			chunk = n - done < room ? n - done : room;
 			pos = (size_t)(c->ring.head % c->ring.cap_frames);
-			dst = (float *)(c->ring.data + pos * c->ring.frame_bytes);
-			for (k = 0; k < nch; k++) {
-				const uint8_t *src = (const uint8_t *)iio_buffer_first(c->buf,
-										       rc->ch[k]) +
-						     (ptrdiff_t)f * step;
-
-				dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
-								   get_code(rc->ch[k], src));
-			}
-			if (rc->event)
-				dst[nch] = (float)get_code(
-					rc->event,
-					(const uint8_t *)iio_buffer_first(c->buf, rc->event) +
-						(ptrdiff_t)f * step);
-			if (rc->ts) {
-				ts = get_code(rc->ts,
-					      (const uint8_t *)iio_buffer_first(c->buf, rc->ts) +
-						      (ptrdiff_t)f * step);
-				/* Samples lost between buffers or inside one: the clock jumped. */
-				if (c->last_ts >= 0 &&
-				    (ts - c->last_ts > c->period_ns * 3 / 2 || ts <= c->last_ts)) {
-					s->stats.gaps++;
-					r = -EBADMSG;
-				}
-				c->last_ts = ts;
-				if (c->index < 8 && s->stats.first_ts_ns[c->index] < 0)
-					s->stats.first_ts_ns[c->index] = ts;
-			}
-			c->ring.ts[pos] = ts;
-			c->ring.head++;
+			first = c->ring.cap_frames - pos < chunk ? c->ring.cap_frames - pos : chunk;
+			memcpy(c->ring.data + pos * c->ring.frame_bytes,
+			       c->scratch + done * c->width, first * c->ring.frame_bytes);
+			memcpy(c->ring.data, c->scratch + (done + first) * c->width,
+			       (chunk - first) * c->ring.frame_bytes);
+			memcpy(c->ring.ts + pos, c->scratch_ts + done, first * sizeof(int64_t));
+			memcpy(c->ring.ts, c->scratch_ts + done + first,
+			       (chunk - first) * sizeof(int64_t));
+			c->ring.head += chunk;
+			done += chunk;
 			if (c->index < 8)
-				s->stats.frames_in[c->index]++;
+				s->stats.frames_in[c->index] += chunk;
+			pthread_cond_broadcast(&s->changed);
 		}
-		(void)start;
-		pthread_cond_broadcast(&s->changed);
 		pthread_mutex_unlock(&s->lock);
 		if (r < 0)
 			break;
@@ -710,6 +795,8 @@ int bench_stream_start(struct bench_stream *s)
 		}
 		s->out_running = true;
 	}
+	bench_log(BENCH_LOG_INFO, "hw", "stream started: %s%zu capture(s)",
+		  s->cfg.output ? "output + " : "", s->n_cap);
 	return 0;
 }
 
@@ -795,8 +882,12 @@ void bench_stream_close(struct bench_stream *s)
 	for (i = 0; i < s->n_cap; i++) {
 		free(s->cap[i].ring.data);
 		free(s->cap[i].ring.ts);
+		free(s->cap[i].io);
+		free(s->cap[i].scratch);
+		free(s->cap[i].scratch_ts);
 	}
 	free(s->out.data);
+	free(s->out_io);
 	free(s->codes);
 	bench_envelope_free(s->env);
 	pthread_cond_destroy(&s->changed);

@@ -138,6 +138,32 @@ double bench_score_itr_bits_per_min(unsigned n_classes, double p, double selecti
 	return bench_score_itr_bits(n_classes, p) * 60.0 / selection_s;
 }
 
+int bench_score_detection_threshold(const double *amp, const double *rate, size_t n, double target,
+				    double *ret_amp)
+{
+	size_t i;
+
+	if (!amp || !rate || !ret_amp || n == 0 || !(target > 0.0 && target <= 1.0))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!isfinite(amp[i]) || !(rate[i] >= 0.0 && rate[i] <= 1.0) ||
+		    (i && !(amp[i] > amp[i - 1])))
+			return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (rate[i] >= target) {
+			if (i == 0)
+				*ret_amp = amp[0];
+			else
+				*ret_amp = amp[i - 1] + (target - rate[i - 1]) /
+								(rate[i] - rate[i - 1]) *
+								(amp[i] - amp[i - 1]);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 void bench_szcore_params_default(struct bench_szcore_params *p)
 {
 	p->tol_before_s = 30.0;

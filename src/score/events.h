@@ -95,6 +95,21 @@ double bench_score_itr_bits(unsigned n_classes, double p);
  */
 double bench_score_itr_bits_per_min(unsigned n_classes, double p, double selection_s);
 
+/**
+ * bench_score_detection_threshold() - smallest amplitude reliably detected (B12, spikes vs SNR).
+ * @amp:        @n stimulus amplitudes (e.g. uV), strictly increasing, borrowed.
+ * @rate:       detection rate (sensitivity, 0..1) measured at each amplitude.
+ * @target:     the rate that defines "detected", e.g. 0.5 or 0.9, in (0, 1].
+ * @ret_amp:    receives the amplitude where the rate first reaches @target
+ *              walking up from the smallest amplitude, interpolated linearly
+ *              between the two bracketing points (the lowest amplitude itself
+ *              if it already reaches the target).
+ *
+ * Return: 0, -EINVAL, -ENOENT if no amplitude reaches the target.
+ */
+int bench_score_detection_threshold(const double *amp, const double *rate, size_t n, double target,
+				    double *ret_amp);
+
 /* A seizure (or any) event interval in seconds from the start of the recording. */
 struct bench_interval {
 	double start_s, end_s; /* start < end */

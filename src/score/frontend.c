@@ -78,6 +78,26 @@ int bench_score_corner_3db(const double *freq_hz, const double *gain_db, size_t 
 	}
 }
 
+int bench_score_passband_ripple(const double *gain, size_t n, double ref_gain,
+				struct bench_ripple *ret)
+{
+	double gmin = INFINITY, gmax = 0.0, dev = 0.0;
+	size_t i;
+
+	if (!gain || !ret || n == 0 || !(ref_gain > 0.0) || !isfinite(ref_gain))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!(gain[i] > 0.0) || !isfinite(gain[i]))
+			return -EINVAL;
+		gmin = fmin(gmin, gain[i]);
+		gmax = fmax(gmax, gain[i]);
+		dev = fmax(dev, fabs(gain[i] / ref_gain - 1.0));
+	}
+	ret->dev_pct = dev * 100.0;
+	ret->pp_db = 20.0 * log10(gmax / gmin);
+	return 0;
+}
+
 int bench_score_time_constant(const double *x, size_t n, double fs_hz, double final,
 			      double *ret_tau_s)
 {

@@ -51,6 +51,23 @@ int bench_score_response_point(const double *in, const double *out, size_t n, do
 int bench_score_corner_3db(const double *freq_hz, const double *gain_db, size_t n, size_t ref_index,
 			   int upper, double *ret_hz);
 
+/* Passband flatness of a measured response (A3 "passband ripple"). */
+struct bench_ripple {
+	double dev_pct; /* max over the points of |gain / ref_gain - 1| * 100 */
+	double pp_db;	/* 20 log10(max gain / min gain) */
+};
+
+/**
+ * bench_score_passband_ripple() - ripple over the passband points.
+ * @gain:     @n >= 1 amplitude ratios (not dB) of the points inside the
+ *            declared passband, borrowed.
+ * @ref_gain: the reference gain (e.g. at 10 Hz, or the nominal gain), > 0.
+ *
+ * Return: 0, -EINVAL for n == 0, a non-positive gain or reference.
+ */
+int bench_score_passband_ripple(const double *gain, size_t n, double ref_gain,
+				struct bench_ripple *ret);
+
 /**
  * bench_score_time_constant() - time to decay to 1/e (36.8 %) (A3).
  * @x:          samples after the edge, borrowed; x[0] is the start of the decay.

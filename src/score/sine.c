@@ -72,36 +72,56 @@ static int spd_solve(double m[4][4], const double *v, int k, double *sol)
 static int fit_pass(const double *x, size_t n, double w, bool deriv, double a0, double b0,
 		    double *sol)
 {
-	double m[4][4] = { { 0 } }, v[4] = { 0 };
+	/* explicit scalar sums: the compiler keeps them in registers */
+	double scc = 0, scs = 0, sc = 0, sss = 0, ss = 0, sxc = 0, sxs = 0, sx = 0;
+	double sdc = 0, sds = 0, sd = 0, sdd = 0, sxd = 0;
+	double m[4][4], v[4];
 	double cw = cos(w), sw = sin(w), c = 1.0, s = 0.0;
-	int k = deriv ? 4 : 3, i, j;
 	size_t t;
 
 	for (t = 0; t < n; t++) {
-		double col[4], tmp;
+		double tmp, xt = x[t];
 
 		if (t % REANCHOR == 0) {
 			c = cos(w * (double)t);
 			s = sin(w * (double)t);
 		}
-		col[0] = c;
-		col[1] = s;
-		col[2] = 1.0;
-		col[3] = deriv ? (double)t * (b0 * c - a0 * s) : 0.0;
-		for (i = 0; i < k; i++) {
-			v[i] += col[i] * x[t];
-			for (j = 0; j <= i; j++)
-				m[i][j] += col[i] * col[j];
+		scc += c * c;
+		scs += c * s;
+		sc += c;
+		sss += s * s;
+		ss += s;
+		sxc += xt * c;
+		sxs += xt * s;
+		sx += xt;
+		if (deriv) {
+			double d = (double)t * (b0 * c - a0 * s);
+
+			sdc += d * c;
+			sds += d * s;
+			sd += d;
+			sdd += d * d;
+			sxd += xt * d;
 		}
 		tmp = c * cw - s * sw;
 		s = s * cw + c * sw;
 		c = tmp;
 	}
-	for (i = 0; i < k; i++) {
-		for (j = i + 1; j < k; j++)
-			m[i][j] = m[j][i];
-	}
-	return spd_solve(m, v, k, sol);
+	m[0][0] = scc;
+	m[0][1] = m[1][0] = scs;
+	m[0][2] = m[2][0] = sc;
+	m[1][1] = sss;
+	m[1][2] = m[2][1] = ss;
+	m[2][2] = (double)n;
+	m[0][3] = m[3][0] = sdc;
+	m[1][3] = m[3][1] = sds;
+	m[2][3] = m[3][2] = sd;
+	m[3][3] = sdd;
+	v[0] = sxc;
+	v[1] = sxs;
+	v[2] = sx;
+	v[3] = sxd;
+	return spd_solve(m, v, deriv ? 4 : 3, sol);
 }
 
 static double residual_rms(const double *x, size_t n, double w, double a, double b, double off)
@@ -168,10 +188,15 @@ int bench_score_sine_fit3(const double *x, size_t n, double fs_hz, double freq_h
 	return 0;
 }
 
-/* Frequency of the largest non-DC peak, rad/sample, Hann window + Gaussian interpolation. */
-static int estimate_w(const double *x, size_t n, double *ret_w)
+/*
+ * Frequency of the largest non-DC peak, rad/sample, Hann window + Gaussian
+ * interpolation. With @w_hint > 0 only bins within [0.8, 1.25] * hint (and at
+ * least +-3 bins) are searched: a hint picks the tone, the FFT refines it to a
+ * small fraction of a bin, which Gauss-Newton needs over long records.
+ */
+static int estimate_w(const double *x, size_t n, double w_hint, double *ret_w)
 {
-	size_t nb = n / 2 + 1, k, best = 1, i;
+	size_t nb = n / 2 + 1, k, best = 0, i, k_lo = 2, k_hi = nb - 2;
 	double *buf, *mag, mean = 0.0, delta = 0.0;
 	fftw_complex *spec;
 	fftw_plan plan;
@@ -197,10 +222,23 @@ static int estimate_w(const double *x, size_t n, double *ret_w)
 	fftw_execute_dft_r2c(plan, buf, spec);
 	for (k = 0; k < nb; k++)
 		mag[k] = hypot(spec[k][0], spec[k][1]);
-	/* skip DC and its Hann leakage bin */
-	for (k = 2; k < nb - 1; k++) {
-		if (mag[k] > mag[best] || best < 2)
+	if (w_hint > 0.0) {
+		double kh = w_hint * (double)n / (2.0 * M_PI);
+		double lo = fmin(0.8 * kh, kh - 3.0), hi = fmax(1.25 * kh, kh + 3.0);
+
+		if (lo > (double)k_lo)
+			k_lo = (size_t)lo;
+		if (hi < (double)k_hi)
+			k_hi = (size_t)ceil(hi);
+	}
+	/* skip DC and its Hann leakage bin (k_lo >= 2) */
+	for (k = k_lo; k <= k_hi; k++) {
+		if (best == 0 || mag[k] > mag[best])
 			best = k;
+	}
+	if (best == 0) {
+		r = -EINVAL;
+		goto out_free;
 	}
 	if (mag[best - 1] > 0.0 && mag[best + 1] > 0.0 && mag[best] > 0.0) {
 		double lm = log(mag[best - 1]), l0 = log(mag[best]), lp = log(mag[best + 1]);
@@ -227,13 +265,9 @@ int bench_score_sine_fit4(const double *x, size_t n, double fs_hz, double freq_g
 
 	if (!ret || !args_ok(x, n, fs_hz) || !(freq_guess_hz < fs_hz / 2.0))
 		return -EINVAL;
-	if (freq_guess_hz > 0.0) {
-		w = 2.0 * M_PI * freq_guess_hz / fs_hz;
-	} else {
-		r = estimate_w(x, n, &w);
-		if (r < 0)
-			return r;
-	}
+	r = estimate_w(x, n, freq_guess_hz > 0.0 ? 2.0 * M_PI * freq_guess_hz / fs_hz : 0.0, &w);
+	if (r < 0)
+		return r;
 	r = fit_pass(x, n, w, false, 0.0, 0.0, sol);
 	if (r < 0)
 		return r;

@@ -44,9 +44,10 @@ int bench_score_sine_fit3(const double *x, size_t n, double fs_hz, double freq_h
 
 /**
  * bench_score_sine_fit4() - IEEE 1057 4-parameter fit (frequency estimated).
- * @freq_guess_hz: starting frequency; <= 0 estimates it from the peak of a
- *                 Hann-windowed FFT with Gaussian interpolation (needs the
- *                 record to hold at least ~3 cycles).
+ * @freq_guess_hz: which tone to fit: the start is the peak of a Hann-windowed
+ *                 FFT (Gaussian interpolation) searched within [0.8, 1.25] x
+ *                 this frequency; <= 0 takes the largest non-DC peak. The
+ *                 record must hold at least ~3 cycles.
  *
  * Gauss-Newton on (a, b, offset, w) until |dw| < 1e-12 * w (at most 50
  * iterations).

@@ -250,6 +250,13 @@ double bench_unc_rectangular(double a)
 	return a / sqrt(3.0);
 }
 
+double bench_unc_db(double ratio, double u_ratio)
+{
+	if (!(ratio > 0.0) || !(u_ratio >= 0.0))
+		return NAN;
+	return 20.0 / log(10.0) * u_ratio / ratio;
+}
+
 double bench_unc_combine(const double *u, size_t n)
 {
 	double s = 0.0;
@@ -355,6 +362,48 @@ int bench_limit_check(const struct bench_limit *lim)
 			return -EINVAL; /* empty acceptance zone */
 	}
 	return 0;
+}
+
+int bench_limit_from_interval(double low, bool low_incl, double high, bool high_incl,
+			      enum bench_unit unit, double marginal, enum bench_decision_rule rule,
+			      struct bench_limit *ret_lim)
+{
+	struct bench_limit lim = {
+		.low = low,
+		.high = high,
+		.unit = unit,
+		.marginal = marginal,
+		.rule = rule,
+	};
+	bool lo_open = isinf(low) && low < 0, hi_open = isinf(high) && high > 0;
+
+	if (!ret_lim || isnan(low) || isnan(high) || (lo_open && hi_open))
+		return -EINVAL;
+	if (hi_open)
+		lim.cmp = low_incl ? BENCH_CMP_GE : BENCH_CMP_GT;
+	else if (lo_open)
+		lim.cmp = high_incl ? BENCH_CMP_LE : BENCH_CMP_LT;
+	else if (low_incl)
+		lim.cmp = high_incl ? BENCH_CMP_GELE : BENCH_CMP_GELT;
+	else
+		lim.cmp = high_incl ? BENCH_CMP_GTLE : BENCH_CMP_GTLT;
+	if (bench_limit_check(&lim) < 0)
+		return -EINVAL;
+	*ret_lim = lim;
+	return 0;
+}
+
+double bench_limit_margin(const struct bench_limit *lim, double value)
+{
+	double m = INFINITY;
+
+	if (bench_limit_check(lim) < 0 || isnan(value))
+		return NAN;
+	if (has_low(lim->cmp))
+		m = fmin(m, value - lim->low);
+	if (has_high(lim->cmp))
+		m = fmin(m, lim->high - value);
+	return m;
 }
 
 static enum bench_verdict judge(const struct bench_limit *lim, const struct bench_quantity *q,

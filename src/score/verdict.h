@@ -139,6 +139,16 @@ double bench_unc_rectangular(double a);
 double bench_unc_combine(const double *u, size_t n);
 
 /**
+ * bench_unc_db() - standard uncertainty of 20 log10(ratio) from that of the ratio.
+ * @ratio:   an amplitude ratio, > 0.
+ * @u_ratio: its standard uncertainty, >= 0.
+ *
+ * First-order GUM propagation: u_dB = 20 / ln(10) * u_ratio / ratio
+ * (8.686 dB per unit relative uncertainty). Return: u_dB, NaN outside the domain.
+ */
+double bench_unc_db(double ratio, double u_ratio);
+
+/**
  * bench_unc_type_a() - mean and type A standard uncertainty of repeats.
  * @x:          @n repeated readings, borrowed.
  * @n:          >= 1.
@@ -236,6 +246,36 @@ struct bench_limit {
 	double marginal;	       /* optional marginal band in @unit, >= 0 (0: none) */
 	enum bench_decision_rule rule; /* how uncertainty enters the verdict */
 };
+
+/**
+ * bench_limit_from_interval() - a limit from an accept interval.
+ * @low, @high:         the accept zone in @unit; -INFINITY / +INFINITY for an open end.
+ * @low_incl, @high_incl: whether each finite end belongs to the zone.
+ * @marginal:           marginal band (>= 0) in @unit.
+ * @rule:               decision rule.
+ * @ret_lim:            receives the limit with the matching comparator
+ *                      (GE/GT for an open high end, LE/LT for an open low end,
+ *                      GELE/GTLT/GELT/GTLE otherwise).
+ *
+ * Return: 0, -EINVAL if both ends are open, either is NaN, or the result
+ * fails bench_limit_check().
+ */
+int bench_limit_from_interval(double low, bool low_incl, double high, bool high_incl,
+			      enum bench_unit unit, double marginal, enum bench_decision_rule rule,
+			      struct bench_limit *ret_lim);
+
+/**
+ * bench_limit_margin() - signed distance of a value to the limit.
+ * @lim:   a limit that passes bench_limit_check() (LOG gives +INFINITY).
+ * @value: in the limit's unit.
+ *
+ * Distance to the nearest bound the comparator uses: positive inside the
+ * accept zone, negative outside, 0 on a bound. Use it to pick the worst
+ * channel ("farthest into the reject side" = smallest margin).
+ *
+ * Return: the margin, NaN for a NaN value or a malformed limit.
+ */
+double bench_limit_margin(const struct bench_limit *lim, double value);
 
 /**
  * bench_limit_check() - validate a limit read from a file.

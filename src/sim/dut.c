@@ -138,7 +138,7 @@ struct sim_dut {
 	/* front end */
 	struct biquad hp, lp;
 	double *z; /* nch x 4 */
-	double gain, offset_uv, noise_uv_rms, range_uv, cm_leak, xt_k;
+	double gain, offset_uv, noise_uv_rms, range_uv, cm_leak, xt_k, clock_ppm, inv_lsb;
 	unsigned recovery_samples;
 	unsigned *recover_left;
 	double *last_y;
@@ -423,6 +423,8 @@ int sim_dut_new(const struct sim_rig *rig, const struct sim_faults *faults, uint
 	lp = param(d, "lp_hz");
 	d->lp = biquad_design(0, lp, M_SQRT1_2, d->fd_hz);
 	d->gain = param(d, "gain");
+	d->clock_ppm = param(d, "clock_ppm");
+	d->inv_lsb = 1.0 / rig->dut_lsb_uv;
 	d->offset_uv = param(d, "offset_uv");
 	d->noise_uv_rms = param(d, "noise_uv_rms");
 	d->range_uv = param(d, "range_uv");
@@ -528,7 +530,10 @@ static void event_push(struct sim_dut *d, uint32_t code, const struct sim_faults
 	    prng_uniform(&d->prng) * 100 < f->miss_pct)
 		return;
 	if (f->event_latency_ms > 0 || f->event_jitter_ms > 0) {
-		double ms = f->event_latency_ms + f->event_jitter_ms * prng_uniform(&d->prng);
+		/* Draw only for jitter, so a pure latency fault leaves the noise sequence alone. */
+		double ms = f->event_latency_ms +
+			    (f->event_jitter_ms > 0 ? f->event_jitter_ms * prng_uniform(&d->prng) :
+						      0);
 
 		due += (uint64_t)llround(ms * 1e-3 * d->fd_hz);
 	}
@@ -559,11 +564,39 @@ static uint32_t event_pop(struct sim_dut *d)
 
 /* ---- detectors ---- */
 
-static int cmp_float(const void *a, const void *b)
+/* Hoare's quickselect: the k-th smallest of a[0..n-1] (reorders a). O(n) on average. */
+static float select_kth(float *a, unsigned n, unsigned k)
 {
-	float x = *(const float *)a, y = *(const float *)b;
+	unsigned lo = 0, hi = n - 1;
 
-	return (x > y) - (x < y);
+	while (lo < hi) {
+		float pivot = a[lo + (hi - lo) / 2];
+		unsigned i = lo, j = hi;
+
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				float t = a[i];
+
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return a[k];
 }
 
 static void neural_detect(struct sim_dut *d, const double *y, const struct sim_faults *f)
@@ -581,8 +614,9 @@ static void neural_detect(struct sim_dut *d, const double *y, const struct sim_f
 			for (c = 0; tmp && c < d->nch; c++) {
 				memcpy(tmp, d->nwin + (size_t)c * d->nwin_len,
 				       d->nwin_len * sizeof(float));
-				qsort(tmp, d->nwin_len, sizeof(float), cmp_float);
-				d->thr_uv[c] = -d->thr_sigma * tmp[d->nwin_len / 2] / 0.6745;
+				d->thr_uv[c] = -d->thr_sigma *
+					       select_kth(tmp, d->nwin_len, d->nwin_len / 2) /
+					       0.6745;
 			}
 			free(tmp);
 		}
@@ -739,6 +773,7 @@ static void front_end(struct sim_dut *d, double *x, int32_t *codes, bool *lines,
 	double noise = d->noise_uv_rms, cm = 0, xt = d->xt_k + f->crosstalk_pct / 100;
 	double extra = f->noise_uv;
 	unsigned c;
+	uint64_t rbits = 0;
 	bool live = d->state == SIM_DUT_READY || d->state == SIM_DUT_FAULT;
 
 	if (f->swap_a >= 0) {
@@ -764,10 +799,13 @@ static void front_end(struct sim_dut *d, double *x, int32_t *codes, bool *lines,
 		}
 		y = biquad_run(&d->lp, z + 2, biquad_run(&d->hp, z, in));
 		y = y * g + d->offset_uv + f->offset_uv;
-		r = sim_prng_next(&d->prng);
+		/* One 64-bit draw feeds two channels' noise (two 14-bit table indices). */
+		if ((c & 1) == 0)
+			rbits = sim_prng_next(&d->prng);
+		r = rbits >> (c & 1 ? 32 : 0);
 		y += noise * d->noise[r % NOISE_TABLE];
 		if (extra > 0)
-			y += extra * d->noise[(r >> 20) % NOISE_TABLE];
+			y += extra * d->noise[(r >> 16) % NOISE_TABLE];
 		if (d->recover_left[c] > 0) {
 			/* Saturated: the output sits at the rail until the front end recovers. */
 			d->recover_left[c]--;
@@ -783,7 +821,7 @@ static void front_end(struct sim_dut *d, double *x, int32_t *codes, bool *lines,
 			/* remember the last live value for stuck channels */
 		}
 		{
-			double q = y / d->rig->dut_lsb_uv;
+			double q = y * d->inv_lsb;
 			int32_t code;
 
 			if (q > d->code_max)
@@ -791,7 +829,7 @@ static void front_end(struct sim_dut *d, double *x, int32_t *codes, bool *lines,
 			else if (q < d->code_min)
 				code = d->code_min;
 			else
-				code = (int32_t)lrint(q);
+				code = (int32_t)(q >= 0 ? q + 0.5 : q - 0.5);
 			if (f->corrupt_ppm > 0 && prng_uniform(&d->prng) * 1e6 < f->corrupt_ppm)
 				code = (int32_t)(sim_prng_next(&d->prng) % (uint64_t)d->code_max);
 			codes[c] = code;
@@ -861,15 +899,19 @@ void sim_dut_tick(struct sim_dut *d, const double *dac_v, bool *lines, const str
 		  struct sim_dut_out *out)
 {
 	const struct sim_rig *rig = d->rig;
+	unsigned dk;
 	double *h = d->hist + (size_t)(d->n_in & (d->hist_len - 1)) * d->nch;
-	double step = d->fb_hz / (d->fd_hz * (1 + (param(d, "clock_ppm") + f->clock_ppm) * 1e-6));
+	double step = d->fb_hz / (d->fd_hz * (1 + (d->clock_ppm + f->clock_ppm) * 1e-6));
 	unsigned c;
 
 	out->n_frames = 0;
 	out->codes[0] = d->codes[0];
 	out->codes[1] = d->codes[1];
-	for (c = 0; c < d->nch; c++)
-		h[c] = dac_v[c % rig->dac_channels] * rig->atten_uv_per_v;
+	for (c = 0, dk = 0; c < d->nch; c++) {
+		h[c] = dac_v[dk] * rig->atten_uv_per_v;
+		if (++dk == rig->dac_channels)
+			dk = 0;
+	}
 	d->n_in++;
 	d->bypass = step == 1.0;
 

@@ -24,6 +24,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +49,7 @@
 #define MASK_WORDS ((SIM_MAX_DUT_CH + 4 + 31) / 32)
 #define IN_BUF 8192
 #define FAST_CHUNK_TICKS 4096
+#define RT_CHUNK_TICKS 1024
 #define WAIT_SLICE_NS (50 * 1000000ll)
 #define MAX_WRITE_ATTR 65536
 #define MAX_BUF_BYTES (256u << 20)
@@ -126,12 +128,14 @@ struct bench_sim {
 	uint32_t last_event;
 	double trig_hz;
 	bool disconnect_done;
+	uint64_t rt_behind; /* realtime: clock steps that found the engine > 1 chunk late */
 	uint8_t *frame;
 };
 
 static const char *const dac_attrs[] = { "sampling_frequency", NULL };
 static const char *const dac_dbg[] = { "samples_in", "underflows",     "underflow_samples",
-				       "peak_code",  "queued_samples", NULL };
+				       "peak_code",  "queued_samples", "late_steps",
+				       NULL };
 static const char *const in_attrs[] = { "sampling_frequency", NULL };
 static const char *const in_dbg[] = { "samples_out", "overflows", NULL };
 static const char *const dut_attrs[] = { "sampling_frequency", "model", NULL };
@@ -639,11 +643,26 @@ static void *clock_thread(void *arg)
 		uint64_t target = (uint64_t)((double)(now - sim->t0_ns) * 1e-9 *
 					     sim->rig->dac_rate_hz);
 
-		if (target > sim->tick)
-			engine_advance(sim, target - sim->tick);
+		if (target > sim->tick) {
+			/*
+			 * Bounded chunks, dropping the lock in between, so readers and
+			 * writers get in even when the machine cannot keep up.
+			 */
+			uint64_t n = target - sim->tick;
+
+			if (n > RT_CHUNK_TICKS) {
+				n = RT_CHUNK_TICKS;
+				sim->rt_behind++;
+			}
+			engine_advance(sim, n);
+			pthread_mutex_unlock(&sim->lock);
+			sched_yield();
+			pthread_mutex_lock(&sim->lock);
+			continue;
+		}
 		pthread_mutex_unlock(&sim->lock);
 		ts.tv_sec = 0;
-		ts.tv_nsec = 1000000; /* 1 ms pacing step */
+		ts.tv_nsec = 500000; /* 0.5 ms pacing step */
 		nanosleep(&ts, NULL);
 		pthread_mutex_lock(&sim->lock);
 	}
@@ -664,13 +683,18 @@ static void wait_slice(struct bench_sim *sim)
 	pthread_cond_timedwait(&sim->cond, &sim->lock, &ts);
 }
 
+/* True if the peer of @fd has closed or reset (no state touched: any thread may ask). */
+static bool fd_peer_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+/* Called by @cn's own thread only. */
 static bool conn_peer_gone(struct conn *cn)
 {
-	struct pollfd p = { .fd = cn->fd, .events = POLLRDHUP };
-
-	if (cn->gone)
-		return true;
-	if (poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+	if (!cn->gone && fd_peer_gone(cn->fd))
 		cn->gone = true;
 	return cn->gone;
 }
@@ -851,6 +875,8 @@ static int attr_read(struct bench_sim *sim, int di, enum sim_attr_kind kind,
 		snprintf(out, size, "%llu", (unsigned long long)sim->underflow_samples);
 	else if (strcmp(name, "peak_code") == 0)
 		snprintf(out, size, "%lld", (long long)sim->peak_code);
+	else if (strcmp(name, "late_steps") == 0)
+		snprintf(out, size, "%llu", (unsigned long long)sim->rt_behind);
 	else if (strcmp(name, "queued_samples") == 0)
 		snprintf(out, size, "%zu", sim->dacq_len);
 	else if (strcmp(name, "state") == 0)
@@ -1207,6 +1233,9 @@ static int do_open(struct conn *cn, const struct sim_cmd *cmd)
 		return send_int(cn, -EINVAL);
 	pthread_mutex_lock(&sim->lock);
 	st = &sim->st[di];
+	/* A stream whose client has vanished (EOF not yet seen by its thread) is free. */
+	if (st->open && st->owner != cn && fd_peer_gone(st->owner->fd))
+		stream_close(sim, (enum sim_dev)di);
 	if (st->open) {
 		r = -EBUSY; /* one opener per device (§6.11) */
 	} else {
@@ -1273,7 +1302,7 @@ static int do_readbuf(struct conn *cn, const struct sim_cmd *cmd)
 	struct stream *st;
 	size_t need, have, bytes;
 	int64_t deadline;
-	char head[64];
+	char head[MASK_WORDS * 8 + 32];
 	int di, r = 0, hn;
 
 	d = find_dev(sim, cmd->dev, &di);
@@ -1308,7 +1337,11 @@ static int do_readbuf(struct conn *cn, const struct sim_cmd *cmd)
 			break;
 		}
 		if (sim->pace == BENCH_SIM_PACE_FAST && can_advance(sim)) {
-			double ticks = (double)(need - have) / frames_per_tick(sim, di) + 1;
+			/* Exact for the DAC-rate streams, so a line write lands right after them. */
+			double ticks = di == SIM_DEV_DUT ?
+					       (double)(need - have) / frames_per_tick(sim, di) +
+						       1 :
+					       (double)(need - have);
 
 			engine_advance(sim, ticks > FAST_CHUNK_TICKS ? FAST_CHUNK_TICKS :
 								       (uint64_t)ticks);
@@ -1626,10 +1659,9 @@ static void kill_all_conns(struct bench_sim *sim)
 	struct conn *cn;
 
 	pthread_mutex_lock(&sim->conns_lock);
-	for (cn = sim->conns; cn; cn = cn->next) {
-		cn->gone = true;
+	/* shutdown() wakes the connection's thread, which sees EOF / EPIPE and exits. */
+	for (cn = sim->conns; cn; cn = cn->next)
 		shutdown(cn->fd, SHUT_RDWR);
-	}
 	pthread_mutex_unlock(&sim->conns_lock);
 }
 
@@ -1762,13 +1794,10 @@ int bench_sim_start(const struct bench_sim_options *opts, struct bench_sim **ret
 		snprintf(path, sizeof(path), "%s", opts->rig_path);
 	} else {
 		const char *dut = opts->dut_name ? opts->dut_name : "neural-recorder";
-		enum sim_model m;
 
-		if (sim_model_from_name(dut, &m) < 0) {
-			set_error(opts->ret_error,
-				  "unknown DUT model '%s' (eeg-amp, "
-				  "neural-recorder, ssvep-decoder, closed-loop-stim)",
-				  dut);
+		/* A model name or any rig name under fixtures/sim (e.g. neural-recorder-256). */
+		if (strchr(dut, '/') || dut[0] == '.') {
+			set_error(opts->ret_error, "--dut takes a rig name, not a path: '%s'", dut);
 			r = -EINVAL;
 			goto err;
 		}
@@ -1776,6 +1805,14 @@ int bench_sim_start(const struct bench_sim_options *opts, struct bench_sim **ret
 			 opts->fixture_dir ? opts->fixture_dir :
 					     BENCH_SIM_SOURCE_ROOT "/fixtures/sim",
 			 dut);
+		if (access(path, R_OK) != 0) {
+			set_error(opts->ret_error,
+				  "unknown DUT '%s': no %s (models: eeg-amp, neural-recorder, "
+				  "ssvep-decoder, closed-loop-stim)",
+				  dut, path);
+			r = -ENOENT;
+			goto err;
+		}
 	}
 	r = sim_rig_load(path, schema, &sim->rig, opts->ret_error);
 	if (r < 0)

@@ -114,6 +114,9 @@ int store_audit_cover_range(struct bench_store *st, const char *tbl, int64_t fir
 /* Applies migrations up to @target (<= BENCH_STORE_SCHEMA_VERSION). */
 int store_migrate(struct bench_store *st, int target);
 
+/* Start time of process @pid in clock ticks since boot (/proc), or -1. */
+int64_t store_pid_start_ticks(int64_t pid);
+
 /* Marks runs of dead writers interrupted. */
 int store_recover(struct bench_store *st);
 

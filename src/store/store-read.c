@@ -304,6 +304,66 @@ int bench_store_trials_completed(struct bench_store *st, int64_t run_id, bench_s
 	return walk(st, s, trial_row, &w);
 }
 
+/* Calibrations of a run. */
+
+struct cal_walk {
+	bench_store_calibration_fn fn;
+	void *ctx;
+};
+
+static int cal_row(sqlite3_stmt *s, void *arg)
+{
+	struct cal_walk *w = arg;
+	struct bench_store_calibration_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.instrument_kind = col_text(s, 1),
+		.instrument_manufacturer = col_text(s, 2),
+		.instrument_model = col_text(s, 3),
+		.instrument_serial = col_text(s, 4),
+		.cal = {
+			.instrument_id = sqlite3_column_int64(s, 5),
+			.channel = col_text(s, 6),
+			.gain = col_double(s, 7),
+			.offset = col_double(s, 8),
+			.offset_unit = col_text(s, 9),
+			.u_gain = col_double(s, 10),
+			.u_offset = col_double(s, 11),
+			.method = col_text(s, 12),
+			.certificate = col_text(s, 13),
+			.cal_date = col_text(s, 14),
+			.due_date = col_text(s, 15),
+		},
+	};
+
+	return w->fn(w->ctx, &row);
+}
+
+int bench_store_run_calibrations(struct bench_store *st, int64_t run_id,
+				 bench_store_calibration_fn fn, void *ctx)
+{
+	static const char *const sql =
+		"SELECT c.id, i.kind, i.manufacturer, i.model, i.serial, c.instrument_id, "
+		"c.channel, c.gain, c.offset, c.offset_unit, c.u_gain, c.u_offset, c.method, "
+		"c.certificate, c.cal_date, c.due_date FROM run_calibration rc "
+		"JOIN calibration c ON c.id = rc.calibration_id "
+		"JOIN instrument i ON i.id = c.instrument_id WHERE rc.run_id = ? "
+		"ORDER BY i.serial, c.channel, c.id";
+	struct cal_walk w = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if (!st || !fn)
+		return -EINVAL;
+	r = run_exists(st, run_id);
+	if (r < 0)
+		return r;
+	r = store_stmt(st, sql, &s);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(s, 1, run_id);
+	return walk(st, s, cal_row, &w);
+}
+
 /* Events. */
 
 struct event_walk {

@@ -387,6 +387,17 @@ static int make_uuid(char out[BENCH_STORE_UUID_LEN])
 	return 0;
 }
 
+/* This process's start time (dead-writer detection); NULL where /proc is missing. */
+static void bind_start_ticks(sqlite3_stmt *s, int i)
+{
+	int64_t ticks = store_pid_start_ticks((int64_t)getpid());
+
+	if (ticks >= 0)
+		sqlite3_bind_int64(s, i, ticks);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 struct run_ctx {
 	const struct bench_store_run_info *info;
 	char uuid[BENCH_STORE_UUID_LEN];
@@ -398,8 +409,9 @@ static int run_insert(struct bench_store *st, void *ctx)
 	static const char *const ins =
 		"INSERT INTO run (uuid, run_type, status, start_utc, station_id, operator_id, "
 		"dut_id, fixture_id, limit_set_id, suite, seed, software_version, build_id, host, "
-		"pid, boot_id, slot, resumed_from, rescored_from) VALUES (?1, ?2, 'running', ?3, "
-		"?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+		"pid, boot_id, slot, resumed_from, rescored_from, writer_start_ticks) VALUES (?1, ?2, "
+		"'running', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+		"?19)";
 	static const char *const ins_cal =
 		"INSERT INTO run_calibration (run_id, calibration_id) VALUES (?, ?)";
 	struct run_ctx *rc = ctx;
@@ -432,6 +444,7 @@ static int run_insert(struct bench_store *st, void *ctx)
 		sqlite3_bind_int(s, 16, in->slot);
 	store_bind_id(s, 17, in->resumed_from);
 	store_bind_id(s, 18, in->rescored_from);
+	bind_start_ticks(s, 19);
 	r = store_step_done(st, s);
 	if (r < 0)
 		return r;
@@ -507,7 +520,7 @@ static int run_status_update(struct bench_store *st, void *ctx)
 	static const char *const sel = "SELECT status FROM run WHERE id = ?";
 	static const char *const upd_resume =
 		"UPDATE run SET status = 'running', status_reason = ?2, end_utc = NULL, host = ?3, "
-		"pid = ?4, boot_id = ?5 WHERE id = ?1";
+		"pid = ?4, boot_id = ?5, writer_start_ticks = ?6 WHERE id = ?1";
 	static const char *const ev = "INSERT INTO event (run_id, t_utc, kind, source, message) "
 				      "VALUES (?1, ?2, 'resumed', 'store', ?3)";
 	struct status_ctx *sc = ctx;
@@ -542,6 +555,7 @@ static int run_status_update(struct bench_store *st, void *ctx)
 		sqlite3_bind_text(s, 3, st->host, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 4, (int64_t)getpid());
 		store_bind_text(s, 5, st->boot_id[0] ? st->boot_id : NULL);
+		bind_start_ticks(s, 6);
 	} else {
 		r = store_stmt(st, upd, &s);
 		if (r < 0)

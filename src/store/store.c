@@ -646,6 +646,36 @@ static void read_boot_id(char *out, size_t size)
 	out[strcspn(out, "\n")] = '\0';
 }
 
+int64_t store_pid_start_ticks(int64_t pid)
+{
+	char path[64], buf[1024];
+	const char *p;
+	long long ticks;
+	size_t n;
+	FILE *f;
+	int field;
+
+	if (pid <= 0 || pid > INT32_MAX)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The command name may contain spaces: count fields after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	p++;
+	for (field = 2; field < 21 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %lld", &ticks) != 1)
+		return -1;
+	return ticks;
+}
+
 static bool pid_alive(int64_t pid)
 {
 	char path[64], buf[512];
@@ -724,7 +754,8 @@ static int interrupt_one(struct bench_store *st, void *ctx)
 int store_recover(struct bench_store *st)
 {
 	static const char *const sel =
-		"SELECT id, host, pid, boot_id FROM run WHERE status = 'running' ORDER BY id";
+		"SELECT id, host, pid, boot_id, writer_start_ticks FROM run WHERE status = 'running' "
+		"ORDER BY id";
 	struct interrupt_ctx ic;
 	int64_t *dead = NULL, *tmp;
 	size_t n_dead = 0, i;
@@ -747,6 +778,10 @@ int store_recover(struct bench_store *st)
 			is_dead = true;
 		else
 			is_dead = !pid_alive(pid);
+		/* Same pid, another process: the writer is gone and its pid reused. */
+		if (!is_dead && sqlite3_column_type(s, 4) == SQLITE_INTEGER &&
+		    sqlite3_column_int64(s, 4) != store_pid_start_ticks(pid))
+			is_dead = true;
 		if (!is_dead)
 			continue;
 		tmp = realloc(dead, (n_dead + 1) * sizeof(*dead));
@@ -796,6 +831,14 @@ static int default_actor(struct bench_store *st)
 	free(st->actor);
 	st->actor = bench_buf_steal(&b, NULL);
 	return st->actor ? 0 : -ENOMEM;
+}
+
+int bench_store_set_busy_timeout(struct bench_store *st, int timeout_ms)
+{
+	if (!st || timeout_ms < 0)
+		return -EINVAL;
+	sqlite3_busy_timeout(st->db, timeout_ms);
+	return 0;
 }
 
 int bench_store_set_actor(struct bench_store *st, const char *who)

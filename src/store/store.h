@@ -44,7 +44,7 @@ struct bench_buf;
 struct bench_store;
 
 /* Schema version this build writes (the last schemas/sql migration). */
-#define BENCH_STORE_SCHEMA_VERSION 1
+#define BENCH_STORE_SCHEMA_VERSION 2
 
 /* "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" plus NUL. */
 #define BENCH_STORE_UUID_LEN 37
@@ -101,6 +101,15 @@ int bench_store_schema_version(struct bench_store *st);
  * from every earlier version. Return: 0, -EEXIST, -EINVAL, or an open error.
  */
 int bench_store_create_at_version(const char *path, int version);
+
+/**
+ * bench_store_set_busy_timeout() - how long a write waits for another writer.
+ * @timeout_ms: per attempt (default 5000); a write is attempted 3 times
+ *              before it fails with -EBUSY. 0 = fail at once.
+ *
+ * Return: 0, -EINVAL (negative).
+ */
+int bench_store_set_busy_timeout(struct bench_store *st, int timeout_ms);
 
 /**
  * bench_store_set_actor() - name recorded in audit.who for this connection.
@@ -488,6 +497,21 @@ typedef int (*bench_store_trial_fn)(void *ctx, const struct bench_store_trial_ro
  */
 int bench_store_trials_completed(struct bench_store *st, int64_t run_id, bench_store_trial_fn fn,
 				 void *ctx);
+
+/* A calibration in force for a run (run header traceability, ISO/IEC 17025 6.4/6.5). */
+struct bench_store_calibration_row {
+	int64_t id;
+	const char *instrument_kind;
+	const char *instrument_manufacturer; /* may be NULL */
+	const char *instrument_model;
+	const char *instrument_serial;
+	struct bench_store_calibration cal; /* instrument_id set; NaN / NULL for unknown */
+};
+typedef int (*bench_store_calibration_fn)(void *ctx, const struct bench_store_calibration_row *row);
+
+/* Calibrations linked to a run at run_begin, ordered by instrument serial and channel. */
+int bench_store_run_calibrations(struct bench_store *st, int64_t run_id,
+				 bench_store_calibration_fn fn, void *ctx);
 
 /* Events of a run in insertion order. */
 struct bench_store_event_row {

@@ -152,16 +152,22 @@ static double store_write(const char *db, enum bench_store_run_type type, int n_
 	return t1 - t0;
 }
 
-/* Reference: the same rows with plain prepared INSERTs, no audit, no checks. */
+/*
+ * Reference: the same rows with plain prepared INSERTs into the same table
+ * with the same constraints (foreign key, CHECK, UNIQUE), one transaction per
+ * trial, but no audit chain and no argument checks.
+ */
 static double raw_write(const char *db, const char *sync, int n_trials, size_t per)
 {
 	static const char *const schema =
-		"PRAGMA journal_mode = WAL; CREATE TABLE trial (id INTEGER PRIMARY KEY, seq "
+		"PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+		"CREATE TABLE trial (id INTEGER PRIMARY KEY, seq "
 		"INTEGER); CREATE TABLE measurement (id INTEGER PRIMARY KEY, trial_id INTEGER "
 		"NOT NULL REFERENCES trial(id), seq INTEGER NOT NULL, name TEXT NOT NULL, value "
 		"REAL, unit TEXT NOT NULL, u REAL, u_expanded REAL, k REAL, limit_low REAL, "
 		"limit_high REAL, comparator TEXT, marginal_low REAL, marginal_high REAL, "
-		"decision_rule TEXT, verdict TEXT NOT NULL, evidence TEXT, clause TEXT, "
+		"decision_rule TEXT, verdict TEXT NOT NULL CHECK (verdict IN ('PASS', 'MARGINAL', "
+		"'FAIL', 'ERROR', 'SKIPPED', 'ABORTED')), evidence TEXT, clause TEXT, "
 		"UNIQUE (trial_id, seq))";
 	struct bench_store_measurement *m = calloc(per, sizeof(*m));
 	sqlite3_stmt *ins_t, *ins_m;
@@ -290,20 +296,20 @@ int main(void)
 	rate_line("bench_store_trial_commit, 100 x 1000, synchronous=NORMAL", s, 100000);
 	cleanup(db);
 	s = raw_write(db2, "NORMAL", 100, 1000);
-	rate_line("reference: raw SQLite INSERT, 100 x 1000, NORMAL", s, 100000);
+	rate_line("reference: plain SQLite INSERT, 100 x 1000, NORMAL", s, 100000);
 	cleanup(db2);
 	s = store_write(db, BENCH_STORE_RUN_CERTIFICATION, 100, 1000, NULL);
 	rate_line("bench_store_trial_commit, 100 x 1000, synchronous=FULL", s, 100000);
 	cleanup(db);
 	s = raw_write(db2, "FULL", 100, 1000);
-	rate_line("reference: raw SQLite INSERT, 100 x 1000, FULL", s, 100000);
+	rate_line("reference: plain SQLite INSERT, 100 x 1000, FULL", s, 100000);
 	cleanup(db2);
 	s = store_write(db, BENCH_STORE_RUN_ENGINEERING, 1000, 20, NULL);
 	rate_line("bench_store_trial_commit, 1000 x 20, synchronous=NORMAL", s, 20000);
 	printf("     = %.0f trials/s\n", s > 0 ? 1000 / s : 0.0);
 	cleanup(db);
 	s = raw_write(db2, "NORMAL", 1000, 20);
-	rate_line("reference: raw SQLite INSERT, 1000 x 20, NORMAL", s, 20000);
+	rate_line("reference: plain SQLite INSERT, 1000 x 20, NORMAL", s, 20000);
 	cleanup(db2);
 
 	printf("2. database size per 1000 trials of 20 measurements:\n");

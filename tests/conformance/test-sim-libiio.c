@@ -24,7 +24,8 @@
 
 #define SRC_ROOT_FIXTURES BENCH_SIM_TEST_ROOT "/fixtures/sim"
 
-static struct bench_sim *start_sim(const char *dut, const char *const *faults, size_t n_faults)
+static struct bench_sim *start_sim_paced(const char *dut, const char *const *faults,
+					 size_t n_faults, enum bench_sim_pace pace)
 {
 	/* A client writing to a server that cut the connection must not die of SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
@@ -36,7 +37,7 @@ static struct bench_sim *start_sim(const char *dut, const char *const *faults, s
 	memset(&o, 0, sizeof(o));
 	o.dut_name = dut;
 	o.fixture_dir = SRC_ROOT_FIXTURES;
-	o.pace = BENCH_SIM_PACE_FAST;
+	o.pace = pace;
 	o.faults = faults;
 	o.n_faults = n_faults;
 	o.seed = 42;
@@ -44,6 +45,11 @@ static struct bench_sim *start_sim(const char *dut, const char *const *faults, s
 	r = bench_sim_start(&o, &sim);
 	cr_assert_eq(r, 0, "bench_sim_start: %d %s", r, err ? err : "");
 	return sim;
+}
+
+static struct bench_sim *start_sim(const char *dut, const char *const *faults, size_t n_faults)
+{
+	return start_sim_paced(dut, faults, n_faults, BENCH_SIM_PACE_FAST);
 }
 
 static struct iio_context *connect_ctx(struct bench_sim *sim)
@@ -577,6 +583,83 @@ Test(sim_faults, live_fault_via_debug_attribute)
 	cr_assert_gt(iio_device_debug_attr_write(d, "fault", "clear=1"), 0);
 	cr_assert_gt(iio_device_debug_attr_read(d, "fault", buf, sizeof(buf)), 0);
 	cr_expect_str_eq(buf, "none");
+	iio_context_destroy(ctx);
+	bench_sim_stop(sim);
+}
+
+/* ---- realtime pace ---- */
+
+static long long debug_ll(struct iio_device *d, const char *name)
+{
+	long long v = -1;
+
+	cr_assert_eq(iio_device_debug_attr_read_longlong(d, name, &v), 0, "%s", name);
+	return v;
+}
+
+Test(sim_realtime, a_late_push_is_an_underflow)
+{
+	struct bench_sim *sim = start_sim_paced("eeg-amp", NULL, 0, BENCH_SIM_PACE_REALTIME);
+	struct iio_context *ctx = connect_ctx(sim);
+	struct iio_device *dac = dev(ctx, "bench-dac"), *adc = dev(ctx, "bench-adc");
+	struct iio_channel *tx = iio_device_find_channel(dac, "voltage0", true);
+	struct iio_channel *rx = iio_device_find_channel(adc, "voltage0", false);
+	struct iio_buffer *tb, *rb;
+	int16_t *p;
+	int i;
+
+	iio_channel_enable(tx);
+	iio_channel_enable(rx);
+	tb = iio_device_create_buffer(dac, 800, false);	 /* 0.1 s at 8 kS/s */
+	rb = iio_device_create_buffer(adc, 4000, false); /* 0.5 s */
+	cr_assert(tb && rb);
+	p = iio_buffer_start(tb);
+	for (i = 0; i < 800; i++)
+		p[i] = 1000;
+	cr_assert_eq(iio_buffer_push(tb), 1600);
+	/* The capture is paced by the wall clock: it returns after ~0.5 s. */
+	cr_assert_eq(iio_buffer_refill(rb), 8000);
+	cr_expect_eq(debug_ll(dac, "samples_in"), 800);
+	cr_expect_eq(debug_ll(dac, "underflows"), 1, "one dry spell after the only push");
+	cr_expect_gt(debug_ll(dac, "underflow_samples"), 2000);
+	iio_buffer_destroy(rb);
+	iio_buffer_destroy(tb);
+	iio_context_destroy(ctx);
+	bench_sim_stop(sim);
+}
+
+Test(sim_libiio, line_edges_are_sample_aligned_with_the_capture)
+{
+	struct bench_sim *sim = start_sim("closed-loop-stim", NULL, 0);
+	struct iio_context *ctx = connect_ctx(sim);
+	struct iio_device *lines = dev(ctx, "bench-lines");
+	struct iio_channel *bits = iio_device_find_channel(lines, "lines", false);
+	struct iio_channel *trig = iio_device_find_channel(lines, "trigger", true);
+	struct iio_buffer *b;
+	uint16_t *p;
+	ptrdiff_t st;
+	int i;
+
+	cr_assert(bits && trig);
+	iio_channel_enable(bits);
+	b = iio_device_create_buffer(lines, 1000, false);
+	cr_assert_not_null(b);
+	for (int k = 0; k < 4; k++) { /* 80 ms at 50 kS/s: the DUT boots (50 ms) */
+		cr_assert_eq(iio_buffer_refill(b), 2000);
+		p = iio_buffer_first(b, bits);
+		st = iio_buffer_step(b) / 2;
+		for (i = 0; i < 1000; i++)
+			cr_assert_eq(p[i * st] & 4, 0, "trigger high before it was raised");
+	}
+	/* In fast pace the write lands on the next tick: the first of the next refill. */
+	cr_assert_gt(iio_channel_attr_write(trig, "raw", "1"), 0);
+	cr_assert_eq(iio_buffer_refill(b), 2000);
+	p = iio_buffer_first(b, bits);
+	for (i = 0; i < 1000; i++)
+		cr_assert_eq(p[i * st] & 4, 4, "sample %d: trigger not high", i);
+	cr_expect(p[0] & 1, "power bit");
+	cr_expect(p[0] & 16, "ready bit (booted)");
+	iio_buffer_destroy(b);
 	iio_context_destroy(ctx);
 	bench_sim_stop(sim);
 }

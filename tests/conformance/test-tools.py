@@ -33,8 +33,29 @@ def readdev(uri, dev, n, *chans, extra=()):
     return r.returncode, r.stdout, r.stderr.decode()
 
 
+def cli_errors(c):
+    exe = os.environ.get("BCIBENCH", "bcibench")
+    bad = "/tmp/bcibench-bad-%d.rig.xml" % os.getpid()
+    with open(bad, "w") as f:
+        f.write('<?xml version="1.0"?>\n<sim-rig name="x">\n<dac channels="0" bits="16" '
+                'rate-hz="1000" full-scale-v="5"/>\n</sim-rig>\n')
+    try:
+        r = run(exe, "sim", "--port", "0", "--rig", bad, timeout=20)
+        c.check("a bad rig file exits 64 with FILE:LINE", r.returncode == 64 and
+                r.stderr.decode().startswith(bad + ":3: "), r.stderr.decode())
+    finally:
+        os.remove(bad)
+    r = run(exe, "sim", "--port", "0", "--fault", "warp_drive=9", timeout=20)
+    c.check("an unknown fault exits 64", r.returncode == 64, r.stderr.decode())
+    r = run(exe, "sim", "--port", "0", "--dut", "toaster", timeout=20)
+    c.check("an unknown DUT exits 64", r.returncode == 64, r.stderr.decode())
+    r = run(exe, "sim", "--pace", "slow", timeout=20)
+    c.check("a bad --pace is a usage error", r.returncode == 64, r.stderr.decode())
+
+
 def main():
     c = Checks()
+    cli_errors(c)
     with Sim("--dut", "neural-recorder") as sim:
         u = sim.uri
 
@@ -135,6 +156,18 @@ def main():
         c.check("no overflow in fast pace", v == "0", v)
 
         c.check("SIGTERM stops the server with exit 0", sim.stop() == 0)
+
+    # 258 channels: a 9-word mask, echoed whole on READBUF.
+    with Sim("--dut", "neural-recorder-256") as sim:
+        rc, data, err = readdev(sim.uri, "dut", 3000)
+        # 256 x s16 + u32 event (516) padded to 520, + s64 timestamp = 528 bytes per sample
+        c.check("iio_readdev of all 258 dut channels", rc == 0 and len(data) == 3000 * 528,
+                "%d bytes %s" % (len(data), err))
+        x = np.frombuffer(data, dtype=np.dtype([("v", "<i2", 256), ("ev", "<u4"),
+                                                ("pad", "<u4"), ("ts", "<i8")]))
+        c.check("timestamps advance by one sample period",
+                len(x) == 3000 and np.all(np.diff(x["ts"]) == 33333) or
+                np.all(np.abs(np.diff(x["ts"]) - 33333.3) < 1), str(np.diff(x["ts"])[:4]))
     c.finish()
 
 

@@ -11,10 +11,12 @@
 #
 # The result is cached OUTSIDE any meson build directory (.ci/run deletes and
 # re-creates its build directories), keyed by kernel ABI, package version and a
-# hash of this script:
-#   ${BCIBENCH_KIL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bcibench/kil}/<KV>_<ver>_<hash>/
+# hash of the recipe (this script from the "recipe" marker on):
+#   ${BCIBENCH_KIL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bcibench/kil-rigs}/<KV>_<ver>_<hash>/
 # holding vmlinux (uncompressed, PVH direct boot) and initrd.cpio. A lock makes
-# concurrent callers (two tests, two build directories) build it once.
+# concurrent callers (two tests, two build directories, other checkouts) build
+# it once. Several checkouts may share the cache with different recipes, so an
+# entry is only removed when no one has used it for 3 days.
 #
 # Prints the rig directory as the last line of stdout. Exit status:
 #   0 built or cached, 77 qemu cannot run here at all (no qemu and no way to
@@ -22,7 +24,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${BCIBENCH_KIL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bcibench/kil}
+cache=${BCIBENCH_KIL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bcibench/kil-rigs}
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
 log() { echo "kil-build: $*" >&2; }
@@ -38,11 +40,8 @@ as_root() {
 }
 
 installed() {	# installed PKG... -> 0 when all are installed
-	local p
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			return 1
-	done
+	[ "$(dpkg-query -W -f='${Status}\n' "$@" 2>/dev/null | grep -c 'install ok installed')" \
+		-eq $# ]
 }
 
 # The kernel ABI comes from the metapackage every time: bookworm-security bumps
@@ -52,13 +51,35 @@ kernel_abi() {
 		sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1
 }
 
+packages() {	# the packages the rig needs, for kernel ABI $1
+	echo qemu-system-x86 busybox-static kmod gpiod libgpiod-dev libiio-utils libiio-dev iiod \
+		linux-headers-"$1" linux-source-6.1 python3
+}
+
+rig_dir() {	# the cache entry for kernel ABI $1 (its headers must be installed)
+	local ver
+	ver=$(dpkg-query -W -f='${Version}' linux-headers-"$1")
+	echo "$cache/${1}_${ver}_$(sed -n '/^# ==== recipe/,$p' "$0" | sha256sum | cut -c1-12)"
+}
+
+mkdir -p "$cache"
+# Fast path, without the lock: everything installed and this rig built.
+KV=$(kernel_abi)
+# shellcheck disable=SC2046 # a word list
+if [ -n "$KV" ] && installed $(packages "$KV"); then
+	rig=$(rig_dir "$KV")
+	if [ -f "$rig/done" ]; then
+		touch -c "$rig/done" # last use, for the eviction below
+		echo "$rig"
+		exit 0
+	fi
+fi
+
 # One builder at a time (two tests of one run, two build directories, other
 # users of apt): everything below runs under the cache lock.
-mkdir -p "$cache"
 exec 9>"$cache/lock"
 flock 9
 
-KV=$(kernel_abi)
 if [ -z "$KV" ]; then
 	as_root apt-get -qq -o DPkg::Lock::Timeout=300 update >/dev/null 2>&1 || true
 	KV=$(kernel_abi)
@@ -69,8 +90,7 @@ if [ -z "$KV" ] && ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 fi
 [ -n "$KV" ] || { log "cannot find the kernel ABI from linux-image-amd64"; exit 1; }
 
-pkgs=(qemu-system-x86 busybox-static kmod gpiod libgpiod-dev libiio-utils libiio-dev iiod
-	linux-headers-"$KV" linux-source-6.1 python3)
+read -r -a pkgs <<<"$(packages "$KV")"
 apt=(apt-get -qq -o DPkg::Lock::Timeout=300)
 if ! installed "${pkgs[@]}"; then
 	log "installing: ${pkgs[*]}"
@@ -86,16 +106,24 @@ fi
 installed "${pkgs[@]}" || { log "packages missing and not installable: ${pkgs[*]}"; exit 1; }
 
 ver=$(dpkg-query -W -f='${Version}' linux-headers-"$KV")
-hash=$(sha256sum "$0" | cut -c1-12)
-rig=$cache/${KV}_${ver}_$hash
+rig=$(rig_dir "$KV")
+hash=${rig##*_}
 if [ -f "$rig/done" ]; then
 	echo "$rig"
 	exit 0
 fi
 
+# Under the lock no one else builds: half-built entries are leftovers. Entries
+# unused for 3 days go (an old ABI, an old recipe).
+find "$cache" -mindepth 1 -maxdepth 1 -type d -name '*.tmp' -exec rm -rf {} +
+shopt -s nullglob
+for d in "$cache"/*/; do
+	[ -f "$d/done" ] && [ -z "$(find "$d/done" -mtime +3)" ] || [ "${d%/}" = "$rig" ] ||
+		rm -rf "$d"
+done
+
+# ==== recipe: everything from here on is hashed into the cache key ====
 start=$(date +%s)
-# One rig per cache: older keys (other ABI or recipe) go.
-find "$cache" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
 work=$rig.tmp
 mkdir -p "$work"
 cd "$work"

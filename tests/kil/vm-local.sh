@@ -3,7 +3,7 @@
 # run the in-guest checks from the share, tear down. Exit 0 only if all pass.
 . /mnt/host/vm-setup.sh
 export LD_LIBRARY_PATH=/mnt/host/lib
-/mnt/host/kil-vm
+BCIBENCH_SCHEMA_DIR=/mnt/host/schemas /mnt/host/kil-vm /mnt/host/kil-rig.fixture.xml
 rc=$?
 kil_teardown || rc=1
 exit $rc

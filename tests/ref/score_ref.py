@@ -16,6 +16,7 @@ Commands:
   harm FILE FS H                      -> thd_db sfdr_db  (coherent, rectangular)
   xcorr FILE_A FILE_B FS MAXLAG       -> delay_s of B relative to A
   szcore FILE_REF FILE_HYP DURATION   -> tp fp sensitivity precision f1 fp_per_24h
+  butter FILE KIND ORDER F1 F2 FS     -> zero-phase (fwd+bwd sosfilt) output
   betappf A B P [A B P ...]           -> scipy.stats.beta.ppf for each triple
   tppf P DF [P DF ...]                -> scipy.stats.t.ppf for each pair
   tppf_mp P DF [P DF ...]             -> the same quantiles to 40 digits (mpmath)
@@ -47,8 +48,20 @@ def fit3(x, fs, f):
     return sol, np.sqrt(np.mean(r * r))
 
 
-def fit4(x, fs, f0):
+def start_freq(x, fs, hint):
+    """Hann-windowed FFT peak near the hint (0.8..1.25 x), parabolic on log |X|."""
+    n = len(x)
+    mag = np.abs(np.fft.rfft((x - x.mean()) * np.hanning(n + 1)[:-1]))
+    f = np.arange(len(mag)) * fs / n
+    sel = np.where((f >= 0.8 * hint) & (f <= 1.25 * hint))[0]
+    k = sel[np.argmax(mag[sel])]
+    lm, l0, lp = np.log(mag[k - 1:k + 2])
+    return (k + 0.5 * (lm - lp) / (lm - 2 * l0 + lp)) * fs / n
+
+
+def fit4(x, fs, hint):
     t = np.arange(len(x)) / fs
+    f0 = start_freq(x, fs, hint)
     (a, b, c), _ = fit3(x, fs, f0)
 
     def resid(p):
@@ -165,6 +178,16 @@ def main(argv):
         ref = load(argv[2]).reshape(-1, 2)
         hyp = load(argv[3]).reshape(-1, 2)
         out(szcore(ref, hyp, float(argv[4])))
+    elif cmd == 'butter':
+        # forward-backward sosfilt with scipy's own Butterworth design, no padding
+        x = load(argv[2])
+        kind, order, f1, f2, fs = argv[3], int(argv[4]), float(argv[5]), float(argv[6]), \
+            float(argv[7])
+        wn = [f1, f2] if kind == 'bandpass' else f1
+        sos = signal.butter(order, wn, btype=kind, fs=fs, output='sos')
+        y = signal.sosfilt(sos, x)
+        y = signal.sosfilt(sos, y[::-1])[::-1]
+        out(y)
     elif cmd == 'betappf':
         v = [float(s) for s in argv[2:]]
         out([stats.beta.ppf(v[i + 2], v[i], v[i + 1]) for i in range(0, len(v), 3)])

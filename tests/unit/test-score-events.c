@@ -145,7 +145,7 @@ Test(score_events, szcore_matches_a_mask_implementation_on_random_annotations)
 {
 	struct ref_rng rng = { 2024 };
 	struct bench_interval ref[12], hyp[30];
-	double fr[24], fh[60], out[6], t;
+	double fr[24], fh[60], out[6] = { 0 }, t;
 	char pr[64], ph[64], args[256];
 	struct bench_szcore s;
 	const double dur = 36000.0;
@@ -184,4 +184,18 @@ Test(score_events, szcore_matches_a_mask_implementation_on_random_annotations)
 		cr_expect_float_eq(s.f1, out[4], 1e-12);
 		cr_expect_float_eq(s.fp_per_24h, out[5], 1e-9);
 	}
+}
+
+Test(score_events, detection_threshold_interpolates_the_rate_curve)
+{
+	const double amp_uv[] = { 5, 10, 20, 40, 80 };
+	const double rate[] = { 0.0, 0.2, 0.6, 0.95, 1.0 };
+	double a;
+
+	/* 0.5 lies between 10 uV (0.2) and 20 uV (0.6): 10 + 0.3/0.4 * 10 = 17.5 uV */
+	cr_assert_eq(bench_score_detection_threshold(amp_uv, rate, 5, 0.5, &a), 0);
+	cr_expect_float_eq(a, 17.5, 1e-12);
+	cr_assert_eq(bench_score_detection_threshold(amp_uv, rate, 5, 0.9, &a), 0);
+	cr_expect_float_eq(a, 20.0 + 0.3 / 0.35 * 20.0, 1e-12);
+	cr_expect_eq(bench_score_detection_threshold(amp_uv, rate, 3, 0.9, &a), -ENOENT);
 }

@@ -178,3 +178,14 @@ Test(score_frontend, delay_matches_scipy_correlate_and_the_truth)
 	free(a);
 	free(b);
 }
+
+Test(score_frontend, passband_ripple_deviation_and_peak_to_peak)
+{
+	const double g[] = { 0.95, 1.0, 1.08, 1.02 };
+	struct bench_ripple r;
+
+	cr_assert_eq(bench_score_passband_ripple(g, 4, 1.0, &r), 0);
+	cr_expect_float_eq(r.dev_pct, 8.0, 1e-9);
+	cr_expect_float_eq(r.pp_db, 20.0 * log10(1.08 / 0.95), 1e-12);
+	cr_expect_eq(bench_score_passband_ripple(g, 0, 1.0, &r), -EINVAL);
+}

@@ -10,7 +10,9 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "score/sine.h"
 #include "score/spectrum.h"
@@ -40,7 +42,7 @@ static double *make_signal(size_t n, double fs, double f, unsigned long long see
 Test(score_spectrum, welch_matches_scipy_bin_by_bin)
 {
 	const size_t n = 10000, nperseg = 256;
-	double *x = make_signal(n, 250.0, 10.0, 7), psd[129], ref[130];
+	double *x = make_signal(n, 250.0, 10.0, 7), psd[129], ref[130] = { 0 };
 	char f[64], args[256];
 	size_t k;
 
@@ -58,7 +60,7 @@ Test(score_spectrum, welch_matches_scipy_bin_by_bin)
 Test(score_spectrum, welch_odd_segment_and_other_overlap_match_scipy)
 {
 	const size_t n = 3001;
-	double *x = make_signal(n, 1000.0, 37.0, 8), psd[51], ref[52];
+	double *x = make_signal(n, 1000.0, 37.0, 8), psd[51], ref[52] = { 0 };
 	char f[64], args[256];
 	size_t k;
 
@@ -120,7 +122,7 @@ Test(score_spectrum, peak_to_valley_finds_the_worst_window)
 Test(score_spectrum, sine_fit3_matches_numpy_lstsq)
 {
 	const size_t n = 5000;
-	double *x = make_signal(n, 250.0, 10.0, 11), ref[4];
+	double *x = make_signal(n, 250.0, 10.0, 11), ref[4] = { 0 };
 	struct bench_sine_fit fit;
 	char f[64], args[256];
 
@@ -143,7 +145,7 @@ Test(score_spectrum, sine_fit4_matches_scipy_least_squares)
 {
 	const size_t n = 4096;
 	const double f_true = 10.0 * (1.0 + 80e-6); /* an 80 ppm fast source */
-	double *x = make_signal(n, 250.0, f_true, 12), ref[5];
+	double *x = make_signal(n, 250.0, f_true, 12), ref[5] = { 0 };
 	struct bench_sine_fit fit;
 	char f[64], args[256];
 
@@ -197,7 +199,7 @@ Test(score_spectrum, coherent_frequency_is_coprime_with_the_record)
 Test(score_spectrum, thd_and_sfdr_match_numpy_fft)
 {
 	const size_t n = 4096;
-	double fs = 1000.0, f, *x = malloc(n * sizeof(*x)), ref[2];
+	double fs = 1000.0, f, *x = malloc(n * sizeof(*x)), ref[2] = { 0 };
 	struct bench_harmonics h;
 	struct ref_rng rng = { 5 };
 	char file[64], args[256];
@@ -239,5 +241,51 @@ Test(score_spectrum, windowed_thd_of_a_non_coherent_tone)
 	}
 	cr_assert_eq(bench_score_harmonics(x, n, fs, 47.3, 9, BENCH_WINDOW_BH4, 4, &h), 0);
 	cr_expect(fabs(h.thd_db + 60.0) < 0.1, "thd %g", h.thd_db);
+	free(x);
+}
+
+struct worker {
+	const double *x;
+	size_t n, nperseg;
+	double psd[513];
+	int rc;
+};
+
+static void *welch_worker(void *arg)
+{
+	struct worker *w = arg;
+	int k;
+
+	for (k = 0; k < 20 && w->rc == 0; k++)
+		w->rc = bench_score_welch_psd(w->x, w->n, 1000.0, w->nperseg, w->nperseg / 2,
+					      w->psd);
+	return NULL;
+}
+
+Test(score_spectrum, plan_cache_is_safe_from_concurrent_threads)
+{
+	const size_t n = 20000, sizes[] = { 128, 256, 1000, 1024, 128, 256, 1000, 1024 };
+	double *x = make_signal(n, 1000.0, 37.0, 21), expect[513];
+	struct worker w[8];
+	pthread_t th[8];
+	int i;
+
+	bench_score_cleanup(); /* start with an empty cache: threads race to plan */
+	for (i = 0; i < 8; i++) {
+		w[i].x = x;
+		w[i].n = n;
+		w[i].nperseg = sizes[i];
+		w[i].rc = 0;
+		cr_assert_eq(pthread_create(&th[i], NULL, welch_worker, &w[i]), 0);
+	}
+	for (i = 0; i < 8; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < 8; i++) {
+		cr_assert_eq(w[i].rc, 0);
+		cr_assert_eq(bench_score_welch_psd(x, n, 1000.0, sizes[i], sizes[i] / 2, expect),
+			     0);
+		cr_expect(memcmp(expect, w[i].psd, (sizes[i] / 2 + 1) * sizeof(double)) == 0,
+			  "thread %d differs", i);
+	}
 	free(x);
 }

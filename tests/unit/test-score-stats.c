@@ -34,7 +34,7 @@ Test(score_stats, beta_ppf_matches_scipy)
 		{ 120, 3, 1e-6 }, { 1000, 1000, 0.5 }, { 0.7, 20, 0.9 },
 	};
 	char args[1024];
-	double ref[16];
+	double ref[16] = { 0 };
 	size_t i, len = 0;
 	int n;
 
@@ -65,7 +65,7 @@ Test(score_stats, t_ppf_matches_scipy_and_mpmath)
 		{ 0.6, 5 },   { 0.025, 28 }, { 0.9999, 4.5 }, { 0.51, 1000 },
 	};
 	char args[1024];
-	double ref[16];
+	double ref[16] = { 0 };
 	size_t i, len = 0;
 	int n;
 
@@ -126,7 +126,7 @@ Test(score_stats, clopper_pearson_zero_failures_closed_form)
 Test(score_stats, clopper_pearson_matches_scipy_beta_ppf)
 {
 	struct bench_proportion p;
-	double ref[4];
+	double ref[4] = { 0 };
 
 	/* 45 passes of 50 at 95 %: Beta(45, 6).ppf(0.025), Beta(46, 5).ppf(0.975) */
 	cr_assert_eq(ref_run("betappf 45 6 0.025 46 5 0.975", ref, 4), 2);
@@ -139,7 +139,7 @@ Test(score_stats, clopper_pearson_matches_scipy_beta_ppf)
 Test(score_stats, drift_slope_interval_matches_scipy_linregress)
 {
 	struct ref_rng rng = { 0x5eed1234ULL };
-	double x[40], y[40], ref[8];
+	double x[40], y[40], ref[8] = { 0 };
 	char fx[64], fy[64], args[256];
 	struct bench_linfit fit;
 	int i;
@@ -165,7 +165,7 @@ Test(score_stats, drift_slope_interval_matches_scipy_linregress)
 Test(score_stats, percentiles_match_numpy)
 {
 	struct ref_rng rng = { 42 };
-	double x[101], ref[8], v;
+	double x[101], ref[8] = { 0 }, v;
 	const double pcts[] = { 0, 50, 95, 99, 100, 37.5 };
 	char f[64], args[256];
 	struct bench_distribution d;

@@ -97,6 +97,17 @@ Test(score_verdict, budget_combines_type_a_calibration_and_resolution)
 	cr_expect_eq(bench_quantity_from_repeats(x, 2, BENCH_UNIT_UV, -1.0, 0.5, 2.0, &q), -EINVAL);
 }
 
+Test(score_verdict, db_uncertainty_by_first_order_propagation)
+{
+	/* 1 % relative uncertainty of a ratio is 0.0869 dB; check against a finite difference */
+	double u = bench_unc_db(0.5, 0.005);
+	double fd = 20.0 * log10(0.5 + 0.005) - 20.0 * log10(0.5);
+
+	cr_expect_float_eq(u, 20.0 / log(10.0) * 0.01, 1e-15);
+	cr_expect(fabs(u / fd - 1.0) < 0.01);
+	cr_expect(isnan(bench_unc_db(0.0, 0.1)));
+}
+
 Test(score_verdict, unit_mismatch_is_error_never_pass)
 {
 	struct bench_limit lim = le_uv(6.0, BENCH_RULE_SIMPLE);
@@ -248,4 +259,48 @@ Test(score_verdict, exit_codes_follow_the_conventions)
 	cr_expect_eq(bench_verdict_exit_code(BENCH_VERDICT_FAIL), 1);
 	cr_expect_eq(bench_verdict_exit_code(BENCH_VERDICT_ERROR), 2);
 	cr_expect_eq(bench_verdict_exit_code(BENCH_VERDICT_ABORTED), 2);
+}
+
+Test(score_verdict, limit_from_interval_picks_the_comparator)
+{
+	struct bench_limit lim;
+	struct bench_quantity q = qty(6.0, BENCH_UNIT_UV, 0.0);
+
+	cr_assert_eq(bench_limit_from_interval(-INFINITY, false, 6.0, true, BENCH_UNIT_UV, 0.0,
+					       BENCH_RULE_SIMPLE, &lim),
+		     0);
+	cr_expect_eq(lim.cmp, BENCH_CMP_LE);
+	cr_expect_eq(bench_limit_judge(&lim, &q), BENCH_VERDICT_PASS);
+	cr_assert_eq(bench_limit_from_interval(-INFINITY, false, 6.0, false, BENCH_UNIT_UV, 0.0,
+					       BENCH_RULE_SIMPLE, &lim),
+		     0);
+	cr_expect_eq(lim.cmp, BENCH_CMP_LT);
+	cr_expect_eq(bench_limit_judge(&lim, &q), BENCH_VERDICT_FAIL);
+	cr_assert_eq(bench_limit_from_interval(100.0, true, INFINITY, false, BENCH_UNIT_DB, 0.0,
+					       BENCH_RULE_GUARDED, &lim),
+		     0);
+	cr_expect_eq(lim.cmp, BENCH_CMP_GE);
+	cr_assert_eq(bench_limit_from_interval(95.0, false, 105.0, true, BENCH_UNIT_UV, 0.0,
+					       BENCH_RULE_SIMPLE, &lim),
+		     0);
+	cr_expect_eq(lim.cmp, BENCH_CMP_GTLE);
+	cr_expect_eq(bench_limit_from_interval(-INFINITY, true, INFINITY, true, BENCH_UNIT_UV, 0.0,
+					       BENCH_RULE_SIMPLE, &lim),
+		     -EINVAL);
+	cr_expect_eq(bench_limit_from_interval(7.0, true, 6.0, true, BENCH_UNIT_UV, 0.0,
+					       BENCH_RULE_SIMPLE, &lim),
+		     -EINVAL);
+}
+
+Test(score_verdict, margin_is_signed_distance_to_the_nearest_bound)
+{
+	struct bench_limit lim;
+
+	cr_assert_eq(bench_limit_from_interval(95.0, true, 105.0, true, BENCH_UNIT_UV, 0.0,
+					       BENCH_RULE_SIMPLE, &lim),
+		     0);
+	cr_expect_float_eq(bench_limit_margin(&lim, 100.0), 5.0, 1e-12);
+	cr_expect_float_eq(bench_limit_margin(&lim, 104.0), 1.0, 1e-12);
+	cr_expect_float_eq(bench_limit_margin(&lim, 93.0), -2.0, 1e-12);
+	cr_expect(isnan(bench_limit_margin(&lim, NAN)));
 }

@@ -6,12 +6,16 @@
  * against samples; spec parsing and its FILE:LINE errors. Samples in uV.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fftw3.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
 
 #include "siggen.h"
 
@@ -88,7 +92,7 @@ Test(siggen, bit_identical_across_block_sizes_layouts_and_runs)
 	struct siggen_spec *s = every_model_spec(2000, 6, 3.0);
 	static const size_t blocks[] = { 1, 7, 4096, 333 };
 	struct siggen_event *ev0 = NULL, *ev;
-	size_t n0, n, b;
+	size_t n0 = 0, n, b;
 	float *ref = NULL;
 	uint64_t total = siggen_spec_frames(s);
 
@@ -708,4 +712,111 @@ Test(siggen, truth_is_incremental_and_drops)
 	cr_expect_eq(n, 1);
 	siggen_close(g);
 	siggen_spec_free(s);
+}
+
+Test(siggen, noise_is_white_gaussian_with_the_set_rms)
+{
+	struct siggen_spec *s;
+	struct siggen *g;
+	double m = 0, m2 = 0, m4 = 0, r1 = 0, r7 = 0, beyond3 = 0, sd;
+	size_t i, n = 2000000;
+	float *x;
+
+	cr_assert_eq(siggen_spec_from_model("noise", 1, 30000, n / 30000.0, &s), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "rms_uv", 10), 0);
+	cr_assert_eq(siggen_open(s, 8, &g), 0);
+	n = siggen_total_frames(g);
+	x = read_all(g, 4096, SIGGEN_LAYOUT_PLANAR, NULL, NULL);
+	for (i = 0; i < n; i++)
+		m += x[i];
+	m /= n;
+	for (i = 0; i < n; i++) {
+		double d = x[i] - m;
+
+		m2 += d * d;
+		m4 += d * d * d * d;
+		if (i >= 1)
+			r1 += d * (x[i - 1] - m);
+		if (i >= 7)
+			r7 += d * (x[i - 7] - m);
+	}
+	sd = sqrt(m2 / n);
+	for (i = 0; i < n; i++)
+		beyond3 += fabs(x[i] - m) > 3 * sd;
+	cr_expect_float_eq(sd, 10, 0.05, "rms %.4f uV", sd);
+	cr_expect(fabs(m) < 0.05, "mean %.4f uV", m);
+	cr_expect_float_eq(m4 / n / (sd * sd * sd * sd), 3.0, 0.03, "kurtosis");
+	cr_expect(fabs(r1 / m2) < 4 / sqrt((double)n), "lag-1 correlation %.5f", r1 / m2);
+	cr_expect(fabs(r7 / m2) < 4 / sqrt((double)n), "lag-7 correlation %.5f", r7 / m2);
+	/* P(|z| > 3) = 0.0027; binomial sd over 2e6 samples is ~3.7e-5. */
+	cr_expect_float_eq(beyond3 / n, 0.0027, 0.0002, "tail fraction %.5f", beyond3 / n);
+	free(x);
+	siggen_close(g);
+	siggen_spec_free(s);
+}
+
+/* Parses every <stimulus> in @path; returns how many; fails the test on an error. */
+static int parse_stimuli_in(const char *path)
+{
+	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	xmlXPathContextPtr xc;
+	xmlXPathObjectPtr res;
+	int i, n = 0;
+
+	cr_assert(doc, "%s is not well-formed", path);
+	xc = xmlXPathNewContext(doc);
+	res = xmlXPathEvalExpression((const xmlChar *)"//*[local-name()='stimulus']", xc);
+	for (i = 0; res && res->nodesetval && i < res->nodesetval->nodeNr; i++) {
+		struct siggen_spec *s = NULL;
+		struct siggen *g = NULL;
+		char err[512];
+		float buf[4 * 64];
+
+		cr_expect_eq(siggen_spec_parse_node(res->nodesetval->nodeTab[i], path, &s, err,
+						    sizeof(err)),
+			     0, "%s", err);
+		if (s && siggen_spec_channels(s) <= 4) {
+			/* And it generates. */
+			cr_expect_eq(siggen_open(s, 1, &g), 0);
+			cr_expect_gt(siggen_read(g, buf, 64, SIGGEN_LAYOUT_PLANAR), 0);
+			siggen_close(g);
+		}
+		siggen_spec_free(s);
+		n++;
+	}
+	xmlXPathFreeObject(res);
+	xmlXPathFreeContext(xc);
+	xmlFreeDoc(doc);
+	return n;
+}
+
+Test(siggen, every_stimulus_in_the_protocol_library_parses)
+{
+	static const char *const dirs[] = { "decoder", "eeg", "neural", "reliability", "stim" };
+	const char *root = getenv("BCIBENCH_SOURCE_ROOT");
+	int found = 0;
+	size_t d;
+
+	cr_assert(root, "BCIBENCH_SOURCE_ROOT is not set");
+	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		char dir[1024];
+		struct dirent *e;
+		DIR *dp;
+
+		snprintf(dir, sizeof(dir), "%s/protocols/%s", root, dirs[d]);
+		dp = opendir(dir);
+		if (!dp)
+			continue;
+		while ((e = readdir(dp))) {
+			char path[2048];
+			size_t len = strlen(e->d_name);
+
+			if (len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			found += parse_stimuli_in(path);
+		}
+		closedir(dp);
+	}
+	cr_expect_gt(found, 0, "no <stimulus> found under %s/protocols", root);
 }

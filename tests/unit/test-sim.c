@@ -240,6 +240,12 @@ struct run {
 	size_t n_ev;
 	double stim_sum_ua, stim_abs_ua;
 	int32_t last_code0;
+	unsigned drive_mask; /* DAC channels driven by fn (bit k); 0 = all */
+	unsigned watch;	     /* DUT channel accumulated below */
+	double sum, sum2, n; /* of the watched channel's codes, after @from */
+	uint64_t from;
+	int32_t prev_watch;
+	uint64_t changes; /* sample-to-sample changes of the watched channel */
 };
 
 static void run_init(struct run *r, const char *rig, const char *fault)
@@ -271,12 +277,21 @@ static void run_ticks(struct run *r, uint64_t ticks, double (*fn)(double t_s, vo
 		double x = fn ? fn((double)r->tick / r->rig->dac_rate_hz, arg) : 0;
 
 		for (c = 0; c < r->rig->dac_channels; c++)
-			v[c] = x;
+			v[c] = !r->drive_mask || (r->drive_mask >> c & 1) ? x : 0;
 		sim_dut_tick(r->dut, v, r->lines, &r->f, &out);
 		r->stim_sum_ua += out.stim_ua;
 		r->stim_abs_ua += fabs(out.stim_ua);
 		for (k = 0; k < out.n_frames; k++, r->dut_k++) {
 			r->last_code0 = out.codes[k][0];
+			if (r->dut_k >= r->from) {
+				int32_t w = out.codes[k][r->watch];
+
+				r->sum += w;
+				r->sum2 += (double)w * w;
+				r->n++;
+				r->changes += w != r->prev_watch;
+				r->prev_watch = w;
+			}
 			if (out.event[k] && r->n_ev < 4096) {
 				r->ev[r->n_ev] = out.event[k];
 				r->ev_k[r->n_ev++] = r->dut_k;
@@ -475,4 +490,157 @@ Test(sim_models, crash_fault_drops_ready)
 	cr_expect_eq(sim_dut_state(r.dut), SIM_DUT_CRASHED);
 	cr_expect(!r.lines[SIM_LINE_READY]);
 	run_free(&r);
+}
+
+/* ---- each fault changes the output as documented (docs/sim.md) ---- */
+
+static double watched_mean_uv(const struct run *r)
+{
+	return r->sum / r->n * r->rig->dut_lsb_uv;
+}
+
+static double watched_rms_uv(const struct run *r)
+{
+	double m = r->sum / r->n;
+
+	return sqrt(r->sum2 / r->n - m * m) * r->rig->dut_lsb_uv;
+}
+
+static void quiet_eeg(struct run *r, const char *fault, unsigned watch)
+{
+	run_init(r, "eeg-amp", fault);
+	r->watch = watch;
+	r->from = 1000;
+	run_ticks(r, 8000 * 3, NULL, NULL);
+}
+
+Test(sim_fault_effects, offset_noise_and_stuck)
+{
+	struct run a, b, c, d;
+
+	quiet_eeg(&a, NULL, 2);
+	quiet_eeg(&b, "offset_uv=25", 2);
+	quiet_eeg(&c, "noise_uv=4", 2);
+	quiet_eeg(&d, "stuck=2", 2);
+	cr_expect(fabs(watched_mean_uv(&a)) < 0.2, "%.3f", watched_mean_uv(&a));
+	cr_expect(fabs(watched_mean_uv(&b) - 25) < 0.2, "%.3f", watched_mean_uv(&b));
+	/* 0.5 uV model noise + 4 uV extra: sqrt(0.25 + 16) = 4.03 uV rms */
+	cr_expect(fabs(watched_rms_uv(&c) - 4.03) < 0.15, "%.3f", watched_rms_uv(&c));
+	cr_expect(fabs(watched_rms_uv(&a) - 0.5) < 0.05, "%.3f", watched_rms_uv(&a));
+	cr_expect_eq(d.changes, 0, "a stuck channel changed %llu times",
+		     (unsigned long long)d.changes);
+	cr_expect_gt(a.changes, 1000);
+	run_free(&a);
+	run_free(&b);
+	run_free(&c);
+	run_free(&d);
+}
+
+static double rms_with(const char *fault, unsigned watch)
+{
+	double fa[2] = { 10.0, 0.5 }; /* 10 Hz, 50 uV at the DUT */
+	struct run r;
+	double v;
+
+	run_init(&r, "eeg-amp", fault);
+	r.drive_mask = 1; /* DAC channel 0 drives DUT channels 0, 4, 8, ... */
+	r.watch = watch;
+	r.from = 1000;
+	run_ticks(&r, 8000 * 3, sine, fa);
+	v = watched_rms_uv(&r);
+	run_free(&r);
+	return v;
+}
+
+Test(sim_fault_effects, swap_and_crosstalk_move_signal_between_channels)
+{
+	/* 50 uV sine = 35.4 uV rms on channel 0, noise only (0.5 uV) on 1 and 3 */
+	cr_expect_gt(rms_with(NULL, 0), 30);
+	cr_expect_lt(rms_with(NULL, 1), 1);
+	cr_expect_gt(rms_with("swap=0:1", 1), 30);
+	cr_expect_lt(rms_with("swap=0:1", 0), 1);
+	/* channel 3 picks up 10 % of channel 4 (driven): ~3.5 uV rms */
+	cr_expect(fabs(rms_with("crosstalk_pct=10", 3) - 3.54) < 0.3, "%.2f",
+		  rms_with("crosstalk_pct=10", 3));
+}
+
+Test(sim_fault_effects, clock_ppm_changes_the_dut_sample_count)
+{
+	struct run a, b;
+
+	run_init(&a, "eeg-amp", NULL);
+	run_init(&b, "eeg-amp", "clock_ppm=1000");
+	run_ticks(&a, 8000 * 10, NULL, NULL);
+	run_ticks(&b, 8000 * 10, NULL, NULL);
+	/* 10 s at 1000 S/s; +1000 ppm = 10 more samples */
+	cr_expect(a.dut_k >= 9990 && a.dut_k <= 10000, "%llu", (unsigned long long)a.dut_k);
+	cr_expect_eq(b.dut_k - a.dut_k, 10, "%llu vs %llu", (unsigned long long)b.dut_k,
+		     (unsigned long long)a.dut_k);
+	run_free(&a);
+	run_free(&b);
+}
+
+Test(sim_fault_effects, false_detections_and_corruption)
+{
+	struct run a, b, c;
+	size_t n;
+
+	run_init(&a, "neural-recorder", "false_rate_hz=50");
+	run_ticks(&a, 30000 * 2, NULL, NULL);
+	n = count_kind(&a, SIM_EVENT_SPIKE, -1);
+	/* Poisson, mean 100 in 2 s (no real spikes in noise-only input) */
+	cr_expect(n >= 60 && n <= 140, "%zu false detections", n);
+	run_free(&a);
+
+	run_init(&b, "neural-recorder", NULL);
+	run_init(&c, "neural-recorder", "corrupt_ppm=10000");
+	b.watch = c.watch = 5;
+	run_ticks(&b, 30000, NULL, NULL);
+	run_ticks(&c, 30000, NULL, NULL);
+	/* 1 % of samples replaced by codes spread over the full range */
+	cr_expect_gt(watched_rms_uv(&c), 10 * watched_rms_uv(&b));
+	run_free(&b);
+	run_free(&c);
+}
+
+Test(sim_fault_effects, stim_amplitude_error_scales_the_pulses)
+{
+	struct run a, b;
+
+	run_init(&a, "closed-loop-stim", NULL);
+	run_init(&b, "closed-loop-stim", "stim_amp_error_pct=20");
+	run_ticks(&a, 50000 * 3, burst, NULL);
+	run_ticks(&b, 50000 * 3, burst, NULL);
+	cr_expect(fabs(b.stim_abs_ua / a.stim_abs_ua - 1.2) < 0.01, "%.4f",
+		  b.stim_abs_ua / a.stim_abs_ua);
+	run_free(&a);
+	run_free(&b);
+}
+
+Test(sim_fault_effects, event_jitter_spreads_latency)
+{
+	struct run r[6];
+	uint64_t lo = UINT64_MAX, hi = 0;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		char spec[48];
+		size_t j;
+
+		snprintf(spec, sizeof(spec), "event_jitter_ms=%d", 40);
+		run_init(&r[i], "closed-loop-stim", spec);
+		r[i].f.event_jitter_ms = 40;
+		/* a different seed per run: rebuild the model */
+		sim_dut_free(r[i].dut);
+		cr_assert_eq(sim_dut_new(r[i].rig, &r[i].f, 100 + i, &r[i].dut), 0);
+		run_ticks(&r[i], 50000 * 2, burst, NULL);
+		for (j = 0; j < r[i].n_ev && r[i].ev[j] >> 24 != SIM_EVENT_STIM_ON; j++)
+			;
+		cr_assert(j < r[i].n_ev);
+		lo = r[i].ev_k[j] < lo ? r[i].ev_k[j] : lo;
+		hi = r[i].ev_k[j] > hi ? r[i].ev_k[j] : hi;
+		run_free(&r[i]);
+	}
+	cr_expect(hi - lo >= 5 && hi - lo <= 45, "spread %llu samples",
+		  (unsigned long long)(hi - lo));
 }

@@ -228,8 +228,20 @@ Test(store, identities_are_deduplicated_by_sha256)
 	cr_expect_eq(raw_int("SELECT count(*) FROM fixture"), 1);
 }
 
+static int check_cal(void *ctx, const struct bench_store_calibration_row *r)
+{
+	cr_expect_str_eq(r->instrument_serial, "D-7");
+	cr_expect_str_eq(r->cal.certificate, "CAL-2026-118");
+	cr_expect_str_eq(r->cal.due_date, "2027-06-01");
+	cr_expect_eq(r->cal.gain, 1.0002);
+	cr_expect(isnan(r->cal.u_offset));
+	(*(int *)ctx)++;
+	return 0;
+}
+
 Test(store, registers_calibration_traceability_for_a_run)
 {
+	int n_cal = 0;
 	struct bench_store_instrument in = { .kind = "dac", .model = "AD5791", .serial = "D-7" };
 	struct bench_store_calibration cal = { .channel = "stim0",
 					       .gain = 1.0002,
@@ -252,6 +264,8 @@ Test(store, registers_calibration_traceability_for_a_run)
 	info.n_calibrations = 1;
 	cr_assert_eq(bench_store_run_begin(st, &info, &run, NULL), 0);
 	expect_verified(st);
+	cr_assert_eq(bench_store_run_calibrations(st, run, check_cal, &n_cal), 0);
+	cr_expect_eq(n_cal, 1);
 	bench_store_close(st);
 	cr_expect_eq(raw_int("SELECT count(*) FROM run_calibration rc JOIN calibration c ON "
 			     "c.id = rc.calibration_id WHERE c.certificate = 'CAL-2026-118'"),
@@ -294,6 +308,57 @@ static int collect_meas(void *ctx, const struct bench_store_measurement_row *r)
 	c->seeds[c->n] = r->trial_seed;
 	c->n++;
 	return 0;
+}
+
+/* Loads tests/data/store/v1.sql (+ its run folder) as @path. */
+static void load_v1(const char *path)
+{
+	const char *src = getenv("BCIBENCH_SOURCE_ROOT");
+	char sqlfile[512], cmd[1200];
+	char *sql = NULL, *err = NULL;
+	size_t len = 0;
+	sqlite3 *h;
+	FILE *f;
+
+	cr_assert_not_null(src, "BCIBENCH_SOURCE_ROOT is not set (run through meson test)");
+	snprintf(sqlfile, sizeof(sqlfile), "%s/tests/data/store/v1.sql", src);
+	f = fopen(sqlfile, "r");
+	cr_assert_not_null(f, "%s", sqlfile);
+	cr_assert_geq(getdelim(&sql, &len, '\0', f), 0);
+	fclose(f);
+	cr_assert_eq(sqlite3_open(path, &h), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, &err), SQLITE_OK, "%s", err ? err : "");
+	sqlite3_close(h);
+	free(sql);
+	snprintf(cmd, sizeof(cmd), "cp -r '%s/tests/data/store/v1.db.d' '%s.d'", src, path);
+	f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	cr_assert_eq(pclose(f), 0);
+}
+
+Test(store, migrates_a_version_1_database_with_data_keeping_every_hash)
+{
+	struct bench_store *st;
+	struct fixture_ids ids;
+	struct collect c = { 0 };
+
+	load_v1(db);
+	cr_expect_eq(raw_int("PRAGMA user_version"), 1);
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	cr_expect_eq(bench_store_schema_version(st), BENCH_STORE_SCHEMA_VERSION);
+	/* Old rows still match the hashes recorded before the migration. */
+	expect_verified(st);
+	cr_assert_eq(bench_store_measurements_list(st, 1, collect_meas, &c), 0);
+	cr_expect_eq(c.n, 6);
+	/* And new runs are written with the new columns. */
+	begin_run(st, 7, "SN1", &ids);
+	cr_assert_eq(commit_trial(st, ids.test, 0, 5.0, "PASS"), 0);
+	expect_verified(st);
+	bench_store_close(st);
+	/* The dump's own migration to 1, then one audit row per migration since. */
+	cr_expect_eq(raw_int("SELECT count(*) FROM audit WHERE action = 'migrate'"),
+		     BENCH_STORE_SCHEMA_VERSION);
+	cr_expect_eq(raw_int("SELECT count(*) FROM run WHERE writer_start_ticks IS NOT NULL"), 1);
 }
 
 Test(store, a_trial_reads_back_exactly_as_written)
@@ -757,6 +822,21 @@ Test(store, a_run_left_running_by_a_dead_process_is_interrupted_at_open)
 	cr_expect_eq(raw_int("SELECT count(*) FROM event WHERE kind = 'resumed'"), 1);
 }
 
+Test(store, a_reused_pid_does_not_keep_a_dead_writers_run_running)
+{
+	struct bench_store *st;
+	struct fixture_ids ids;
+
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	begin_run(st, 1, "SN1", &ids);
+	bench_store_close(st);
+	/* Our pid is alive, but the recorded writer started at another time. */
+	raw_sql("UPDATE run SET writer_start_ticks = writer_start_ticks - 1");
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	bench_store_close(st);
+	cr_expect_eq(raw_int("SELECT status = 'interrupted' FROM run"), 1);
+}
+
 Test(store, a_live_writers_run_is_left_running)
 {
 	struct bench_store *st, *st2;
@@ -782,6 +862,28 @@ Test(store, readonly_connections_refuse_writes_with_erofs)
 	cr_expect_eq(bench_store_add_dut(st, &d, &id), -EROFS);
 	cr_expect_eq(id, -1);
 	bench_store_close(st);
+}
+
+Test(store, a_write_blocked_by_another_writer_fails_with_ebusy_and_stores_nothing)
+{
+	struct bench_store_dut d = { .model = "M", .serial = "S" };
+	struct bench_store *st;
+	sqlite3 *other;
+	int64_t id = -1;
+
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	cr_assert_eq(bench_store_set_busy_timeout(st, 10), 0);
+	cr_assert_eq(sqlite3_open(db, &other), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	cr_expect_eq(bench_store_add_dut(st, &d, &id), -EBUSY);
+	cr_expect_eq(id, -1);
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	/* Once the other writer is gone, the same write goes through. */
+	cr_expect_eq(bench_store_add_dut(st, &d, &id), 0);
+	expect_verified(st);
+	bench_store_close(st);
+	cr_expect_eq(raw_int("SELECT count(*) FROM dut"), 1);
 }
 
 static int count_outbox(void *ctx, const struct bench_store_outbox_row *r)

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Streaming benchmark against the emulated rig (neural-recorder-256: 256 DUT
+ * channels at 30 kS/s, 16 bit), `bcibench sim` run as a separate process:
+ *
+ *  1. capture throughput of the bench's stream path (libiio refill -> code
+ *     conversion -> uV ring -> reader) against `iio_readdev` (raw bytes to
+ *     /dev/null) on the same device of the same server in the same run, fast
+ *     pace, alternating, median of 3;
+ *  2. realtime pace: stimulus on all 8 DAC channels and capture of the DUT and
+ *     the bench ADC for BENCH_HW_SECONDS (default 60) s; prints the sim's
+ *     underflow/overflow counters, the stream's own counters, and the resident
+ *     memory every 10 s (it must stay flat).
+ *
+ * Prints figures only; never asserts on time. Environment: BCIBENCH (the
+ * bcibench binary), BCIBENCH_SOURCE_ROOT, BENCH_HW_SECONDS.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/parse.h"
+#include "common/units.h"
+#include "fixture/fixture.h"
+#include "hw/rig.h"
+#include "hw/stream.h"
+
+extern char **environ;
+
+static pid_t sim_pid;
+static char uri[64];
+
+static int start_sim(const char *pace)
+{
+	const char *bin = getenv("BCIBENCH");
+	const char *root = getenv("BCIBENCH_SOURCE_ROOT");
+	char rig[512];
+	char *argv[] = { (char *)bin, "sim",	"--rig",      rig, "--port",
+			 "0",	      "--pace", (char *)pace, NULL };
+	posix_spawn_file_actions_t fa;
+	char line[128];
+	size_t n = 0;
+	int p[2];
+
+	if (!bin || pipe(p) < 0)
+		return -EINVAL;
+	snprintf(rig, sizeof(rig), "%s/fixtures/sim/neural-recorder-256.rig.xml",
+		 root ? root : ".");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addclose(&fa, p[0]);
+	if (posix_spawn(&sim_pid, bin, &fa, NULL, argv, environ) != 0)
+		return -errno;
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	while (n < sizeof(line) - 1 && read(p[0], line + n, 1) == 1 && line[n] != '\n')
+		n++;
+	line[n] = '\0';
+	close(p[0]);
+	if (sscanf(line, "listening %63s", uri) != 1)
+		return -EIO;
+	return 0;
+}
+
+static void stop_sim(void)
+{
+	if (sim_pid > 0) {
+		kill(sim_pid, SIGTERM);
+		waitpid(sim_pid, NULL, 0);
+		sim_pid = 0;
+	}
+}
+
+/* iio_readdev -b FRAMES -s N dut > /dev/null; returns seconds. */
+static double run_readdev(unsigned frames, unsigned long n)
+{
+	char b[32], s[32];
+	char *argv[] = { "/usr/bin/iio_readdev", "-u", uri, "-b", b, "-s", s, "dut", NULL };
+	posix_spawn_file_actions_t fa;
+	int64_t t0;
+	pid_t pid;
+	int st;
+
+	snprintf(b, sizeof(b), "%u", frames);
+	snprintf(s, sizeof(s), "%lu", n);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	t0 = bench_clock_now_ns();
+	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0)
+		return NAN;
+	posix_spawn_file_actions_destroy(&fa);
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return NAN;
+	return bench_s_from_ns(bench_clock_now_ns() - t0);
+}
+
+/* The bench's capture path on the dut device for @n frames; returns seconds. */
+static double run_bench_capture(const struct bench_fixture *fx, unsigned long n)
+{
+	struct bench_stream_config cfg = { .capture_mask = 0x2, .ring_buffers = 4 };
+	struct bench_stream *s = NULL;
+	struct bench_rig *rig = NULL;
+	unsigned long got = 0;
+	size_t w, k;
+	float *buf;
+	int64_t t0;
+	double sink = 0, secs;
+
+	if (bench_rig_open(fx, uri, BENCH_RIG_PROBE, &rig, NULL) < 0)
+		return NAN;
+	if (bench_stream_open(rig, &cfg, &s) < 0) {
+		bench_rig_close(rig);
+		return NAN;
+	}
+	w = bench_stream_capture_width(s, 1);
+	buf = malloc(1000 * w * sizeof(float));
+	t0 = bench_clock_now_ns();
+	if (!buf || bench_stream_start(s) < 0)
+		got = n + 1;
+	while (got < n) {
+		size_t m = 0;
+
+		if (bench_stream_read(s, 1, buf, NULL, 1000, 5 * BENCH_NS_PER_S, &m) < 0)
+			break;
+		for (k = 0; k < m; k += 997)
+			sink += buf[k * w];
+		got += m;
+	}
+	bench_stream_close(s);
+	secs = bench_s_from_ns(bench_clock_now_ns() - t0);
+	bench_rig_close(rig);
+	free(buf);
+	(void)sink;
+	return got >= n ? secs : NAN;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static long rss_kib(void)
+{
+	long pages = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+struct rt {
+	uint64_t frame, total;
+	double rate_hz;
+	int64_t t_start, next_report;
+	long rss[64];
+	size_t n_rss;
+	uint64_t captured;
+};
+
+static int rt_fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
+{
+	struct rt *r = ctx;
+	size_t n = 0, c;
+
+	while (n < max_frames && r->frame < r->total) {
+		double t = (double)r->frame / r->rate_hz;
+
+		for (c = 0; c < 8; c++)
+			uv[n * 8 + c] = (float)(500.0 * sin(2 * M_PI * (100.0 + 50 * c) * t));
+		r->frame++;
+		n++;
+	}
+	*ret_frames = n;
+	return 0;
+}
+
+static int rt_sink(void *ctx, size_t index, const float *uv, const int64_t *ts, size_t n)
+{
+	struct rt *r = ctx;
+	int64_t now = bench_clock_now_ns();
+
+	(void)uv;
+	(void)ts;
+	if (index == 1)
+		r->captured += n;
+	if (now >= r->next_report && r->n_rss < 64) {
+		r->rss[r->n_rss++] = rss_kib();
+		r->next_report += 10 * BENCH_NS_PER_S;
+	}
+	return 0;
+}
+
+static void print_attr(struct bench_rig *rig, const char *dev, const char *attr)
+{
+	char buf[64] = "?";
+
+	bench_rig_read_attr(rig, dev, NULL, attr, true, buf, sizeof(buf));
+	printf("  sim %s %s: %s\n", dev, attr, buf);
+}
+
+int main(void)
+{
+	const char *root = getenv("BCIBENCH_SOURCE_ROOT");
+	const char *secs_env = getenv("BENCH_HW_SECONDS");
+	struct bench_fixture_error err;
+	struct bench_fixture *fx = NULL;
+	double t_readdev[3], t_bench[3], seconds = 60;
+	const unsigned long n = 60000; /* 2 s of data at 30 kS/s, 32 MB */
+	const double frame_bytes = 256 * 2 + 4 + 8;
+	char path[512];
+	int i, r;
+
+	if (secs_env && bench_parse_double(secs_env, &seconds) < 0)
+		seconds = 60;
+	snprintf(path, sizeof(path), "%s/fixtures/sim/neural-recorder-256.fixture.xml",
+		 root ? root : ".");
+	if (bench_fixture_load(path, 0, 0, &fx, &err) < 0) {
+		fprintf(stderr, "%s\n", err.text);
+		return 1;
+	}
+
+	/* 1. Capture throughput, fast pace. */
+	if (start_sim("fast") < 0) {
+		fprintf(stderr, "cannot start the sim (BCIBENCH=%s)\n", getenv("BCIBENCH"));
+		return 1;
+	}
+	for (i = 0; i < 3; i++) {
+		t_readdev[i] = run_readdev(1000, n);
+		t_bench[i] = run_bench_capture(fx, n);
+	}
+	stop_sim();
+	qsort(t_readdev, 3, sizeof(double), cmp_double);
+	qsort(t_bench, 3, sizeof(double), cmp_double);
+	printf("capture throughput, dut of neural-recorder-256 (256 ch + events + timestamp, "
+	       "%.0f B/frame), %lu frames, fast pace, median of 3:\n",
+	       frame_bytes, n);
+	printf("  iio_readdev -b 1000 (raw to /dev/null): %8.3f s  %8.1f kframes/s  %7.1f MB/s\n",
+	       t_readdev[1], n / t_readdev[1] / 1e3, n * frame_bytes / t_readdev[1] / 1e6);
+	printf("  bench stream path (codes -> uV ring):   %8.3f s  %8.1f kframes/s  %7.1f MB/s\n",
+	       t_bench[1], n / t_bench[1] / 1e3, n * frame_bytes / t_bench[1] / 1e6);
+	printf("  bench / iio_readdev throughput: %.3f (target >= 0.90)\n",
+	       t_readdev[1] / t_bench[1]);
+
+	/* 2. Realtime pace, 256 ch x 30 kS/s, stimulus on 8 channels. */
+	if (start_sim("realtime") < 0)
+		return 1;
+	{
+		struct bench_stream_config cfg = { .output = true, .capture_mask = 0x3 };
+		struct bench_stream_run_result res;
+		struct bench_stream *s = NULL;
+		struct bench_rig *rig = NULL;
+		struct rt rt = { 0 };
+		int64_t t0;
+		size_t k;
+
+		r = bench_rig_open(fx, uri, 0, &rig, &err);
+		if (r < 0) {
+			fprintf(stderr, "%s\n", err.text);
+			stop_sim();
+			return 1;
+		}
+		bench_rig_power_up(rig);
+		rt.rate_hz = bench_rig_dac_rate_hz(rig);
+		rt.total = (uint64_t)(seconds * rt.rate_hz);
+		t0 = bench_clock_now_ns();
+		rt.next_report = t0;
+		r = bench_stream_open(rig, &cfg, &s);
+		if (r == 0)
+			r = bench_stream_run(s, rt_fill, &rt, rt_sink, &rt, 100 * BENCH_NS_PER_MS,
+					     NULL, &res);
+		printf("realtime pace, 8 DAC ch + 256 DUT ch at %.0f S/s for %.0f s: %s\n",
+		       rt.rate_hz, seconds, r == 0 ? "completed" : strerror(-r));
+		printf("  wall %.2f s, stimulus %llu frames, DUT captured %llu frames, "
+		       "stream underflows %llu, gaps %llu, reader waits %llu, ring memory %.1f MB\n",
+		       bench_s_from_ns(bench_clock_now_ns() - t0),
+		       (unsigned long long)res.stimulus_frames, (unsigned long long)rt.captured,
+		       (unsigned long long)res.stats.underflows, (unsigned long long)res.stats.gaps,
+		       (unsigned long long)res.stats.ring_full_waits, res.stats.ring_bytes / 1e6);
+		print_attr(rig, "bench-dac", "underflows");
+		print_attr(rig, "bench-dac", "underflow_samples");
+		print_attr(rig, "dut", "overflows");
+		print_attr(rig, "bench-adc", "overflows");
+		printf("  resident memory every 10 s (KiB):");
+		for (k = 0; k < rt.n_rss; k++)
+			printf(" %ld", rt.rss[k]);
+		printf("\n");
+		bench_stream_close(s);
+		bench_rig_close(rig);
+	}
+	stop_sim();
+	bench_fixture_free(fx);
+	return 0;
+}
