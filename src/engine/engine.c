@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "edf/edf-writer.h"
 #include "engine/engine.h"
 
 #define MAX_ATTEMPTS 20
@@ -319,6 +321,100 @@ static enum bench_verdict score_trial(const struct bench_protocol *p,
 	return worst;
 }
 
+/* mkdir -p for the run folder. Return: 0 or -errno. */
+static int make_dirs(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -errno;
+		}
+		*p = '/';
+	}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+/*
+ * Writes each captured trace of a trial as BDF+ (24-bit) into the run folder and fills
+ * @arts (paths relative to the folder); the store hashes them in the trial's commit.
+ * Return: number of artifacts, or -errno (the trial is then recorded without them).
+ */
+static int write_captures(struct run *rn, const struct bench_plan_trial *t, unsigned attempt,
+			  const struct bench_engine_capture *cap, struct bench_store_artifact *arts,
+			  char (*rel)[96])
+{
+	struct bench_buf dir = BENCH_BUF_INIT, path = BENCH_BUF_INIT;
+	size_t k, n = 0;
+	int r;
+
+	r = bench_store_run_dir(rn->st, rn->run_id, &dir);
+	if (r == 0)
+		r = make_dirs((char *)dir.data);
+	for (k = 0; r == 0 && k < cap->n_traces && k < 4; k++) {
+		const struct bench_engine_trace *tr = &cap->traces[k];
+		struct bench_edf_writer *w = NULL;
+		double lo[64], hi[64];
+		char labels[64][BENCH_EDF_LABEL_LEN + 1];
+		const char *lp[64];
+		float *buf;
+		size_t c, i, nch = tr->n_channels < 64 ? tr->n_channels : 64;
+
+		if (!tr->n_frames || !nch)
+			continue;
+		for (c = 0; c < nch; c++) {
+			lo[c] = -1;
+			hi[c] = 1;
+			for (i = 0; i < tr->n_frames; i++) {
+				double x = tr->uv[c * tr->n_frames + i];
+
+				lo[c] = isfinite(x) && x < lo[c] ? x : lo[c];
+				hi[c] = isfinite(x) && x > hi[c] ? x : hi[c];
+			}
+			lo[c] -= 1;
+			hi[c] += 1;
+			/* EDF labels hold 16 characters: a short role and the channel number. */
+			snprintf(labels[c], sizeof(labels[c]), "%.10s %u", tr->role,
+				 (unsigned)(c % 1000));
+			lp[c] = labels[c];
+		}
+		snprintf(rel[n], 96, "test%zu-trial%u-attempt%u-%s.bdf", t->test, t->index, attempt,
+			 tr->role);
+		bench_buf_clear(&path);
+		bench_buf_appendf(&path, "%s/%s", bench_buf_str(&dir), rel[n]);
+		buf = malloc(nch * tr->n_frames * sizeof(float));
+		if (!buf) {
+			r = -ENOMEM;
+			break;
+		}
+		for (i = 0; i < nch * tr->n_frames; i++)
+			buf[i] = (float)tr->uv[i];
+		r = bench_edf_writer_open(bench_buf_str(&path), BENCH_EDF_FORMAT_BDFPLUS,
+					  (unsigned)nch, tr->rate_hz, lp, lo, hi, NULL, &w);
+		if (r == 0)
+			r = bench_edf_writer_write(w, buf, tr->n_frames, BENCH_EDF_LAYOUT_PLANAR);
+		if (w) {
+			int rc = bench_edf_writer_close(w, NULL);
+
+			r = r < 0 ? r : rc;
+		}
+		free(buf);
+		if (r < 0)
+			break;
+		arts[n].kind = "capture";
+		arts[n].path = rel[n];
+		arts[n].media_type = "application/x-bdf";
+		n++;
+	}
+	bench_buf_free(&dir);
+	bench_buf_free(&path);
+	return r < 0 ? r : (int)n;
+}
+
 /* Runs (or takes from the record) one trial attempt. Return: its verdict. */
 static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial *t,
 				   unsigned attempt, int setup_err)
@@ -333,6 +429,8 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 	struct bench_buf note = BENCH_BUF_INIT;
 	char(*names)[96] = NULL;
 	char(*clauses)[160] = NULL;
+	struct bench_store_artifact arts[4];
+	char rel[4][96];
 	enum bench_verdict v;
 	size_t n_ms = 0;
 	char name[160];
@@ -345,6 +443,7 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 		goto progress;
 	}
 	memset(&cap, 0, sizeof(cap));
+	memset(arts, 0, sizeof(arts));
 	tr.start_wall_ns = bench_clock_wall_ns();
 	r = setup_err;
 	if (r == 0 && p->before_trial.n)
@@ -369,7 +468,13 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 		v = score_trial(p, &cap, ms, &n_ms, names, clauses, &note);
 		if (cap.note[0])
 			bench_buf_appendf(&note, "%s", cap.note);
+		r = write_captures(rn, t, attempt, &cap, arts, rel);
+		if (r < 0)
+			bench_buf_appendf(&note, "capture not saved: %s", strerror(-r));
+		else
+			tr.n_artifacts = (size_t)r;
 	}
+	tr.artifacts = arts;
 	tr.seq = (int)t->index;
 	tr.attempt = (int)attempt;
 	tr.seed = t->seed;

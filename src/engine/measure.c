@@ -23,6 +23,7 @@
 #include "common/units.h"
 #include "engine/engine.h"
 #include "score/events.h"
+#include "score/filter.h"
 #include "score/frontend.h"
 #include "score/stats.h"
 #include "siggen.h"
@@ -173,9 +174,47 @@ static int m_noise_p2v(const struct bench_protocol *p, const struct bench_protoc
 		       double *ret_u, char *reterr, size_t errlen)
 {
 	double window_s = param_num(m, "window", 1.0);
+	double lo = param_num(m, "band-low", NAN), hi = param_num(m, "band-high", NAN);
 	size_t w = (size_t)llround(window_s * t->rate_hz);
 	int r;
 
+	if (!isnan(lo) && !isnan(hi)) {
+		/*
+		 * Band-limit (catalogue A1/A1b): 2nd-order Butterworth band-pass run forward
+		 * and backward over the whole trace (settling time included, mean removed),
+		 * then the backward pass's start-up transient at the end is dropped: one
+		 * period of the low edge, at most a tenth of the trace.
+		 */
+		struct bench_biquad sos[BENCH_FILTER_MAX_SECTIONS];
+		const double *full = x - t->settle_frames;
+		size_t nf = n + t->settle_frames, ns, i, tail;
+		double *y, mean = 0;
+
+		hi = fmin(hi, 0.45 * t->rate_hz);
+		r = bench_score_butter(BENCH_FILTER_BANDPASS, 2, lo, hi, t->rate_hz, sos, &ns);
+		if (r < 0) {
+			ERRF("band %g-%g Hz not possible at %g Hz", lo, hi, t->rate_hz);
+			return r;
+		}
+		y = malloc(nf * sizeof(*y));
+		if (!y)
+			return -ENOMEM;
+		for (i = 0; i < nf; i++)
+			mean += full[i] / (double)nf;
+		for (i = 0; i < nf; i++)
+			y[i] = full[i] - mean;
+		r = bench_score_sos_filtfilt(sos, ns, y, nf, y);
+		tail = (size_t)fmin((double)n / 10, t->rate_hz / lo);
+		if (r == 0 && (w < 2 || w > n - tail)) {
+			ERRF("window %g s does not fit the band-limited capture", window_s);
+			r = -ENODATA;
+		}
+		if (r == 0)
+			r = bench_score_noise_ptp(y + t->settle_frames, n - tail, w, ret_v, NULL);
+		free(y);
+		*ret_u = sqrt(2.0) * bench_unc_resolution(t->lsb_uv);
+		return r;
+	}
 	if (w < 2 || w > n) {
 		ERRF("window %g s does not fit the %zu-sample capture", window_s, n);
 		return -ENODATA;
@@ -286,8 +325,11 @@ static int m_timebase(const struct bench_protocol *p, const struct bench_protoco
 
 	if (r < 0)
 		return r;
-	/* The DUT believes it runs at its nominal rate: a fast clock shows a low frequency. */
-	*ret_v = -bench_score_timebase_ppm(f, fit.freq_hz);
+	/*
+	 * The DUT believes it runs at its nominal rate: a fast clock shows a low frequency,
+	 * which bench_score_timebase_ppm() already turns into a positive error.
+	 */
+	*ret_v = bench_score_timebase_ppm(f, fit.freq_hz);
 	/* Cramer-Rao bound of the frequency of a sine in white noise, in ppm of f. */
 	*ret_u = sqrt(12.0) * fit.residual_rms /
 		 (2 * M_PI * fit.amplitude * pow((double)n, 1.5) / t->rate_hz) / f * 1e6;

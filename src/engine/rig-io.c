@@ -130,6 +130,9 @@ static int make_spec(struct bench_engine_rig_io *rio, const struct bench_protoco
 struct collect {
 	struct siggen *gen;
 	size_t nch_out;
+	int cm_channel; /* DAC channel routed to the common-mode node, or -1 */
+	float *cm;	/* common-mode drive of one block */
+	size_t cm_cap;
 	/* per capture index: interleaved frames */
 	float *data[8];
 	int64_t *ts[8];
@@ -143,11 +146,35 @@ static int fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
 {
 	struct collect *c = ctx;
 	const struct siggen_event *ev;
-	int64_t n = siggen_read(c->gen, uv, max_frames, SIGGEN_LAYOUT_INTERLEAVED);
+	int64_t n;
 	size_t i, k;
 
+	if (max_frames > c->cm_cap) {
+		float *cm = realloc(c->cm, max_frames * sizeof(float));
+
+		if (!cm)
+			return -ENOMEM;
+		c->cm = cm;
+		c->cm_cap = max_frames;
+	}
+	n = siggen_read2(c->gen, uv, c->cm, max_frames, SIGGEN_LAYOUT_INTERLEAVED);
 	if (n < 0)
 		return (int)n;
+	/*
+	 * Sources routed "common" drive the common-mode node, which only a DAC channel the
+	 * fixture routes there can reach. Without one the stimulus cannot be applied as
+	 * written: refuse the trial rather than play nothing and score it.
+	 */
+	for (i = 0; i < (size_t)n; i++) {
+		if (c->cm[i] == 0.0f)
+			continue;
+		if (c->cm_channel < 0)
+			return -ENOTSUP;
+		break;
+	}
+	if (c->cm_channel >= 0)
+		for (i = 0; i < (size_t)n; i++)
+			uv[i * c->nch_out + (size_t)c->cm_channel] += c->cm[i];
 	*ret_frames = (size_t)n;
 	ev = siggen_truth(c->gen, &k);
 	if (k) {
@@ -280,6 +307,11 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 	if (r < 0)
 		return r;
 	c.stim_rate_hz = bench_rig_dac_rate_hz(rio->rig);
+	c.nch_out = fx->dac.n_channels;
+	c.cm_channel = -1;
+	for (i = 0; i < fx->dac.n_channels; i++)
+		if (fx->dac.channels[i].routing == BENCH_FIXTURE_ROUTING_COMMON_MODE)
+			c.cm_channel = (int)i;
 	cfg.output = true;
 	for (i = 0; i < p->n_inputs && i < 4; i++) {
 		idx[i] = capture_for_role(fx, p->inputs[i].role);
@@ -297,7 +329,11 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 	for (i = 0; i < fx->n_captures && i < 8; i++)
 		c.width[i] = bench_stream_capture_width(s, i);
 	r = bench_stream_run(s, fill, &c, sink, &c, rio->tail_ns, &v, &res);
-	if (r == -ERANGE && v.channel) {
+	if (r == -ENOTSUP) {
+		snprintf(ret->note, sizeof(ret->note),
+			 "the stimulus has a common-mode source but the fixture routes no DAC "
+			 "channel to the common-mode node");
+	} else if (r == -ERANGE && v.channel) {
 		snprintf(ret->note, sizeof(ret->note),
 			 "stimulus refused by the safety envelope: channel %s sample %llu: %s %.3f "
 			 "exceeds %.3f (%.80s:%d)",
@@ -335,6 +371,7 @@ out:
 		free(c.ts[i]);
 	}
 	free(c.truth);
+	free(c.cm);
 	if (r < 0 && bench_safe_pending_signal())
 		r = -EINTR;
 	return r;

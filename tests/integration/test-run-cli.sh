@@ -20,6 +20,8 @@ rc=$?
 grep -q '^trial 5/5 ' "$tmp/err" && ok || ko "plain progress lines when stderr is not a TTY"
 "$BIN" runs --db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err" && grep -q SIM-EEG-0001 "$tmp/out" && ok ||
 	ko "the run is in the record"
+"$BIN" verify --db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err" && grep -q " 5 artifacts verified" "$tmp/out" &&
+	ok || ko "one capture file (BDF+) per trial, hashed in the record"
 
 "$BIN" run --fixture "$FX" --suite "$SUITE" --dut-serial BAD-1 --dut-profile "$PROF" \
 	--db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err"
@@ -42,6 +44,23 @@ rc=$?
 rc=$?
 [ $rc -eq 64 ] && grep -q "needs DUT claim 'noise-rms'" "$tmp/err" && ok ||
 	ko "missing profile for a DUT claim: exit $rc, wanted 64"
+
+# Crash and resume: SIGKILL the runner after its second trial is recorded (read from its
+# progress lines, no sleeping), then --resume continues from the record with the same seed.
+mkfifo "$tmp/progress"
+"$BIN" run --fixture "$FX" --suite "$SUITE" --dut-serial SIM-EEG-0001 --dut-profile "$PROF" \
+	--seed 5 --db "$tmp/k.db" >"$tmp/out" 2>"$tmp/progress" &
+pid=$!
+while IFS= read -r line; do
+	case $line in "trial 2/"*) kill -9 $pid; break ;; esac
+done <"$tmp/progress"
+wait $pid 2>/dev/null
+run=$("$BIN" runs --db "$tmp/k.db" 2>/dev/null | awk 'NR > 1 && $0 ~ /SIM-EEG-0001/ { print $1; exit }')
+"$BIN" run --fixture "$FX" --suite "$SUITE" --dut-serial SIM-EEG-0001 --dut-profile "$PROF" \
+	--db "$tmp/k.db" --resume "$run" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && grep -q "seed 5" "$tmp/out" && grep -Eq "[2-4] taken from the record" "$tmp/out" &&
+	ok || ko "resume after SIGKILL (run '$run'): exit $rc"
 
 rm -rf "$tmp"
 echo "$pass passed, $fail failed"

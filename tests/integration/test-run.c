@@ -5,8 +5,10 @@
  * src/engine metrics and verdicts -> results store. A good DUT passes the small suite
  * (tests/data/run/eeg-small.xml); seeded DUT faults make the intended protocol fail.
  */
+#define _XOPEN_SOURCE 700 /* nftw() */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +51,14 @@ static int on_test(void *ctx, const struct bench_store_test_row *row)
 	}
 	o->n++;
 	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
 }
 
 /* Runs the small suite on the emulated EEG amplifier with @faults; fills @out. */
@@ -115,6 +125,8 @@ static void run_suite(const char *const *faults, size_t n_faults, struct outcome
 	unlink(side);
 	snprintf(side, sizeof(side), "%s-shm", dbpath);
 	unlink(side);
+	snprintf(side, sizeof(side), "%s.d", dbpath);
+	nftw(side, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 static const char *verdict_of(const struct outcome *o, const char *name)

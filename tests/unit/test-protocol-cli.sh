@@ -23,9 +23,17 @@ done
 "$BIN" validate "$D/proto/good.xml" "$D/proto/bad-xml.xml" >"$out" 2>&1
 [ $? -eq 64 ] && ok || ko "mixed good and bad files"
 
+# Other kinds go to their module's validator: fixtures, stimuli; sim rigs are pending.
+"$BIN" validate "$SRC/fixtures/sim/eeg-amp.fixture.xml" >"$out" 2>&1
+[ $? -eq 0 ] && ok || ko "a good fixture validates"
 printf '<?xml version="1.0"?>\n<fixture id="x"/>\n' >"$out.fixture.xml"
 "$BIN" validate "$out.fixture.xml" >"$out" 2>&1
-[ $? -eq 2 ] && grep -q "validator not in this build" "$out" && ok || ko "fixture dispatch"
+[ $? -eq 64 ] && grep -q "^$out.fixture.xml:2: " "$out" && ok || ko "bad fixture: 64 with FILE:LINE"
+printf '<?xml version="1.0"?>\n<stimulus rate_hz="1000" channels="2" duration_s="1">\n<source model="sine"><param name="bogus" value="1"/></source></stimulus>\n' >"$out.fixture.xml"
+"$BIN" validate "$out.fixture.xml" >"$out" 2>&1
+[ $? -eq 64 ] && grep -q "bogus" "$out" && ok || ko "bad stimulus: 64"
+"$BIN" validate "$SRC/fixtures/sim/eeg-amp.rig.xml" >"$out" 2>&1
+[ $? -eq 2 ] && grep -q "validator not in this build" "$out" && ok || ko "sim-rig dispatch"
 printf '<?xml version="1.0"?>\n<banana/>\n' >"$out.other.xml"
 "$BIN" validate "$out.other.xml" >"$out" 2>&1
 [ $? -eq 64 ] && grep -q "unknown root element <banana>" "$out" && ok || ko "unknown root"

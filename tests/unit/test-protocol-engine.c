@@ -4,8 +4,10 @@
  * with every attempt recorded, group retests, ERROR for what cannot be measured or
  * captured, abort, and resume of an interrupted run with the same seeds.
  */
+#define _XOPEN_SOURCE 700 /* nftw() */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +117,14 @@ static void setup(void)
 	fk.cancel_at = fk.error_at = -1;
 }
 
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
 static void teardown(void)
 {
 	char p[300];
@@ -127,6 +137,8 @@ static void teardown(void)
 	unlink(p);
 	snprintf(p, sizeof(p), "%s-shm", dbpath);
 	unlink(p);
+	snprintf(p, sizeof(p), "%s.d", dbpath); /* the run folders with the capture files */
+	nftw(p, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 TestSuite(engine, .init = setup, .fini = teardown);
