@@ -18,6 +18,7 @@
 
 #include "common/buf.h"
 #include "common/clock.h"
+#include "common/error.h"
 #include "common/log.h"
 #include "reports/pdf.h"
 #include "reports/plot.h"
@@ -32,6 +33,14 @@
 #define PAD 2.5
 #define MONO "DejaVu Sans Mono"
 
+struct cell {
+	const char *text;
+	double width;
+	bool mono;
+	bool bold;
+	const double *rgb; /* text colour or NULL */
+};
+
 struct pdf {
 	const struct bench_dossier *d;
 	enum bench_report_lang lang;
@@ -44,6 +53,11 @@ struct pdf {
 	double y;
 	unsigned figure;
 	int err;
+	/* header row of the table being drawn, repeated after a page break; NULL outside */
+	struct cell hdr_cells[8];
+	const struct cell *hdr;
+	size_t n_hdr;
+	double hdr_size;
 };
 
 static const char *L(struct pdf *p, enum bench_report_label key)
@@ -138,6 +152,7 @@ static void para(struct pdf *p, const char *s, double size, bool bold, const dou
 {
 	double h = layout_text(p, s, BODY_W, size, bold, NULL);
 
+	p->hdr = NULL; /* any table before this paragraph has ended */
 	ensure(p, h);
 	if (p->err)
 		return;
@@ -155,14 +170,6 @@ static void heading(struct pdf *p, const char *s, double size)
 	para(p, s, size, true, blue, size * 0.35);
 }
 
-struct cell {
-	const char *text;
-	double width;
-	bool mono;
-	bool bold;
-	const double *rgb; /* text colour or NULL */
-};
-
 /* One table row; returns its height. Header rows get a grey background. */
 static void row(struct pdf *p, const struct cell *c, size_t n, double size, bool header)
 {
@@ -177,10 +184,22 @@ static void row(struct pdf *p, const struct cell *c, size_t n, double size, bool
 			h = ch;
 	}
 	h += 2 * PAD;
-	ensure(p, h);
+	if (!header && p->hdr && p->y + h > PAGE_H - MARGIN_B) {
+		new_page(p);
+		row(p, p->hdr, p->n_hdr, p->hdr_size, true); /* the table continues: header again */
+	} else {
+		ensure(p, h);
+	}
 	if (p->err)
 		return;
 	if (header) {
+		/* copied: callers reuse their cell array for the data rows */
+		if (c != p->hdr_cells && n <= BENCH_ARRAY_SIZE(p->hdr_cells)) {
+			memcpy(p->hdr_cells, c, n * sizeof(*c));
+			p->hdr = p->hdr_cells;
+			p->n_hdr = n;
+			p->hdr_size = size;
+		}
 		double tw = 0;
 
 		for (i = 0; i < n; i++)
@@ -211,6 +230,7 @@ static void kv(struct pdf *p, const char *key, const char *value, bool mono)
 		{ value && value[0] ? value : "-", BODY_W - 150, mono, false, NULL },
 	};
 
+	p->hdr = NULL;
 	row(p, c, 2, 8.5, false);
 }
 

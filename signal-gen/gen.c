@@ -301,7 +301,7 @@ const char *siggen_channel_name(const struct siggen *g, unsigned ch)
 double siggen_suggested_range_uv(const struct siggen *g)
 {
 	double *sum;
-	double worst = 0;
+	double worst = 0, decade;
 	unsigned i, k, c;
 
 	if (!g)
@@ -320,16 +320,15 @@ double siggen_suggested_range_uv(const struct siggen *g)
 		if (sum[c] > worst)
 			worst = sum[c];
 	free(sum);
-	/* 1.5x margin, rounded up to 1-2-5 steps, at least 100 uV. */
+	/* 1.5x margin, rounded up to a 1-2-5 step, at least 100 uV. */
 	worst *= 1.5;
-	{
-		double step = 100;
+	for (decade = 100;; decade *= 10) {
+		static const double steps[] = { 1, 2, 5 };
+		unsigned j;
 
-		while (step < worst)
-			step *= (fmod(log10(step), 1.0) < 0.1 ?
-					 2 :
-					 (fmod(log10(step), 1.0) < 0.5 ? 2.5 : 2));
-		return step;
+		for (j = 0; j < 3; j++)
+			if (decade * steps[j] >= worst || decade >= 1e7)
+				return decade * steps[j];
 	}
 }
 
@@ -370,6 +369,7 @@ static const char *const event_names[] = {
 	[SIGGEN_EVENT_MOTION] = "motion",
 	[SIGGEN_EVENT_WAVEFORM] = "waveform",
 	[SIGGEN_EVENT_STIM] = "stim",
+	[SIGGEN_EVENT_ECG] = "ecg",
 };
 
 const char *siggen_event_type_name(enum siggen_event_type t)

@@ -355,6 +355,140 @@ const struct sg_model sg_model_motion = {
 	motion_peak,
 };
 
+/* ---------- ecg ---------- */
+
+static const struct siggen_param_info ecg_params[] = {
+	{ "amp_uv", "uV", 50, -1e5, 1e5, "R-wave amplitude (at channel weight 1)" },
+	{ "rate_bpm", "1/min", 70, 20, 250, "mean heart rate" },
+	{ "hrv", "", 0.05, 0, 0.5, "relative sd of the RR interval" },
+	END_PARAMS,
+};
+
+#define ECG_PRE_S 0.3
+#define ECG_POST_S 0.45
+
+struct ecg {
+	struct sg_rng ev;
+	float *tpl, *w;
+	unsigned len, r_at;
+	double next; /* next beat's template start, samples */
+	uint64_t act[4];
+	unsigned n_act;
+};
+
+static void ecg_free(struct sg_src *s)
+{
+	struct ecg *e = s->st;
+
+	if (!e)
+		return;
+	free(e->tpl);
+	free(e->w);
+	free(e);
+	s->st = NULL;
+}
+
+static int ecg_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	/* P, Q, R, S, T as Gaussians: time (s), sd (s), relative amplitude. */
+	static const double waves[5][3] = { { -0.2, 0.025, 0.15 },
+					    { -0.03, 0.008, -0.12 },
+					    { 0, 0.01, 1 },
+					    { 0.03, 0.01, -0.25 },
+					    { 0.25, 0.04, 0.3 } };
+	struct ecg *e = calloc(1, sizeof(*e));
+	struct sg_rng r;
+	unsigned i, k;
+
+	(void)ctx;
+	if (!e)
+		return -ENOMEM;
+	s->st = e;
+	e->len = (unsigned)sec(s, ECG_PRE_S + ECG_POST_S);
+	e->r_at = (unsigned)sec(s, ECG_PRE_S);
+	if (e->len < 2)
+		e->len = 2;
+	e->tpl = calloc(e->len, sizeof(float));
+	e->w = malloc(s->ss->n_route * sizeof(float) + 1);
+	if (!e->tpl || !e->w) {
+		ecg_free(s);
+		return -ENOMEM;
+	}
+	for (i = 0; i < e->len; i++) {
+		double t = ((double)i - e->r_at) / s->fs, v = 0;
+
+		for (k = 0; k < 5; k++)
+			v += waves[k][2] * exp(-0.5 * pow((t - waves[k][0]) / waves[k][1], 2));
+		e->tpl[i] = (float)v;
+	}
+	/* Volume conduction: a fixed weight per channel, some inverted. */
+	sg_rng_init(&r, s->seed, s->index, 0, SG_P_SHAPE);
+	for (k = 0; k < s->ss->n_route; k++)
+		e->w[k] = (float)((0.2 + 0.8 * sg_uniform(&r)) * (sg_uniform(&r) < 0.2 ? -1 : 1));
+	sg_rng_init(&e->ev, s->seed, s->index, 0, SG_P_EVENTS);
+	e->next = sg_uniform(&e->ev) * 60 / s->p[1] * s->fs;
+	return 0;
+}
+
+static void ecg_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+{
+	struct ecg *e = s->st;
+	float amp = (float)s->p[0];
+	unsigned a, k;
+	size_t i;
+
+	while (e->next < (double)(t0 + n)) {
+		uint64_t st = (uint64_t)e->next;
+		double rr = 60 / s->p[1] * (1 + s->p[2] * sg_normal(&e->ev));
+
+		if (rr < 0.25)
+			rr = 0.25;
+		if (e->n_act < 4 && st < s->total) {
+			e->act[e->n_act++] = st;
+			sg_emit(s, SIGGEN_EVENT_ECG, -1, st, st + e->len, st + e->r_at, 0, amp,
+				(float)(60 / rr));
+		}
+		e->next += rr * s->fs;
+	}
+	memset(s->wave, 0, n * sizeof(float));
+	a = 0;
+	while (a < e->n_act) {
+		uint64_t st = e->act[a], b = st > t0 ? st : t0;
+		uint64_t en = st + e->len < t0 + n ? st + e->len : t0 + n;
+		uint64_t t;
+
+		for (t = b; t < en; t++)
+			s->wave[t - t0] += amp * e->tpl[t - st];
+		if (st + e->len <= t0 + n) {
+			memmove(e->act + a, e->act + a + 1, (e->n_act - a - 1) * sizeof(e->act[0]));
+			e->n_act--;
+		} else {
+			a++;
+		}
+	}
+	for (k = 0; k < s->ss->n_route; k++) {
+		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k] * e->w[k];
+
+		for (i = 0; i < n; i++)
+			o[i] += g * s->wave[i];
+	}
+}
+
+static double ecg_peak(const struct sg_src *s)
+{
+	return fabs(s->p[0]) * 1.3;
+}
+
+const struct sg_model sg_model_ecg = {
+	"ecg",
+	"ECG contamination: PQRST beats with heart-rate variability, a fixed weight per channel",
+	ecg_params,
+	ecg_init,
+	ecg_render,
+	ecg_free,
+	ecg_peak,
+};
+
 /* ---------- mains ---------- */
 
 static const struct siggen_param_info mains_params[] = {

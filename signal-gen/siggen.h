@@ -71,6 +71,7 @@ enum siggen_event_type {
 	SIGGEN_EVENT_MOTION,
 	SIGGEN_EVENT_WAVEFORM, /* a metrology waveform; value = frequency Hz (0 if none) */
 	SIGGEN_EVENT_STIM,     /* one biphasic stimulation pulse */
+	SIGGEN_EVENT_ECG,      /* a heartbeat; peak = R wave, value = bpm of the next RR interval */
 	SIGGEN_EVENT_TYPE_COUNT,
 };
 

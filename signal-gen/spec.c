@@ -18,7 +18,7 @@ const struct sg_model *const sg_models[] = {
 	&sg_model_blink,    &sg_model_emg,     &sg_model_mains,	    &sg_model_pop,
 	&sg_model_drift,    &sg_model_motion,  &sg_model_sine,	    &sg_model_square,
 	&sg_model_triangle, &sg_model_chirp,   &sg_model_multitone, &sg_model_impulse,
-	&sg_model_dc_step,  &sg_model_silence, &sg_model_stim,
+	&sg_model_dc_step,  &sg_model_silence, &sg_model_stim,	    &sg_model_ecg,
 };
 const size_t sg_n_models = sizeof(sg_models) / sizeof(sg_models[0]);
 

@@ -42,6 +42,7 @@ FIGS = {
     "dc_step": (1, 1000, 2, [0], [], "DC step at 1 s"),
     "silence": (1, 1000, 1, [0], [], "silence"),
     "stim": (1, 100000, 0.03, [0], [], "biphasic charge-balanced pulses, 130 Hz"),
+    "ecg": (3, 500, 5, [0, 1, 2], [], "PQRST beats with HRV, a weight per channel"),
 }
 
 

@@ -49,6 +49,9 @@ int bench_cli_exit_from_errno(int err);
 /* Subcommands implemented in this build. */
 int bench_cmd_version(int argc, char **argv);
 int bench_cmd_demo(int argc, char **argv);
+int bench_cmd_qualify(int argc, char **argv);
+/* `bcibench run --slots K ...` (cmd-slots.c), dispatched from bench_cmd_run(). */
+int bench_cli_run_slots(int argc, char **argv);
 int bench_cmd_validate(int argc, char **argv);
 /* cmd-run.c: the protocol runner (src/engine). */
 int bench_cmd_run(int argc, char **argv);

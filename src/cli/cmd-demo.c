@@ -19,38 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/child.h"
 #include "cli/cli.h"
+#include "cli/reference-duts.h"
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/parse.h"
 #include "store/store.h"
-
-/* The reference DUT models and their standard suites (paths below the data root). */
-struct demo_dut {
-	const char *model;
-	const char *fixture;
-	const char *suite;
-	const char *profile;
-	const char *serial;
-};
-
-static const struct demo_dut demo_duts[] = {
-	{ "eeg-amp", "fixtures/sim/eeg-amp.fixture.xml", "protocols/suites/eeg-amp-production.xml",
-	  "fixtures/duts/sim-eeg-amp.xml", "SIM-EEG-0001" },
-	{ "neural-recorder", "fixtures/sim/neural-recorder.fixture.xml",
-	  "protocols/suites/neural-recorder.xml", "fixtures/duts/sim-neural-recorder.xml",
-	  "SIM-NR-0001" },
-	{ "ssvep-decoder", "fixtures/sim/ssvep-decoder.fixture.xml",
-	  "protocols/suites/ssvep-decoder.xml", "fixtures/duts/sim-ssvep-decoder.xml",
-	  "SIM-SSVEP-0001" },
-	{ "closed-loop-stim", "fixtures/sim/closed-loop-stim.fixture.xml",
-	  "protocols/suites/closed-loop-stim.xml", "fixtures/duts/sim-closed-loop-stim.xml",
-	  "SIM-CLS-0001" },
-};
 
 struct demo_result {
 	int run_rc;	    /* exit code of `bcibench run` */
@@ -63,37 +41,6 @@ struct demo_result {
 	char pdf[PATH_MAX];
 	char junit[PATH_MAX];
 };
-
-/* Where fixtures/, protocols/ and schemas/ are: $BCIBENCH_DATA, else the source tree. */
-static const char *data_root(void)
-{
-	const char *env = getenv("BCIBENCH_DATA");
-
-	return env && *env ? env : BENCH_DATA_ROOT;
-}
-
-/* Runs `bcibench <argv...>` in a child (same binary, same code) and returns its exit code. */
-static int run_child(int (*cmd)(int, char **), int argc, char **argv)
-{
-	pid_t pid;
-	int status;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return BENCH_EXIT_ERROR;
-	if (pid == 0)
-		_exit(cmd(argc, argv));
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return BENCH_EXIT_ERROR;
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	fprintf(stderr, "bcibench demo: %s ended by signal %d\n", argv[0], WTERMSIG(status));
-	return BENCH_EXIT_ERROR;
-}
 
 struct newest {
 	const char *serial;
@@ -135,21 +82,20 @@ static void path_join(char *buf, size_t size, const char *a, const char *b)
 	snprintf(buf, size, "%s/%s", a, b);
 }
 
-static int demo_one(const struct demo_dut *d, const char *out, const char *db, const char *lang,
-		    const char *seed, struct demo_result *res)
+static int demo_one(const struct bench_reference_dut *d, const char *out, const char *db,
+		    const char *lang, const char *seed, struct demo_result *res)
 {
 	char fixture[PATH_MAX], suite[PATH_MAX], profile[PATH_MAX], key[PATH_MAX], cert[PATH_MAX],
 		run_id[32];
-	const char *root = data_root();
 	int64_t t0;
 
 	memset(res, 0, sizeof(*res));
 	res->report_rc = -1;
-	path_join(fixture, sizeof(fixture), root, d->fixture);
-	path_join(suite, sizeof(suite), root, d->suite);
-	path_join(profile, sizeof(profile), root, d->profile);
-	path_join(key, sizeof(key), root, "fixtures/keys/test-signer-rsa.key");
-	path_join(cert, sizeof(cert), root, "fixtures/keys/test-signer-rsa.crt");
+	bench_cli_data_path(fixture, sizeof(fixture), d->fixture);
+	bench_cli_data_path(suite, sizeof(suite), d->suite);
+	bench_cli_data_path(profile, sizeof(profile), d->profile);
+	bench_cli_data_path(key, sizeof(key), "fixtures/keys/test-signer-rsa.key");
+	bench_cli_data_path(cert, sizeof(cert), "fixtures/keys/test-signer-rsa.crt");
 
 	printf("\n== %s (%s): suite %s\n", d->model, d->serial, d->suite);
 	{
@@ -161,7 +107,8 @@ static int demo_one(const struct demo_dut *d, const char *out, const char *db, c
 				 NULL };
 
 		t0 = bench_clock_now_ns();
-		res->run_rc = run_child(bench_cmd_run, (int)BENCH_ARRAY_SIZE(argv) - 1, argv);
+		res->run_rc = bench_cli_run_child(bench_cmd_run, (int)BENCH_ARRAY_SIZE(argv) - 1,
+						  argv, NULL);
 		res->seconds = (double)(bench_clock_now_ns() - t0) * 1e-9;
 	}
 	if (find_run(db, d->serial, res) < 0) {
@@ -180,7 +127,8 @@ static int demo_one(const struct demo_dut *d, const char *out, const char *db, c
 				 res->junit,	"--lang", (char *)lang, "--sign-key", key,
 				 "--sign-cert", cert,	  NULL };
 
-		res->report_rc = run_child(bench_cmd_report, (int)BENCH_ARRAY_SIZE(argv) - 1, argv);
+		res->report_rc = bench_cli_run_child(bench_cmd_report,
+						     (int)BENCH_ARRAY_SIZE(argv) - 1, argv, NULL);
 	}
 	return 0;
 }
@@ -197,7 +145,7 @@ static int worst_exit(int a, int b)
 int bench_cmd_demo(int argc, char **argv)
 {
 	const struct bench_cli_command *cmd = bench_cli_find("demo");
-	struct demo_result res[BENCH_ARRAY_SIZE(demo_duts)];
+	struct demo_result res[8];
 	const char *out = "bcibench-demo", *model = NULL, *lang = "en", *seed = "1";
 	char db[PATH_MAX], state[PATH_MAX];
 	int64_t t0 = bench_clock_now_ns();
@@ -226,10 +174,7 @@ int bench_cmd_demo(int argc, char **argv)
 	if (bench_parse_u64(seed, &seed_value) < 0)
 		return bench_cli_usage_error(cmd, "--seed must be a non-negative integer");
 	if (model) {
-		for (i = 0; i < BENCH_ARRAY_SIZE(demo_duts); i++)
-			if (strcmp(model, demo_duts[i].model) == 0)
-				break;
-		if (i == BENCH_ARRAY_SIZE(demo_duts))
+		if (!bench_reference_dut_find(model))
 			return bench_cli_usage_error(cmd,
 						     "unknown --dut '%s' (eeg-amp, neural-recorder, "
 						     "ssvep-decoder, closed-loop-stim)",
@@ -249,18 +194,18 @@ int bench_cmd_demo(int argc, char **argv)
 	setenv("BCIBENCH_STATE_DIR", state, 1);
 
 	printf("bcibench demo: emulated rig, reference DUT models, results in %s\n", out);
-	for (i = 0; i < BENCH_ARRAY_SIZE(demo_duts); i++) {
-		if (model && strcmp(model, demo_duts[i].model) != 0) {
+	for (i = 0; i < bench_n_reference_duts; i++) {
+		if (model && strcmp(model, bench_reference_duts[i].model) != 0) {
 			res[i].run_rc = -1;
 			continue;
 		}
-		demo_one(&demo_duts[i], out, db, lang, seed, &res[i]);
+		demo_one(&bench_reference_duts[i], out, db, lang, seed, &res[i]);
 		n_done++;
 	}
 
 	printf("\n%-17s %-15s %-12s %-8s %-36s %s\n", "DUT model", "serial", "run status", "time",
 	       "run UUID", "dossier / PDF / JUnit");
-	for (i = 0; i < BENCH_ARRAY_SIZE(demo_duts); i++) {
+	for (i = 0; i < bench_n_reference_duts; i++) {
 		int this_rc;
 
 		if (res[i].run_rc < 0)
@@ -269,8 +214,8 @@ int bench_cmd_demo(int argc, char **argv)
 		if (res[i].run_id == 0 || res[i].report_rc != 0)
 			this_rc = BENCH_EXIT_ERROR;
 		rc = worst_exit(rc, this_rc);
-		printf("%-17s %-15s %-12s %6.1f s %-36s %s\n", demo_duts[i].model,
-		       demo_duts[i].serial, res[i].status, res[i].seconds,
+		printf("%-17s %-15s %-12s %6.1f s %-36s %s\n", bench_reference_duts[i].model,
+		       bench_reference_duts[i].serial, res[i].status, res[i].seconds,
 		       res[i].uuid[0] ? res[i].uuid : "-",
 		       res[i].report_rc == 0 ? res[i].xml : "(no dossier)");
 		if (res[i].report_rc == 0)

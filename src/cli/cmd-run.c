@@ -91,7 +91,8 @@ static int wants_raw(int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--sine") || !strcmp(argv[i], "--seconds"))
+		if (!strcmp(argv[i], "--sine") || !strcmp(argv[i], "--seconds") ||
+		    !strcmp(argv[i], "--stimulus"))
 			return 1;
 	return 0;
 }
@@ -119,6 +120,9 @@ int bench_cmd_run(int argc, char **argv)
 
 	if (wants_raw(argc, argv))
 		return bench_cli_run_raw(argc, argv); /* the minimal path of src/hw */
+	for (i = 1; i < (size_t)argc; i++)
+		if (strcmp(argv[i], "--slots") == 0)
+			return bench_cli_run_slots(argc, argv); /* K DUTs at once: cmd-slots.c */
 
 	bench_hw_cli_opts_init(&o);
 	a.protocols = calloc((size_t)argc, sizeof(*a.protocols));

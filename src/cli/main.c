@@ -31,7 +31,10 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "                    [--dut-profile FILE] [--operator NAME] [--seed N] [--db FILE]\n"
 	  "                    [--resume RUN] [--uri URI] [--certification] [--limits-dir DIR]\n"
 	  "       bcibench run --fixture F --seconds T --sine UV@HZ [--uri URI] [--channel C]\n"
-	  "A fixture whose context is sim:NAME runs the emulated rig in-process.\n"
+	  "       bcibench run --slots K --dut-serial SN1,...,SNK [--slot-fault N:NAME=VALUE]...\n"
+	  "                    [--slot-uri N:URI]... (other options as above, for every slot)\n"
+	  "A fixture whose context is sim:NAME runs the emulated rig in-process (with --slots:\n"
+	  "one 'bcibench sim' process per slot).\n"
 	  "Exit: 0 all pass, 1 a test failed or is marginal, 2 error/aborted, 64 bad input.\n",
 	  bench_cmd_run },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
@@ -83,7 +86,7 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "exit: 0 nothing pending, 2 some files kept for the next upload, 64 usage\n",
 	  bench_cmd_upload },
 	{ "qualify", "qualify the bench: good DUTs over seeds and every seeded fault",
-	  "usage: bcibench qualify [--seeds N] [--out DIR]\n", NULL },
+	  "usage: bcibench qualify [--seeds N] [--out DIR]\n", bench_cmd_qualify },
 	{ "version", "print the bcibench version and the versions of linked libraries",
 	  "usage: bcibench version   (same as bcibench --version)\n", bench_cmd_version },
 	{ NULL, NULL, NULL, NULL },

@@ -325,8 +325,11 @@ static int m_timebase(const struct bench_protocol *p, const struct bench_protoco
 
 	if (r < 0)
 		return r;
-	/* The DUT believes it runs at its nominal rate: a fast clock shows a low frequency. */
-	*ret_v = -bench_score_timebase_ppm(f, fit.freq_hz);
+	/*
+	 * The DUT believes it runs at its nominal rate: a fast clock shows a low frequency,
+	 * which bench_score_timebase_ppm() already turns into a positive error.
+	 */
+	*ret_v = bench_score_timebase_ppm(f, fit.freq_hz);
 	/* Cramer-Rao bound of the frequency of a sine in white noise, in ppm of f. */
 	*ret_u = sqrt(12.0) * fit.residual_rms /
 		 (2 * M_PI * fit.amplitude * pow((double)n, 1.5) / t->rate_hz) / f * 1e6;

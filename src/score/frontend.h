@@ -174,6 +174,8 @@ int bench_score_jitter(const int64_t *t_ns, size_t n, struct bench_jitter *ret);
  *              parabolic interpolation of c around it (sub-sample).
  *              Positive means @b lags @a.
  * @ret_peak:   optional: the normalised correlation at the peak, in [-1, 1].
+ *              Gate on it (e.g. >= 0.5): uncorrelated traces (a dead channel
+ *              with noise) still have a largest lag, which means nothing.
  *
  * The correlation is computed by FFT (zero-padded, cached plans).
  *

@@ -259,6 +259,7 @@ out_free:
 int bench_score_sine_fit4(const double *x, size_t n, double fs_hz, double freq_guess_hz,
 			  struct bench_sine_fit *ret)
 {
+	struct bench_sine_fit fit;
 	double w, sol[4];
 	unsigned it;
 	int r;
@@ -280,17 +281,28 @@ int bench_score_sine_fit4(const double *x, size_t n, double fs_hz, double freq_g
 		dw = sol[3];
 		w += dw;
 		if (!(w > 0.0 && w < M_PI))
-			return -ERANGE;
+			return -EDOM;
 		if (fabs(dw) < 1e-12 * w) {
 			/* final 3-parameter pass at the converged frequency */
 			r = fit_pass(x, n, w, false, 0.0, 0.0, sol);
 			if (r < 0)
 				return r;
-			fill(ret, x, n, fs_hz, w, sol, it);
+			fill(&fit, x, n, fs_hz, w, sol, it);
+			/*
+			 * A frequency is only meaningful for a tone well above the
+			 * noise: amplitude >= 10 standard uncertainties of the
+			 * amplitude estimate (NAD * sqrt(2/n)) and not rounding
+			 * noise on a constant. Otherwise a dead channel could yield
+			 * a plausible frequency and pass a time-base test.
+			 */
+			if (!(fit.amplitude > 10.0 * fit.residual_rms * sqrt(2.0 / (double)n)) ||
+			    !(fit.amplitude > 1e-12 * fabs(fit.offset)))
+				return -EDOM;
+			*ret = fit;
 			return 0;
 		}
 	}
-	return -ETIMEDOUT;
+	return -EDOM; /* no convergence: not a clean single tone */
 }
 
 double bench_score_sinad_db(const struct bench_sine_fit *fit)

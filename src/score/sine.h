@@ -52,8 +52,12 @@ int bench_score_sine_fit3(const double *x, size_t n, double fs_hz, double freq_h
  * Gauss-Newton on (a, b, offset, w) until |dw| < 1e-12 * w (at most 50
  * iterations).
  *
- * Return: 0, -EINVAL, -EDOM (singular), -ERANGE (the frequency ran outside
- * (0, fs/2)), -ETIMEDOUT (no convergence in 50 iterations), -ENOMEM.
+ * Return: 0, -EINVAL, -EDOM if the data do not define a frequency: singular
+ * normal equations, the frequency running outside (0, fs/2), no convergence
+ * in 50 iterations, or no significant tone (amplitude below 10 standard
+ * uncertainties of the amplitude estimate, 10 * NAD * sqrt(2/n), or below
+ * 1e-12 of the offset), so a dead channel never yields a plausible
+ * frequency; -ENOMEM.
  */
 int bench_score_sine_fit4(const double *x, size_t n, double fs_hz, double freq_guess_hz,
 			  struct bench_sine_fit *ret);

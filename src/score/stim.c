@@ -203,6 +203,11 @@ int bench_score_shutdown_latency(const double *i_ua, size_t n, double fs_hz, siz
 	if (!i_ua || !ret_s || fault >= n || !(fs_hz > 0.0) || !(thresh_ua > 0.0) || hold == 0 ||
 	    hold > n)
 		return -EINVAL;
+	/* a stimulator that was never on cannot demonstrate a shutdown */
+	for (i = 0; i < fault && fabs(i_ua[i]) <= thresh_ua; i++)
+		;
+	if (i == fault)
+		return -ENODATA;
 	for (i = fault; i < n; i++) {
 		if (!(fabs(i_ua[i]) <= thresh_ua)) /* NaN counts as on */
 			last = i;

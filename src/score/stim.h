@@ -85,7 +85,8 @@ int bench_score_stim_train(const double *i_ua, size_t n, double fs_hz, double th
  *              after the fault is on, +INFINITY if the output is still on
  *              within the last @hold samples (never shut down).
  *
- * Return: 0, -EINVAL.
+ * Return: 0, -EINVAL, -ENODATA if the output was never on before the fault
+ * (nothing to shut down: a dead stimulator must not pass this test).
  */
 int bench_score_shutdown_latency(const double *i_ua, size_t n, double fs_hz, size_t fault,
 				 double thresh_ua, size_t hold, double *ret_s);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -699,6 +700,27 @@ int bench_store_run_dir(struct bench_store *st, int64_t run_id, struct bench_buf
 	if (r < 0)
 		return r;
 	return bench_buf_appendf(out, "%s.d/%s", st->path, uuid);
+}
+
+int bench_store_run_dir_make(struct bench_store *st, int64_t run_id, struct bench_buf *out)
+{
+	struct bench_buf parent = BENCH_BUF_INIT;
+	size_t start;
+	int r;
+
+	if (!st || !out)
+		return -EINVAL;
+	start = out->len;
+	r = bench_store_run_dir(st, run_id, out);
+	if (r < 0)
+		return r;
+	r = bench_buf_appendf(&parent, "%s.d", st->path);
+	if (r == 0 && mkdir(bench_buf_str(&parent), 0755) < 0 && errno != EEXIST)
+		r = -errno;
+	if (r == 0 && mkdir(bench_buf_str(out) + start, 0755) < 0 && errno != EEXIST)
+		r = -errno;
+	bench_buf_free(&parent);
+	return r;
 }
 
 /* Tests. */

@@ -867,6 +867,55 @@ static bool fs_readonly(const char *path)
 	return statvfs(path, &sv) == 0 && (sv.f_flag & ST_RDONLY);
 }
 
+/*
+ * A WAL database on a read-only medium (archive, read-only mount) cannot be
+ * read normally: SQLite needs to create the -shm file. When no -wal file is
+ * left (the last writer closed cleanly), nothing is lost by opening it as
+ * immutable. With a -wal file left behind, say -EROFS rather than silently
+ * miss its committed transactions.
+ */
+static int open_readonly_medium(struct bench_store *st, const char *path)
+{
+	struct bench_buf uri = BENCH_BUF_INIT;
+	struct stat sb;
+	const char *p;
+	int v, r, rc;
+
+	if (get_user_version(st, &v) == 0 || !fs_readonly(path))
+		return 0; /* readable, or a failure of another kind: reported later */
+	bench_buf_clear(&uri);
+	r = bench_buf_appendf(&uri, "%s-wal", path);
+	if (r < 0)
+		return r;
+	if (stat(bench_buf_str(&uri), &sb) == 0 && sb.st_size > 0) {
+		bench_log(BENCH_LOG_ERROR, "store",
+			  "%s: on a read-only file system with an unmerged -wal file", path);
+		bench_buf_free(&uri);
+		return -EROFS;
+	}
+	bench_buf_clear(&uri);
+	r = bench_buf_append_str(&uri, "file:");
+	for (p = path; *p && r == 0; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-", *p))
+			r = bench_buf_append(&uri, p, 1);
+		else
+			r = bench_buf_appendf(&uri, "%%%02X", (unsigned char)*p);
+	}
+	if (r == 0)
+		r = bench_buf_append_str(&uri, "?immutable=1");
+	if (r < 0) {
+		bench_buf_free(&uri);
+		return r;
+	}
+	sqlite3_close(st->db);
+	st->db = NULL;
+	rc = sqlite3_open_v2(bench_buf_str(&uri), &st->db,
+			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	bench_buf_free(&uri);
+	return rc == SQLITE_OK ? 0 : store_errno(st, rc);
+}
+
 static int open_common(const char *path, unsigned flags, int target_version,
 		       struct bench_store **ret_store)
 {
@@ -905,6 +954,11 @@ static int open_common(const char *path, unsigned flags, int target_version,
 	if (rc != SQLITE_OK) {
 		r = store_errno(st, rc);
 		goto err_close_db;
+	}
+	if (st->readonly) {
+		r = open_readonly_medium(st, path);
+		if (r < 0)
+			goto err_close_db;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);

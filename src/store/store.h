@@ -289,6 +289,14 @@ int bench_store_run_find(struct bench_store *st, const char *name, int64_t *ret_
  */
 int bench_store_run_dir(struct bench_store *st, int64_t run_id, struct bench_buf *out);
 
+/**
+ * bench_store_run_dir_make() - create the run folder (and "<db path>.d/") if missing.
+ * @out: receives the folder path as bench_store_run_dir() does.
+ *
+ * Return: 0, -ENOENT (no such run), -errno from mkdir (e.g. -EROFS, -ENOSPC), -ENOMEM.
+ */
+int bench_store_run_dir_make(struct bench_store *st, int64_t run_id, struct bench_buf *out);
+
 /* Tests. */
 
 /**
@@ -398,7 +406,9 @@ int bench_store_event_add(struct bench_store *st, int64_t run_id, int64_t trial_
 /*
  * Readers. They call a callback per row; every pointer in the row is
  * borrowed and valid only during the call. A callback returning non-zero
- * stops the walk and that value is returned. Return otherwise: 0, -ENOENT
+ * stops the walk and that value is returned. A callback must not call into
+ * the same struct bench_store (the walk's statement is in use); open a
+ * second connection for nested queries. Return otherwise: 0, -ENOENT
  * (no such run), -EIO, -ENOMEM, -EBUSY.
  */
 struct bench_store_run_row {

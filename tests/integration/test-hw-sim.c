@@ -806,3 +806,39 @@ Test(hw_sim, run_path_writes_stimulus_and_captures_as_bdf_with_the_onset_marked)
 	unlink(path);
 	rmdir(dir);
 }
+
+Test(hw_sim, run_path_plays_a_signal_gen_stimulus_on_an_in_process_rig)
+{
+	char spec[] = "/tmp/test-hw-stim-XXXXXX", *argv[12];
+	struct child c;
+	FILE *f;
+	int fd, n = 0, rc;
+
+	fd = mkstemp(spec);
+	cr_assert_geq(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("<?xml version=\"1.0\"?>\n<stimulus rate_hz=\"8000\" channels=\"1\" duration_s=\"1\">\n"
+	      "  <source model=\"sine\" channels=\"0\"><param name=\"amp_uv\" value=\"150\"/>"
+	      "<param name=\"freq_hz\" value=\"12\"/></source>\n</stimulus>\n",
+	      f);
+	fclose(f);
+	snprintf(fixture_path, sizeof(fixture_path), "%s/fixtures/sim/eeg-amp.fixture.xml",
+		 src_root());
+	snprintf(marker_path, sizeof(marker_path), "/tmp/test-hw-sim-marker-%ld", (long)getpid());
+	argv[n++] = (char *)bench_bin();
+	argv[n++] = "run";
+	argv[n++] = "--fixture";
+	argv[n++] = fixture_path; /* sim:eeg-amp, no --uri: the rig runs in-process */
+	argv[n++] = "--marker";
+	argv[n++] = marker_path;
+	argv[n++] = "--stimulus";
+	argv[n++] = spec;
+	argv[n] = NULL;
+	spawn(&c, argv);
+	rc = finish(&c);
+	unlink(spec);
+	cr_expect_eq(rc, 0, "%s", c.log);
+	cr_expect(strstr(c.log, "stimulus: 8000 frames at 8000.0 Hz") != NULL, "%s", c.log);
+	/* 150 uV sine: rms 106 uV over the stimulus, less over the 100 ms tail */
+	cr_expect(strstr(c.log, "capture dut (dut): 1100 frames") != NULL, "%s", c.log);
+}

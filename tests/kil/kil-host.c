@@ -6,6 +6,7 @@
  * overridden to the network (the same path as against the emulated rig) and
  * captures through its stream engine; then the raw libiio checks.
  * Usage: kil-host FIXTURE ip:127.0.0.1:PORT
+ *        kil-host FIXTURE   (only load and check the fixture: no guest needed)
  */
 #include <errno.h>
 #include <iio.h>
@@ -54,8 +55,12 @@ static void check_raw(const char *uri)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2) {
+		bench_fixture_free(kil_load_fixture(argv[1]));
+		return kil_summary("kil-host");
+	}
 	if (argc != 3 || strncmp(argv[2], "ip:", 3) != 0) {
-		fprintf(stderr, "usage: kil-host FIXTURE ip:HOST:PORT\n");
+		fprintf(stderr, "usage: kil-host FIXTURE [ip:HOST:PORT]\n");
 		return 64;
 	}
 	check_bench(argv[1], argv[2]);

@@ -17,8 +17,9 @@
 # goes back to the guest as the console input line "STOP N".
 #
 # Exit status: 0 only if the guest printed "KIL-EXIT rc=0" (and the hook,
-# if any, ran and exited 0); 1 otherwise. TCG always (docs/testing.md: KVM on
-# these machines is PVM and cannot run a stock kernel).
+# if any, ran and exited 0); 1 otherwise. TCG by default (docs/testing.md: KVM
+# on the build machines is PVM and cannot run a stock kernel); KIL_ACCEL=kvm
+# is there for machines with real KVM, untested here.
 set -uo pipefail
 
 rig=${1:?usage: kil-run.sh RIG SHARE SCRIPT}
@@ -29,7 +30,7 @@ port=${KIL_PORT:-30431}
 : >"$log"
 
 coproc QEMU {
-	exec timeout --kill-after=10 "${KIL_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg \
+	exec timeout --kill-after=10 "${KIL_TIMEOUT:-300}" qemu-system-x86_64 -accel "${KIL_ACCEL:-tcg}" \
 		-m 1024 -smp 2 -nodefaults -no-user-config -display none -serial stdio \
 		-no-reboot -kernel "$rig/vmlinux" -initrd "$rig/initrd.cpio" \
 		-append "console=ttyS0 quiet panic=-1 kil.run=/mnt/host/$script" \

@@ -38,7 +38,7 @@ t0=$(date +%s%N)
 ms() { echo $((($(date +%s%N) - t0) / 1000000)); }
 
 rig=$("$here"/kil-build.sh | tail -n 1)
-rc=${PIPESTATUS[0]}
+rc=$? # the build's status: pipefail
 if [ "$rc" -eq 77 ]; then
 	if [ "${BCIBENCH_KIL_REQUIRED:-0}" = 1 ]; then
 		echo "kil-test: qemu cannot run here, and -Dkil-tests=enabled requires it"
@@ -76,14 +76,19 @@ ldd "$vm_exe" | awk '/=>/ { print $3 }' | while read -r l; do
 done
 echo "kil-test: libraries not in the initramfs, shared: $(ls "$share/lib" | tr '\n' ' ')"
 
-# A free host port for iiod's forward (parallel VMs need different ones).
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+# A free host port for iiod's forward (parallel VMs need different ones). If
+# another process takes it before qemu binds it, qemu refuses to start: boot
+# again with a new port.
+for attempt in 1 2 3; do
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')
-hook=
-[ "$mode" = remote ] && hook="$host_exe $fixture ip:127.0.0.1:$port"
-
-KIL_PORT=$port KIL_HOST_HOOK=$hook "$here"/kil-run.sh "$rig" "$share" "$script"
-rc=$?
+	hook=
+	[ "$mode" = remote ] && hook="$host_exe $fixture ip:127.0.0.1:$port"
+	KIL_PORT=$port KIL_HOST_HOOK=$hook "$here"/kil-run.sh "$rig" "$share" "$script"
+	rc=$?
+	grep -q 'Could not set up host forwarding' "$share/console.log" || break
+	echo "kil-test: port $port was taken before qemu bound it (attempt $attempt)"
+done
 
 if [ ! -s "$share/dmesg.txt" ]; then
 	echo "kil-test: FAIL: the guest wrote no kernel log (did it reach teardown?)"

@@ -17,6 +17,7 @@ Commands:
   xcorr FILE_A FILE_B FS MAXLAG       -> delay_s of B relative to A
   szcore FILE_REF FILE_HYP DURATION   -> tp fp sensitivity precision f1 fp_per_24h
   butter FILE KIND ORDER F1 F2 FS     -> zero-phase (fwd+bwd sosfilt) output
+  ptp FILE WINDOW                     -> max p-v over windows, its start, np.std
   betappf A B P [A B P ...]           -> scipy.stats.beta.ppf for each triple
   tppf P DF [P DF ...]                -> scipy.stats.t.ppf for each pair
   tppf_mp P DF [P DF ...]             -> the same quantiles to 40 digits (mpmath)
@@ -188,6 +189,12 @@ def main(argv):
         y = signal.sosfilt(sos, x)
         y = signal.sosfilt(sos, y[::-1])[::-1]
         out(y)
+    elif cmd == 'ptp':
+        # brute force over every window: numpy sliding_window_view
+        x = load(argv[2])
+        w = np.lib.stride_tricks.sliding_window_view(x, int(argv[3]))
+        p = w.max(axis=1) - w.min(axis=1)
+        out([p.max(), int(np.argmax(p)), np.std(x)])
     elif cmd == 'betappf':
         v = [float(s) for s in argv[2:]]
         out([stats.beta.ppf(v[i + 2], v[i], v[i + 1]) for i in range(0, len(v), 3)])

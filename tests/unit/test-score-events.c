@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "score/events.h"
+#include "score/stats.h"
 #include "score-ref.h"
 
 TestSuite(score_events);
@@ -198,4 +199,35 @@ Test(score_events, detection_threshold_interpolates_the_rate_curve)
 	cr_assert_eq(bench_score_detection_threshold(amp_uv, rate, 5, 0.9, &a), 0);
 	cr_expect_float_eq(a, 20.0 + 0.3 / 0.35 * 20.0, 1e-12);
 	cr_expect_eq(bench_score_detection_threshold(amp_uv, rate, 3, 0.9, &a), -ENOENT);
+}
+
+Test(score_events, response_latency_by_event_matching_and_its_distribution)
+{
+	/* biomarker crossings every 1 s; responses 12..21 ms later; one missed, one early */
+	int64_t ref[10], det[10], delay[10];
+	double lat_ms[10];
+	struct bench_distribution d;
+	struct bench_match m;
+	size_t i, k = 0;
+
+	for (i = 0; i < 10; i++) {
+		ref[i] = (int64_t)i * 1000000000;
+		det[i] = ref[i] + (int64_t)(12 + i) * 1000000;
+	}
+	det[3] = ref[3] - 5000000;  /* before the crossing: not a response */
+	det[7] = ref[7] + 80000000; /* beyond the 50 ms budget */
+	cr_assert_eq(bench_score_match_events(ref, 10, det, 10, 0, 50000000, &m, delay), 0);
+	cr_expect_eq(m.tp, 8);
+	cr_expect_eq(m.fn, 2);
+	cr_expect_eq(m.fp, 2);
+	for (i = 0; i < 10; i++) {
+		if (delay[i] != INT64_MIN)
+			lat_ms[k++] = (double)delay[i] * 1e-6;
+	}
+	cr_assert_eq(k, 8);
+	cr_assert_eq(bench_score_distribution(lat_ms, k, 20.0, &d), 0);
+	/* 12 13 14 16 17 18 20 21 ms: median 16.5, max 21, 7 of 8 within 20 ms */
+	cr_expect_float_eq(d.median, 16.5, 1e-9);
+	cr_expect_float_eq(d.max, 21.0, 1e-9);
+	cr_expect_float_eq(d.frac_within, 0.875, 1e-12);
 }

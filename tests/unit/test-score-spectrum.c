@@ -119,6 +119,25 @@ Test(score_spectrum, peak_to_valley_finds_the_worst_window)
 	cr_expect_eq(bench_score_noise_ptp(x, 10, 11, &ptp, NULL), -EINVAL);
 }
 
+Test(score_spectrum, peak_to_valley_and_rms_match_numpy_brute_force)
+{
+	const size_t n = 5000;
+	double *x = make_signal(n, 250.0, 10.0, 13), ref[3] = { 0 }, ptp, rms;
+	char f[64], args[256];
+	size_t start;
+
+	cr_assert_eq(ref_write(x, n, f, sizeof(f)), 0);
+	snprintf(args, sizeof(args), "ptp %s 250", f);
+	cr_assert_eq(ref_run(args, ref, 3), 3);
+	unlink(f);
+	cr_assert_eq(bench_score_noise_ptp(x, n, 250, &ptp, &start), 0);
+	cr_assert_eq(bench_score_rms(x, n, &rms), 0);
+	cr_expect_eq(ptp, ref[0], "%.17g vs %.17g", ptp, ref[0]); /* same samples: exact */
+	cr_expect_eq((double)start, ref[1]);
+	cr_expect(ref_reldiff(rms, ref[2], 1e-30) < 1e-12);
+	free(x);
+}
+
 Test(score_spectrum, sine_fit3_matches_numpy_lstsq)
 {
 	const size_t n = 5000;
@@ -162,6 +181,30 @@ Test(score_spectrum, sine_fit4_matches_scipy_least_squares)
 	cr_expect(ref_reldiff(fit.residual_rms, ref[4], 1e-30) < 1e-9);
 	cr_expect(fabs(fit.freq_hz - f_true) < 1e-3);
 	free(x);
+}
+
+Test(score_spectrum, fits_refuse_bad_input)
+{
+	double x[1000];
+	struct bench_sine_fit fit;
+	size_t i;
+
+	for (i = 0; i < 1000; i++)
+		x[i] = 7.0; /* no tone at all */
+	cr_expect_eq(bench_score_sine_fit4(x, 1000, 250.0, 10.0, &fit), -EDOM);
+	for (i = 0; i < 1000; i++)
+		x[i] = 0.0;
+	cr_expect_eq(bench_score_sine_fit4(x, 1000, 250.0, 10.0, &fit), -EDOM);
+	{
+		struct ref_rng rng = { 8 };
+
+		for (i = 0; i < 1000; i++)
+			x[i] = ref_normal(&rng); /* noise only: the largest bin is not a tone */
+		cr_expect_eq(bench_score_sine_fit4(x, 1000, 250.0, 10.0, &fit), -EDOM);
+	}
+	cr_expect_eq(bench_score_sine_fit3(x, 1000, 250.0, 200.0, &fit), -EINVAL); /* > fs/2 */
+	x[10] = NAN;
+	cr_expect_eq(bench_score_sine_fit3(x, 1000, 250.0, 10.0, &fit), -EINVAL);
 }
 
 Test(score_spectrum, sinad_and_enob_of_an_ideal_quantiser)

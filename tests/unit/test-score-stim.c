@@ -101,4 +101,7 @@ Test(score_stim, shutdown_latency_after_a_fault)
 	cr_expect(isinf(s));
 	cr_assert_eq(bench_score_shutdown_latency(x, 1000, 10000.0, 960, 100.0, 10, &s), 0);
 	cr_expect_eq(s, 0.0);
+	for (i = 0; i < 1000; i++)
+		x[i] = 0.0; /* never on */
+	cr_expect_eq(bench_score_shutdown_latency(x, 1000, 10000.0, 400, 100.0, 100, &s), -ENODATA);
 }

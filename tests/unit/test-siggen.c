@@ -820,3 +820,38 @@ Test(siggen, every_stimulus_in_the_protocol_library_parses)
 	}
 	cr_expect_gt(found, 0, "no <stimulus> found under %s/protocols", root);
 }
+
+Test(siggen, ecg_beats_have_their_r_wave_at_the_truth_peak)
+{
+	struct siggen_spec *s;
+	struct siggen_event *ev;
+	struct siggen *g;
+	size_t n, i, beats = 0;
+	float *x;
+
+	cr_assert_eq(siggen_spec_from_model("ecg", 1, 500, 60, &s), 0);
+	cr_assert_eq(siggen_open(s, 12, &g), 0);
+	x = read_all(g, 77, SIGGEN_LAYOUT_PLANAR, &ev, &n);
+	for (i = 0; i < n; i++) {
+		uint64_t t, best = 0;
+		float m = -1;
+
+		cr_assert_eq(ev[i].type, SIGGEN_EVENT_ECG);
+		beats++;
+		if (ev[i].end > 30000)
+			continue;
+		for (t = ev[i].start; t < ev[i].end; t++)
+			if (fabsf(x[t]) > m) {
+				m = fabsf(x[t]);
+				best = t;
+			}
+		cr_expect(best + 2 >= ev[i].peak && best <= ev[i].peak + 2,
+			  "beat %zu: largest sample at %llu, R wave at %llu", i,
+			  (unsigned long long)best, (unsigned long long)ev[i].peak);
+	}
+	cr_expect(beats >= 60 && beats <= 80, "%zu beats in 60 s at 70 bpm", beats);
+	free(x);
+	free(ev);
+	siggen_close(g);
+	siggen_spec_free(s);
+}

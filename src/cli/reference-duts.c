@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The reference DUT models and their suites; see reference-duts.h.
+ */
+#include "cli/reference-duts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct bench_reference_dut bench_reference_duts[] = {
+	{ "eeg-amp", "fixtures/sim/eeg-amp.fixture.xml", "protocols/suites/eeg-amp-production.xml",
+	  "fixtures/duts/sim-eeg-amp.xml", "SIM-EEG-0001" },
+	{ "neural-recorder", "fixtures/sim/neural-recorder.fixture.xml",
+	  "protocols/suites/neural-recorder.xml", "fixtures/duts/sim-neural-recorder.xml",
+	  "SIM-NR-0001" },
+	{ "ssvep-decoder", "fixtures/sim/ssvep-decoder.fixture.xml",
+	  "protocols/suites/ssvep-decoder.xml", "fixtures/duts/sim-ssvep-decoder.xml",
+	  "SIM-SSVEP-0001" },
+	{ "closed-loop-stim", "fixtures/sim/closed-loop-stim.fixture.xml",
+	  "protocols/suites/closed-loop-stim.xml", "fixtures/duts/sim-closed-loop-stim.xml",
+	  "SIM-CLS-0001" },
+};
+
+const size_t bench_n_reference_duts = sizeof(bench_reference_duts) /
+				      sizeof(bench_reference_duts[0]);
+
+const struct bench_reference_dut *bench_reference_dut_find(const char *model)
+{
+	size_t i;
+
+	for (i = 0; i < bench_n_reference_duts; i++)
+		if (strcmp(model, bench_reference_duts[i].model) == 0)
+			return &bench_reference_duts[i];
+	return NULL;
+}
+
+const char *bench_cli_data_root(void)
+{
+	const char *env = getenv("BCIBENCH_DATA");
+
+	return env && *env ? env : BENCH_DATA_ROOT;
+}
+
+void bench_cli_data_path(char *buf, size_t size, const char *rel)
+{
+	snprintf(buf, size, "%s/%s", bench_cli_data_root(), rel);
+}
