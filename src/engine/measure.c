@@ -660,6 +660,101 @@ static int m_dropouts(const struct bench_protocol_metric *m, const struct bench_
 	return 0;
 }
 
+/*
+ * Classification (C1-C4): each labelled trial of the stimulus truth (SSVEP class, MI
+ * class, ERP target) against the first DUT class decision (event code 2) between its
+ * start and the next trial's start; a trial without a decision counts as wrong.
+ */
+static int m_classify(const struct bench_protocol *p, const struct bench_protocol_metric *m,
+		      const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
+		      struct bench_quantity *q, char *reterr, size_t errlen)
+{
+	unsigned n_classes = (unsigned)param_num(m, "classes", 0);
+	struct bench_classification cl;
+	uint64_t *matrix = NULL;
+	int *truth = NULL, *pred = NULL;
+	double *start = NULL, v, span = 0;
+	size_t n = 0, i, f;
+	int r;
+
+	if (!t->events) {
+		ERRF("the capture has no DUT event channel");
+		return -ENODATA;
+	}
+	truth = calloc(cap->n_truth + 1, sizeof(*truth));
+	pred = calloc(cap->n_truth + 1, sizeof(*pred));
+	start = calloc(cap->n_truth + 1, sizeof(*start));
+	if (!truth || !pred || !start) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < cap->n_truth; i++) {
+		const struct bench_engine_truth_event *e = &cap->truth[i];
+
+		if (e->type != SIGGEN_EVENT_SSVEP && e->type != SIGGEN_EVENT_MI &&
+		    e->type != SIGGEN_EVENT_ERP)
+			continue;
+		if (e->start_s * t->rate_hz < (double)t->settle_frames || e->label < 0)
+			continue;
+		truth[n] = e->label;
+		start[n] = e->start_s;
+		if (n_classes <= (unsigned)e->label)
+			n_classes = (unsigned)e->label + 1;
+		n++;
+	}
+	if (n == 0 || n_classes < 2 || n_classes > 64) {
+		ERRF("no labelled trials in the stimulus truth");
+		r = -ENODATA;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		double end = i + 1 < n ? start[i + 1] : (double)t->n_frames / t->rate_hz;
+
+		pred[i] = (truth[i] + 1) % (int)n_classes; /* no decision: wrong */
+		for (f = (size_t)(start[i] * t->rate_hz); f < t->n_frames && f < end * t->rate_hz;
+		     f++)
+			if (t->events[f] && (t->events[f] >> 24) == 2u) {
+				pred[i] = (int)(t->events[f] & 0xffffffu) % (int)n_classes;
+				break;
+			}
+		if (i + 1 < n)
+			span += start[i + 1] - start[i];
+	}
+	matrix = calloc((size_t)n_classes * n_classes, sizeof(*matrix));
+	if (!matrix) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = bench_score_confusion(truth, pred, n, n_classes, matrix);
+	if (r == 0)
+		r = bench_score_classification(matrix, n_classes, &cl);
+	if (r < 0) {
+		ERRF("classification scoring failed (%s)", strerror(-r));
+		goto out;
+	}
+	if (strcmp(m->name, "kappa") == 0) {
+		v = cl.kappa;
+	} else if (strcmp(m->name, "itr") == 0) {
+		double sel = n > 1 ? span / (double)(n - 1) : p->capture_s;
+
+		v = m->unit == BENCH_UNIT_BITS ?
+			    bench_score_itr_bits(n_classes, cl.accuracy) :
+			    bench_score_itr_bits_per_min(n_classes, cl.accuracy, sel);
+	} else {
+		v = m->unit == BENCH_UNIT_PERCENT ? cl.accuracy * 100.0 : cl.accuracy;
+	}
+	bench_quantity_init(q, v, m->unit, 0, 0, p->k);
+	r = isfinite(v) ? 0 : -EDOM;
+	if (r < 0)
+		ERRF("'%s' is not defined for this confusion matrix", m->name);
+out:
+	free(matrix);
+	free(truth);
+	free(pred);
+	free(start);
+	return r;
+}
+
 int bench_engine_measure(const struct bench_protocol *p, size_t metric,
 			 const struct bench_protocol_criterion *cr,
 			 const struct bench_engine_capture *cap, struct bench_quantity *ret_q,
@@ -684,6 +779,8 @@ int bench_engine_measure(const struct bench_protocol *p, size_t metric,
 		return m_crosstalk(p, m, t, ret_q, reterr, errlen);
 	if (strcmp(m->name, "skew") == 0)
 		return m_skew(p, m, t, ret_q, reterr, errlen);
+	if (!strcmp(m->name, "accuracy") || !strcmp(m->name, "kappa") || !strcmp(m->name, "itr"))
+		return m_classify(p, m, cap, t, ret_q, reterr, errlen);
 	if (!strncmp(m->name, "event_", 6) || strcmp(m->name, "latency") == 0)
 		return m_events(p, m, cap, t, ret_q, reterr, errlen);
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)

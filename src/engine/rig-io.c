@@ -44,6 +44,32 @@ static struct bench_line *line_for(struct bench_rig *rig, const char *role)
 	return bench_rig_line(rig, role); /* a role the fixture names its line after */
 }
 
+/*
+ * The powered-off time of a power cycle, spent capturing: a rig whose clock advances
+ * with the data (the emulated rig in fast pace) only applies the power-off, and drops
+ * the ready line, while samples flow; otherwise the power-up could see the ready line
+ * of before the power-off and start the trial on a booting DUT. On a real rig this is
+ * the same wait with the capture running.
+ */
+static int off_time(struct bench_engine_rig_io *rio, int64_t off_ns)
+{
+	const struct bench_fixture *fx = bench_rig_fixture(rio->rig);
+	struct bench_stream_config cfg = { 0 };
+	struct bench_stream *s = NULL;
+	int r;
+
+	if (fx->n_captures == 0) {
+		sleep_ns(off_ns);
+		return 0;
+	}
+	cfg.capture_mask = 1u;
+	r = bench_stream_open(rio->rig, &cfg, &s);
+	if (r == 0)
+		r = bench_stream_run(s, NULL, NULL, NULL, NULL, off_ns, NULL, NULL);
+	bench_stream_close(s);
+	return r;
+}
+
 static int rig_steps(void *ctx, const struct bench_protocol_steps *steps, const char *what)
 {
 	struct bench_engine_rig_io *rio = ctx;
@@ -80,10 +106,10 @@ static int rig_steps(void *ctx, const struct bench_protocol_steps *steps, const 
 		case BENCH_PROTOCOL_STEP_POWER_CYCLE:
 			/* Timings of the fixture's <power-up> (the rig's ready and reset lines). */
 			r = bench_rig_power_down(rio->rig);
-			if (r == 0) {
-				sleep_ns(st->off_ns);
+			if (r == 0)
+				r = off_time(rio, st->off_ns);
+			if (r == 0)
 				r = bench_rig_power_up(rio->rig);
-			}
 			break;
 		default:
 			r = -EINVAL;
