@@ -41,6 +41,12 @@ struct bench_engine_trace {
 	int64_t *ts_ns;	      /* n_frames device timestamps, or NULL */
 	double lsb_uv;	      /* resolution of the converter in uV, 0 if unknown */
 	size_t settle_frames; /* frames at the start to discard (the protocol's settle-s) */
+	/*
+	 * Frames from the start that respond to the stimulus (its duration at this rate);
+	 * the rest is the capture tail after the stimulus, kept for late events. Signal
+	 * metrics read frames settle_frames..stim_frames-1. 0: the whole trace.
+	 */
+	size_t stim_frames;
 };
 
 /* What the stimulus generator put in, as ground truth for the metrics. */

@@ -96,6 +96,12 @@ static const struct bench_engine_trace *trace_for(const struct bench_protocol *p
 	return NULL;
 }
 
+/* One past the last frame of @t that responds to the stimulus (the capture tail excluded). */
+static size_t stim_end(const struct bench_engine_trace *t)
+{
+	return t->stim_frames && t->stim_frames < t->n_frames ? t->stim_frames : t->n_frames;
+}
+
 /* Direction of "worse" for a criterion: +1 larger is worse, -1 smaller, 0 farther from centre. */
 static int worse_direction(const struct bench_protocol_criterion *cr)
 {
@@ -430,7 +436,11 @@ static int m_crosstalk(const struct bench_protocol *p, const struct bench_protoc
 		ERRF("crosstalk needs a stimulus freq_hz and at least two channels");
 		return -ENODATA;
 	}
-	n = t->n_frames - t->settle_frames;
+	if (stim_end(t) <= t->settle_frames + 8) {
+		ERRF("capture too short (%zu frames)", stim_end(t));
+		return -ENODATA;
+	}
+	n = stim_end(t) - t->settle_frames;
 	for (c = 0; c < t->n_channels; c++) {
 		if (c == agg)
 			continue;
@@ -453,9 +463,13 @@ static int m_skew(const struct bench_protocol *p, const struct bench_protocol_me
 		  size_t errlen)
 {
 	double f = 10, worst = 0, d, scale;
-	size_t n = t->n_frames - t->settle_frames, lag, c;
+	size_t n = stim_end(t) > t->settle_frames ? stim_end(t) - t->settle_frames : 0, lag, c;
 	int r;
 
+	if (n < 8) {
+		ERRF("capture too short (%zu frames)", stim_end(t));
+		return -ENODATA;
+	}
 	if (t->n_channels < 2) {
 		ERRF("skew needs at least two channels");
 		return -ENODATA;
@@ -790,11 +804,11 @@ int bench_engine_measure(const struct bench_protocol *p, size_t metric,
 		ERRF("metric '%s' is not wired into the engine in this build", m->name);
 		return -ENOSYS;
 	}
-	if (t->n_channels == 0 || t->n_frames <= t->settle_frames + 8) {
-		ERRF("capture too short (%zu frames)", t->n_frames);
+	if (t->n_channels == 0 || stim_end(t) <= t->settle_frames + 8) {
+		ERRF("capture too short (%zu frames)", stim_end(t));
 		return -ENODATA;
 	}
-	n = t->n_frames - t->settle_frames;
+	n = stim_end(t) - t->settle_frames;
 	v = calloc(t->n_channels, sizeof(*v));
 	u = calloc(t->n_channels, sizeof(*u));
 	if (!v || !u) {

@@ -273,7 +273,7 @@ static int capture_for_role(const struct bench_fixture *fx, const char *role)
 }
 
 static int to_trace(const struct bench_fixture *fx, struct collect *c, size_t idx, const char *role,
-		    double rate_hz, double settle_s, struct bench_engine_trace *t)
+		    double rate_hz, double settle_s, double stim_s, struct bench_engine_trace *t)
 {
 	const struct bench_fixture_capture *fc = &fx->captures[idx];
 	size_t nch = fc->n_channels, w = c->width[idx], i, ch;
@@ -284,6 +284,9 @@ static int to_trace(const struct bench_fixture *fx, struct collect *c, size_t id
 	t->n_channels = nch;
 	t->n_frames = c->n[idx];
 	t->settle_frames = (size_t)llround(settle_s * rate_hz);
+	t->stim_frames = (size_t)llround(stim_s * rate_hz);
+	if (t->stim_frames > t->n_frames)
+		t->stim_frames = t->n_frames;
 	t->uv = calloc(nch * t->n_frames + 1, sizeof(double));
 	t->ts_ns = malloc((t->n_frames + 1) * sizeof(int64_t));
 	t->events = has_events ? calloc(t->n_frames + 1, sizeof(uint32_t)) : NULL;
@@ -381,7 +384,7 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 			continue; /* dut-events comes with dut-data */
 		r = to_trace(fx, &c, (size_t)idx[i], p->inputs[i].role,
 			     bench_rig_capture_rate_hz(rio->rig, (size_t)idx[i]), p->settle_s,
-			     &ret->traces[k]);
+			     p->capture_s, &ret->traces[k]);
 		ret->n_traces = ++k;
 		if (r < 0)
 			goto out;

@@ -87,6 +87,7 @@ struct bench_stream {
 	long long dac_underflows0; /* device counters at start, -1 if the device has none */
 	long long cap_overflows0[MAX_CAPTURES];
 	bool counters_checked;
+	bool out_finish; /* the output thread closes the DAC once its ring is empty */
 	uint64_t padded;
 	int error;
 	char error_device[BENCH_FIXTURE_NAME_MAX];
@@ -495,12 +496,20 @@ static void *output_thread(void *arg)
 		size_t got = 0;
 
 		pthread_mutex_lock(&s->lock);
+		if (s->out_finish && s->out.ended && ring_used(&s->out) == 0) {
+			pthread_mutex_unlock(&s->lock);
+			break; /* drain_output(): close the DAC now */
+		}
 		/* Wait for a whole buffer, or the end of stimulus. */
 		if (s->out.ended && ring_used(&s->out) == 0 && s->pad_max_frames &&
 		    s->padded >= s->pad_max_frames) {
 			/* Enough 0 uV after the stimulus: nothing more to push, wait for the stop. */
-			while (!halted(s))
+			while (!halted(s) && !s->out_finish)
 				pthread_cond_wait(&s->changed, &s->lock);
+			if (!halted(s)) {
+				pthread_mutex_unlock(&s->lock);
+				continue; /* out_finish */
+			}
 		} else if (!s->cfg.cyclic || s->stats.frames_out == 0) {
 			struct timespec dl = deadline_in(
 				s->cfg.underflow_is_error ? period_ns : BENCH_NS_PER_S);
@@ -966,6 +975,72 @@ size_t bench_stream_out_room(struct bench_stream *s)
 	return room;
 }
 
+/*
+ * After the captures have what they need: close the DAC once its ring is pushed, then read
+ * the captures on (discarding the frames) until their clock has passed the last DAC frame
+ * pushed. A rig that plays its queue out after the DAC buffer closes (the emulated rig,
+ * docs/sim.md) would otherwise play that leftover (zero padding, or stimulus the captures
+ * stopped short of) at the start of the next stream, so the next stimulus would start
+ * late against its capture, and the stimulus window of that capture would hold neither
+ * only stimulus nor all of it. A capture's first frame is the DAC's first frame (captures
+ * open before the DAC and read only after its first push), so frame counts suffice.
+ * Gives up after 2 s without a frame (a rig whose captures stop with the DAC).
+ */
+static int drain_output(struct bench_stream *s, float *cap, size_t max_frames)
+{
+	int64_t idle_since = bench_clock_now_ns();
+	uint64_t frames_out, in[MAX_CAPTURES] = { 0 };
+	size_t i, n;
+	int r;
+
+	pthread_mutex_lock(&s->lock);
+	s->out_finish = true;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+	if (s->out_running) {
+		pthread_join(s->out_thread, NULL);
+		s->out_running = false;
+	}
+	pthread_mutex_lock(&s->lock);
+	frames_out = s->stats.frames_out;
+	r = s->error;
+	pthread_mutex_unlock(&s->lock);
+	if (r < 0)
+		return r;
+	for (;;) {
+		bool progress = false;
+
+		/* Frames each capture thread took from the device so far (read or not). */
+		pthread_mutex_lock(&s->lock);
+		for (i = 0; i < s->n_cap; i++)
+			in[i] = s->cap[i].index < 8 ? s->stats.frames_in[s->cap[i].index] : 0;
+		pthread_mutex_unlock(&s->lock);
+		for (i = 0; i < s->n_cap; i++) {
+			const struct capture *c = &s->cap[i];
+			double ratio = c->rc->rate_hz / s->rig->dac_rate_hz;
+
+			if ((double)in[i] >= ceil((double)frames_out * ratio))
+				return 0;
+		}
+		for (i = 0; i < s->n_cap; i++) {
+			n = 0;
+			r = bench_stream_read(s, s->cap[i].index, cap, NULL, max_frames,
+					      20 * BENCH_NS_PER_MS, &n);
+			if (r == -ETIMEDOUT)
+				continue;
+			if (r < 0)
+				return r;
+			progress |= n > 0;
+		}
+		if (progress)
+			idle_since = bench_clock_now_ns();
+		else if (bench_clock_now_ns() - idle_since > 2 * BENCH_NS_PER_S)
+			return 0;
+		if (bench_safe_pending_signal() || atomic_load(&s->rig->stop))
+			return -EINTR;
+	}
+}
+
 int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fill_ctx,
 		     bench_stream_sink_fn sink, void *sink_ctx, int64_t tail_ns,
 		     struct bench_envelope_violation *reterr, struct bench_stream_run_result *ret)
@@ -1101,6 +1176,8 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 			break;
 		}
 	}
+	if (r == 0 && s->cfg.output && !s->cfg.cyclic && s->n_cap)
+		r = drain_output(s, cap, max_frames);
 
 out_stop:
 	rs = bench_stream_stop(s);
