@@ -119,10 +119,18 @@ int bench_report_verify_file(const char *path, const char *trusted_pem,
 	pctx = xmlNewParserCtxt();
 	if (!pctx)
 		return -ENOMEM;
-	/* libxml2 2.9 has no per-context handler; the structured one is per thread. */
-	xmlSetStructuredErrorFunc((void *)path, parse_error);
-	doc = xmlCtxtReadFile(pctx, path, NULL, XML_PARSE_NONET);
-	xmlSetStructuredErrorFunc(NULL, NULL);
+	/*
+	 * libxml2 2.9 has no per-context handler; the structured one is per thread. Put back
+	 * whatever handler was installed before.
+	 */
+	{
+		xmlStructuredErrorFunc old_fn = xmlStructuredError;
+		void *old_ctx = xmlStructuredErrorContext;
+
+		xmlSetStructuredErrorFunc((void *)path, parse_error);
+		doc = xmlCtxtReadFile(pctx, path, NULL, XML_PARSE_NONET);
+		xmlSetStructuredErrorFunc(old_ctx, old_fn);
+	}
 	xmlFreeParserCtxt(pctx);
 	if (!doc)
 		return -EINVAL;

@@ -27,24 +27,65 @@
 #include "hw/rig.h"
 #include "hw/safe.h"
 #include "hw/stream.h"
+#include "siggen.h"
 
-#define RUN_USAGE                                                                                 \
-	"usage: bcibench run --fixture F --seconds T (--sine UV@HZ) [--uri URI] [--out DIR]\n"    \
-	"                    [--channel NAME] [--tail-ms MS] [--no-power-up] [--certification]\n" \
-	"                    [--marker FILE]\n"
+#define RUN_USAGE                                                                        \
+	"usage: bcibench run --fixture F (--seconds T --sine UV@HZ | --stimulus FILE)\n" \
+	"                    [--seconds T] [--seed N] [--uri URI] [--out DIR]\n"         \
+	"                    [--channel NAME] [--tail-ms MS] [--no-power-up]\n"          \
+	"                    [--certification] [--marker FILE]\n"
 
-/* Built-in stimulus: a sine on one DAC channel, the others at 0 uV. */
+/*
+ * The stimulus: a built-in sine on one DAC channel, or a signal-gen spec
+ * (--stimulus FILE) whose channel k drives DAC channel k.
+ */
 struct sine_gen {
 	size_t nch, ch;
 	double amp_uv, w;
 	uint64_t frame, total;
+	/* signal-gen */
+	struct siggen_spec *spec;
+	struct siggen *sg;
+	uint64_t seed;
+	unsigned sg_ch;
+	float *tmp;
+	size_t tmp_frames;
 };
+
+/* Back to frame 0 (the generator is deterministic for a seed). Return: 0 or -errno. */
+static int gen_rewind(struct sine_gen *g)
+{
+	g->frame = 0;
+	if (!g->spec)
+		return 0;
+	siggen_close(g->sg);
+	g->sg = NULL;
+	return siggen_open(g->spec, g->seed, &g->sg);
+}
 
 static int sine_fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
 {
 	struct sine_gen *g = ctx;
 	size_t n = 0, c;
 
+	if (g->sg) {
+		size_t want = max_frames, f;
+		int64_t got;
+
+		if (want > g->tmp_frames)
+			want = g->tmp_frames;
+		if (g->total - g->frame < want)
+			want = (size_t)(g->total - g->frame);
+		got = want ? siggen_read(g->sg, g->tmp, want, SIGGEN_LAYOUT_INTERLEAVED) : 0;
+		if (got < 0)
+			return (int)got;
+		for (f = 0; f < (size_t)got; f++)
+			for (c = 0; c < g->nch; c++)
+				uv[f * g->nch + c] = c < g->sg_ch ? g->tmp[f * g->sg_ch + c] : 0.0f;
+		g->frame += (uint64_t)got;
+		*ret_frames = (size_t)got;
+		return 0;
+	}
 	while (n < max_frames && g->frame < g->total) {
 		double x = g->amp_uv * sin(g->w * (double)g->frame);
 
@@ -124,7 +165,7 @@ static int rec_sink(void *ctx, size_t index, const float *uv, const int64_t *ts_
 			return r;
 		/* The event column: one annotation per non-zero event code. */
 		for (f = 0; w > nch && f < n_frames; f++) {
-			uint32_t code = (uint32_t)uv[f * w + nch];
+			uint32_t code = bench_stream_event_code(uv[f * w + nch]);
 			char text[32];
 
 			if (!code)
@@ -326,7 +367,8 @@ int bench_cli_run_raw(int argc, char **argv)
 	struct bench_envelope_violation v = { 0 };
 	struct sine_gen gen = { 0 };
 	struct recorder rec;
-	const char *channel = NULL, *sine = NULL, *out = NULL;
+	const char *channel = NULL, *sine = NULL, *out = NULL, *stimulus = NULL;
+	uint64_t seed = 1;
 	double seconds = 0, amp_uv = 0, hz = 0, tail_ms = 100;
 	bool power = true;
 	size_t i;
@@ -351,6 +393,11 @@ int bench_cli_run_raw(int argc, char **argv)
 			if (parse_sine(sine, &amp_uv, &hz) < 0)
 				return bench_cli_usage_error(cmd, "bad --sine '%s' (want UV@HZ)",
 							     sine);
+		} else if (!strcmp(argv[i], "--stimulus") && i + 1 < (size_t)argc) {
+			stimulus = argv[++i];
+		} else if (!strcmp(argv[i], "--seed") && i + 1 < (size_t)argc) {
+			if (bench_parse_u64(argv[++i], &seed) < 0)
+				return bench_cli_usage_error(cmd, "bad --seed '%s'", argv[i]);
 		} else if (!strcmp(argv[i], "--out") && i + 1 < (size_t)argc) {
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "--no-power-up")) {
@@ -362,43 +409,86 @@ int bench_cli_run_raw(int argc, char **argv)
 						     RUN_USAGE);
 		}
 	}
-	if (!o.fixture || !(seconds > 0) || !sine)
+	if (!o.fixture || !(seconds > 0 || stimulus) || !(sine || stimulus) || (sine && stimulus))
 		return bench_cli_usage_error(cmd,
-					     "--fixture, --seconds and --sine are required\n%s",
+					     "--fixture and one of --sine UV@HZ (with --seconds) or "
+					     "--stimulus FILE are required\n%s",
 					     RUN_USAGE);
+	if (stimulus) {
+		char err[512] = "";
+
+		r = siggen_spec_parse_file(stimulus, &gen.spec, err, sizeof(err));
+		if (r < 0) {
+			bench_cli_error("%s", err[0] ? err : strerror(-r));
+			return r == -ENOMEM ? BENCH_EXIT_ERROR : BENCH_EXIT_USAGE;
+		}
+	}
 
 	rc = bench_hw_cli_begin(&o, &ses);
-	if (rc != BENCH_EXIT_PASS)
+	if (rc != BENCH_EXIT_PASS) {
+		siggen_spec_free(gen.spec);
 		return rc;
+	}
 	if (!ses.fx->has_dac) {
 		bench_cli_error("%s: the fixture has no <dac>", ses.fx->path);
-		return bench_hw_cli_end(&ses, BENCH_EXIT_USAGE);
+		rc = BENCH_EXIT_USAGE;
+		goto out_free_gen;
 	}
 	gen.nch = ses.fx->dac.n_channels;
 	if (channel) {
 		r = bench_fixture_dac_index(ses.fx, channel);
 		if (r < 0) {
 			bench_cli_error("%s: no DAC channel '%s'", ses.fx->path, channel);
-			return bench_hw_cli_end(&ses, BENCH_EXIT_USAGE);
+			rc = BENCH_EXIT_USAGE;
+			goto out_free_gen;
 		}
 		gen.ch = (size_t)r;
 	}
 	gen.amp_uv = amp_uv;
 	gen.w = 2 * M_PI * hz / bench_rig_dac_rate_hz(ses.rig);
 	gen.total = (uint64_t)llround(seconds * bench_rig_dac_rate_hz(ses.rig));
+	if (gen.spec) {
+		double sg_hz = siggen_spec_rate_hz(gen.spec);
+
+		gen.sg_ch = siggen_spec_channels(gen.spec);
+		if (fabs(sg_hz - bench_rig_dac_rate_hz(ses.rig)) > 1e-9 * sg_hz ||
+		    gen.sg_ch > gen.nch) {
+			bench_cli_error(
+				"%s: the stimulus (%u channels at %.3f Hz) does not fit the DAC "
+				"of %s (%zu channels at %.3f Hz)",
+				stimulus, gen.sg_ch, sg_hz, ses.fx->path, gen.nch,
+				bench_rig_dac_rate_hz(ses.rig));
+			rc = BENCH_EXIT_USAGE;
+			goto out_free_gen;
+		}
+		if (!(seconds > 0) || gen.total > siggen_spec_frames(gen.spec))
+			gen.total = siggen_spec_frames(gen.spec);
+		gen.seed = seed;
+		gen.tmp_frames = ses.fx->dac.buffer_frames;
+		gen.tmp = malloc(gen.tmp_frames * gen.sg_ch * sizeof(float));
+		r = gen.tmp ? gen_rewind(&gen) : -ENOMEM;
+		if (r < 0) {
+			bench_cli_error("cannot open the stimulus generator: %s", strerror(-r));
+			rc = BENCH_EXIT_ERROR;
+			goto out_free_gen;
+		}
+	}
 
 	/* The whole stimulus passes the envelope before the first sample is played. */
 	r = bench_stream_preflight(ses.rig, sine_fill, &gen, &v);
-	gen.frame = 0;
+	if (r == 0)
+		r = gen_rewind(&gen);
 	if (r < 0) {
 		bench_hw_cli_report_error(&ses, r, &v, NULL);
-		return bench_hw_cli_end(&ses, BENCH_EXIT_ERROR);
+		rc = BENCH_EXIT_ERROR;
+		goto out_free_gen;
 	}
 	if (power && bench_rig_line_by_role(ses.rig, BENCH_LINE_ROLE_DUT_POWER)) {
 		r = bench_rig_power_up(ses.rig);
 		if (r < 0) {
 			bench_cli_error("ERROR: DUT power-up failed: %s", strerror(-r));
-			return bench_hw_cli_end(&ses, BENCH_EXIT_ERROR);
+			rc = BENCH_EXIT_ERROR;
+			goto out_free_gen;
 		}
 	}
 	cfg.output = true;
@@ -406,7 +496,8 @@ int bench_cli_run_raw(int argc, char **argv)
 	r = bench_stream_open(ses.rig, &cfg, &s);
 	if (r < 0) {
 		bench_hw_cli_report_error(&ses, r, NULL, NULL);
-		return bench_hw_cli_end(&ses, BENCH_EXIT_ERROR);
+		rc = BENCH_EXIT_ERROR;
+		goto out_free_gen;
 	}
 	rec.gen = &gen;
 	for (i = 0; i < ses.fx->n_captures && i < MAX_CAP; i++) {
@@ -457,5 +548,9 @@ out_close:
 	free(rec.a_stim);
 	free(rec.a_loop);
 	bench_stream_close(s);
+out_free_gen:
+	siggen_close(gen.sg);
+	siggen_spec_free(gen.spec);
+	free(gen.tmp);
 	return bench_hw_cli_end(&ses, rc);
 }

@@ -91,7 +91,8 @@ static int wants_raw(int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--sine") || !strcmp(argv[i], "--seconds"))
+		if (!strcmp(argv[i], "--sine") || !strcmp(argv[i], "--seconds") ||
+		    !strcmp(argv[i], "--stimulus"))
 			return 1;
 	return 0;
 }

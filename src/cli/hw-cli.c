@@ -16,6 +16,7 @@
 #include "hw/envelope.h"
 #include "hw/rig.h"
 #include "hw/safe.h"
+#include "sim/sim.h"
 
 void bench_hw_cli_opts_init(struct bench_hw_cli_opts *o)
 {
@@ -83,12 +84,26 @@ int bench_hw_cli_begin(const struct bench_hw_cli_opts *o, struct bench_hw_cli_se
 	}
 	bench_safe_catch_signals();
 	if (!uri && bench_fixture_uri_is_sim(ses->fx, NULL, 0)) {
-		bench_cli_error(
-			"%s:%d: context %s is an emulated rig: start `bcibench sim --port 0` "
-			"and pass --uri ip:127.0.0.1:PORT",
-			ses->fx->path, ses->fx->context_line, ses->fx->uri);
-		r = -EINVAL;
-		goto err_free_fx;
+		/* An emulated rig named by the fixture runs in this process (fast pace). */
+		struct bench_sim_options so = { 0 };
+		char name[256];
+		bool is_path;
+
+		bench_fixture_uri_is_sim(ses->fx, name, sizeof(name));
+		is_path = strstr(name, ".rig.xml") != NULL;
+		so.rig_path = is_path ? name : NULL;
+		so.dut_name = is_path ? NULL : name;
+		so.pace = BENCH_SIM_PACE_FAST;
+		r = bench_sim_start(&so, &ses->sim);
+		if (r == 0)
+			r = bench_sim_uri(ses->sim, ses->sim_uri, sizeof(ses->sim_uri));
+		if (r < 0) {
+			bench_cli_error("%s:%d: cannot start the emulated rig '%s': %s",
+					ses->fx->path, ses->fx->context_line, name, strerror(-r));
+			r = r == -ENOENT || r == -EINVAL ? -EINVAL : r;
+			goto err_free_fx;
+		}
+		uri = ses->sim_uri;
 	}
 	r = bench_rig_open(ses->fx, uri, o->rig_flags, &ses->rig, &err);
 	if (r < 0) {
@@ -117,6 +132,8 @@ int bench_hw_cli_begin(const struct bench_hw_cli_opts *o, struct bench_hw_cli_se
 	return BENCH_EXIT_PASS;
 
 err_free_fx:
+	bench_sim_stop(ses->sim);
+	ses->sim = NULL;
 	bench_fixture_free(ses->fx);
 	ses->fx = NULL;
 	return r == -EINVAL ? BENCH_EXIT_USAGE : BENCH_EXIT_ERROR;
@@ -139,8 +156,12 @@ void bench_hw_cli_report_error(const struct bench_hw_cli_session *ses, int err,
 		return;
 	}
 	if (device && *device) {
-		const char *what = err == -EPIPE   ? "timeout or disconnect (EPIPE)" :
-				   err == -ENODATA ? "output underflow" :
+		const char *what = err == -EPIPE ?
+					   "timeout or disconnect (EPIPE)" :
+				   err == -ENODATA ?
+					   "output underflow" :
+				   err == -EOVERFLOW ?
+					   "capture overflow (samples dropped by the device)" :
 				   err == -EBADMSG ? "gap in the device timestamps (samples lost)" :
 						     strerror(-err);
 
@@ -172,6 +193,8 @@ int bench_hw_cli_end(struct bench_hw_cli_session *ses, int rc)
 	ses->rig = NULL;
 	if (r == 0)
 		bench_safe_marker_disarm();
+	bench_sim_stop(ses->sim);
+	ses->sim = NULL;
 	bench_fixture_free(ses->fx);
 	ses->fx = NULL;
 	if (sig && rc == BENCH_EXIT_PASS)

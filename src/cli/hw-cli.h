@@ -13,6 +13,7 @@
 struct bench_cli_command;
 struct bench_fixture;
 struct bench_rig;
+struct bench_sim;
 struct bench_envelope_violation;
 
 struct bench_hw_cli_opts {
@@ -27,7 +28,8 @@ struct bench_hw_cli_session {
 	struct bench_fixture *fx;
 	struct bench_rig *rig;
 	char marker[512];
-	char sim_uri[64]; /* ip:127.0.0.1:PORT of an emulated rig we started, or "" */
+	char sim_uri[64];      /* ip:127.0.0.1:PORT of an emulated rig we started, or "" */
+	struct bench_sim *sim; /* that rig (in-process, fast pace), or NULL */
 };
 
 void bench_hw_cli_opts_init(struct bench_hw_cli_opts *o);
@@ -40,7 +42,8 @@ int bench_hw_cli_parse_common(const struct bench_cli_command *cmd, struct bench_
 			      int argc, char **argv, size_t *i);
 
 /*
- * Loads the fixture (64 on a bad file), handles an unclean previous stop,
+ * Loads the fixture (64 on a bad file), starts the emulated rig in-process
+ * when the fixture's context is sim:NAME and no --uri was given, handles an unclean previous stop,
  * installs the signal handlers, opens the rig (64 if the fixture does not
  * match the rig, 2 if the rig cannot be reached) and arms the marker.
  * Return: BENCH_EXIT_PASS with @ses filled, or the exit code (nothing left open).

@@ -377,7 +377,9 @@ static int write_captures(struct run *rn, const struct bench_plan_trial *t, unsi
 			}
 			lo[c] -= 1;
 			hi[c] += 1;
-			snprintf(labels[c], sizeof(labels[c]), "%s %zu", tr->role, c);
+			/* EDF labels hold 16 characters: a short role and the channel number. */
+			snprintf(labels[c], sizeof(labels[c]), "%.10s %u", tr->role,
+				 (unsigned)(c % 1000));
 			lp[c] = labels[c];
 		}
 		snprintf(rel[n], 96, "test%zu-trial%u-attempt%u-%s.bdf", t->test, t->index, attempt,

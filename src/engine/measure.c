@@ -23,6 +23,7 @@
 #include "common/units.h"
 #include "engine/engine.h"
 #include "score/events.h"
+#include "score/filter.h"
 #include "score/frontend.h"
 #include "score/stats.h"
 #include "siggen.h"
@@ -179,9 +180,47 @@ static int m_noise_p2v(const struct bench_protocol *p, const struct bench_protoc
 		       double *ret_u, char *reterr, size_t errlen)
 {
 	double window_s = param_num(m, "window", 1.0);
+	double lo = param_num(m, "band-low", NAN), hi = param_num(m, "band-high", NAN);
 	size_t w = (size_t)llround(window_s * t->rate_hz);
 	int r;
 
+	if (!isnan(lo) && !isnan(hi)) {
+		/*
+		 * Band-limit (catalogue A1/A1b): 2nd-order Butterworth band-pass run forward
+		 * and backward over the whole trace (settling time included, mean removed),
+		 * then the backward pass's start-up transient at the end is dropped: one
+		 * period of the low edge, at most a tenth of the trace.
+		 */
+		struct bench_biquad sos[BENCH_FILTER_MAX_SECTIONS];
+		const double *full = x - t->settle_frames;
+		size_t nf = n + t->settle_frames, ns, i, tail;
+		double *y, mean = 0;
+
+		hi = fmin(hi, 0.45 * t->rate_hz);
+		r = bench_score_butter(BENCH_FILTER_BANDPASS, 2, lo, hi, t->rate_hz, sos, &ns);
+		if (r < 0) {
+			ERRF("band %g-%g Hz not possible at %g Hz", lo, hi, t->rate_hz);
+			return r;
+		}
+		y = malloc(nf * sizeof(*y));
+		if (!y)
+			return -ENOMEM;
+		for (i = 0; i < nf; i++)
+			mean += full[i] / (double)nf;
+		for (i = 0; i < nf; i++)
+			y[i] = full[i] - mean;
+		r = bench_score_sos_filtfilt(sos, ns, y, nf, y);
+		tail = (size_t)fmin((double)n / 10, t->rate_hz / lo);
+		if (r == 0 && (w < 2 || w > n - tail)) {
+			ERRF("window %g s does not fit the band-limited capture", window_s);
+			r = -ENODATA;
+		}
+		if (r == 0)
+			r = bench_score_noise_ptp(y + t->settle_frames, n - tail, w, ret_v, NULL);
+		free(y);
+		*ret_u = sqrt(2.0) * bench_unc_resolution(t->lsb_uv);
+		return r;
+	}
 	if (w < 2 || w > n) {
 		ERRF("window %g s does not fit the %zu-sample capture", window_s, n);
 		return -ENODATA;
@@ -292,8 +331,11 @@ static int m_timebase(const struct bench_protocol *p, const struct bench_protoco
 
 	if (r < 0)
 		return r;
-	/* The DUT believes it runs at its nominal rate: a fast clock shows a low frequency. */
-	*ret_v = -bench_score_timebase_ppm(f, fit.freq_hz);
+	/*
+	 * The DUT believes it runs at its nominal rate: a fast clock shows a low frequency,
+	 * which bench_score_timebase_ppm() already turns into a positive error.
+	 */
+	*ret_v = bench_score_timebase_ppm(f, fit.freq_hz);
 	/* Cramer-Rao bound of the frequency of a sine in white noise, in ppm of f. */
 	*ret_u = sqrt(12.0) * fit.residual_rms /
 		 (2 * M_PI * fit.amplitude * pow((double)n, 1.5) / t->rate_hz) / f * 1e6;
@@ -661,6 +703,101 @@ static int m_dropouts(const struct bench_protocol_metric *m, const struct bench_
 	return 0;
 }
 
+/*
+ * Classification (C1-C4): each labelled trial of the stimulus truth (SSVEP class, MI
+ * class, ERP target) against the first DUT class decision (event code 2) between its
+ * start and the next trial's start; a trial without a decision counts as wrong.
+ */
+static int m_classify(const struct bench_protocol *p, const struct bench_protocol_metric *m,
+		      const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
+		      struct bench_quantity *q, char *reterr, size_t errlen)
+{
+	unsigned n_classes = (unsigned)param_num(m, "classes", 0);
+	struct bench_classification cl;
+	uint64_t *matrix = NULL;
+	int *truth = NULL, *pred = NULL;
+	double *start = NULL, v, span = 0;
+	size_t n = 0, i, f;
+	int r;
+
+	if (!t->events) {
+		ERRF("the capture has no DUT event channel");
+		return -ENODATA;
+	}
+	truth = calloc(cap->n_truth + 1, sizeof(*truth));
+	pred = calloc(cap->n_truth + 1, sizeof(*pred));
+	start = calloc(cap->n_truth + 1, sizeof(*start));
+	if (!truth || !pred || !start) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < cap->n_truth; i++) {
+		const struct bench_engine_truth_event *e = &cap->truth[i];
+
+		if (e->type != SIGGEN_EVENT_SSVEP && e->type != SIGGEN_EVENT_MI &&
+		    e->type != SIGGEN_EVENT_ERP)
+			continue;
+		if (e->start_s * t->rate_hz < (double)t->settle_frames || e->label < 0)
+			continue;
+		truth[n] = e->label;
+		start[n] = e->start_s;
+		if (n_classes <= (unsigned)e->label)
+			n_classes = (unsigned)e->label + 1;
+		n++;
+	}
+	if (n == 0 || n_classes < 2 || n_classes > 64) {
+		ERRF("no labelled trials in the stimulus truth");
+		r = -ENODATA;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		double end = i + 1 < n ? start[i + 1] : (double)t->n_frames / t->rate_hz;
+
+		pred[i] = (truth[i] + 1) % (int)n_classes; /* no decision: wrong */
+		for (f = (size_t)(start[i] * t->rate_hz); f < t->n_frames && f < end * t->rate_hz;
+		     f++)
+			if (t->events[f] && (t->events[f] >> 24) == 2u) {
+				pred[i] = (int)(t->events[f] & 0xffffffu) % (int)n_classes;
+				break;
+			}
+		if (i + 1 < n)
+			span += start[i + 1] - start[i];
+	}
+	matrix = calloc((size_t)n_classes * n_classes, sizeof(*matrix));
+	if (!matrix) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = bench_score_confusion(truth, pred, n, n_classes, matrix);
+	if (r == 0)
+		r = bench_score_classification(matrix, n_classes, &cl);
+	if (r < 0) {
+		ERRF("classification scoring failed (%s)", strerror(-r));
+		goto out;
+	}
+	if (strcmp(m->name, "kappa") == 0) {
+		v = cl.kappa;
+	} else if (strcmp(m->name, "itr") == 0) {
+		double sel = n > 1 ? span / (double)(n - 1) : p->capture_s;
+
+		v = m->unit == BENCH_UNIT_BITS ?
+			    bench_score_itr_bits(n_classes, cl.accuracy) :
+			    bench_score_itr_bits_per_min(n_classes, cl.accuracy, sel);
+	} else {
+		v = m->unit == BENCH_UNIT_PERCENT ? cl.accuracy * 100.0 : cl.accuracy;
+	}
+	bench_quantity_init(q, v, m->unit, 0, 0, p->k);
+	r = isfinite(v) ? 0 : -EDOM;
+	if (r < 0)
+		ERRF("'%s' is not defined for this confusion matrix", m->name);
+out:
+	free(matrix);
+	free(truth);
+	free(pred);
+	free(start);
+	return r;
+}
+
 int bench_engine_measure(const struct bench_protocol *p, size_t metric,
 			 const struct bench_protocol_criterion *cr,
 			 const struct bench_engine_capture *cap, struct bench_quantity *ret_q,
@@ -685,6 +822,8 @@ int bench_engine_measure(const struct bench_protocol *p, size_t metric,
 		return m_crosstalk(p, m, t, ret_q, reterr, errlen);
 	if (strcmp(m->name, "skew") == 0)
 		return m_skew(p, m, t, ret_q, reterr, errlen);
+	if (!strcmp(m->name, "accuracy") || !strcmp(m->name, "kappa") || !strcmp(m->name, "itr"))
+		return m_classify(p, m, cap, t, ret_q, reterr, errlen);
 	if (!strncmp(m->name, "event_", 6) || strcmp(m->name, "latency") == 0)
 		return m_events(p, m, cap, t, ret_q, reterr, errlen);
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)

@@ -44,6 +44,32 @@ static struct bench_line *line_for(struct bench_rig *rig, const char *role)
 	return bench_rig_line(rig, role); /* a role the fixture names its line after */
 }
 
+/*
+ * The powered-off time of a power cycle, spent capturing: a rig whose clock advances
+ * with the data (the emulated rig in fast pace) only applies the power-off, and drops
+ * the ready line, while samples flow; otherwise the power-up could see the ready line
+ * of before the power-off and start the trial on a booting DUT. On a real rig this is
+ * the same wait with the capture running.
+ */
+static int off_time(struct bench_engine_rig_io *rio, int64_t off_ns)
+{
+	const struct bench_fixture *fx = bench_rig_fixture(rio->rig);
+	struct bench_stream_config cfg = { 0 };
+	struct bench_stream *s = NULL;
+	int r;
+
+	if (fx->n_captures == 0) {
+		sleep_ns(off_ns);
+		return 0;
+	}
+	cfg.capture_mask = 1u;
+	r = bench_stream_open(rio->rig, &cfg, &s);
+	if (r == 0)
+		r = bench_stream_run(s, NULL, NULL, NULL, NULL, off_ns, NULL, NULL);
+	bench_stream_close(s);
+	return r;
+}
+
 static int rig_steps(void *ctx, const struct bench_protocol_steps *steps, const char *what)
 {
 	struct bench_engine_rig_io *rio = ctx;
@@ -80,10 +106,10 @@ static int rig_steps(void *ctx, const struct bench_protocol_steps *steps, const 
 		case BENCH_PROTOCOL_STEP_POWER_CYCLE:
 			/* Timings of the fixture's <power-up> (the rig's ready and reset lines). */
 			r = bench_rig_power_down(rio->rig);
-			if (r == 0) {
-				sleep_ns(st->off_ns);
+			if (r == 0)
+				r = off_time(rio, st->off_ns);
+			if (r == 0)
 				r = bench_rig_power_up(rio->rig);
-			}
 			break;
 		default:
 			r = -EINVAL;
@@ -130,6 +156,9 @@ static int make_spec(struct bench_engine_rig_io *rio, const struct bench_protoco
 struct collect {
 	struct siggen *gen;
 	size_t nch_out;
+	int cm_channel; /* DAC channel routed to the common-mode node, or -1 */
+	float *cm;	/* common-mode drive of one block */
+	size_t cm_cap;
 	/* per capture index: interleaved frames */
 	float *data[8];
 	int64_t *ts[8];
@@ -143,11 +172,35 @@ static int fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
 {
 	struct collect *c = ctx;
 	const struct siggen_event *ev;
-	int64_t n = siggen_read(c->gen, uv, max_frames, SIGGEN_LAYOUT_INTERLEAVED);
+	int64_t n;
 	size_t i, k;
 
+	if (max_frames > c->cm_cap) {
+		float *cm = realloc(c->cm, max_frames * sizeof(float));
+
+		if (!cm)
+			return -ENOMEM;
+		c->cm = cm;
+		c->cm_cap = max_frames;
+	}
+	n = siggen_read2(c->gen, uv, c->cm, max_frames, SIGGEN_LAYOUT_INTERLEAVED);
 	if (n < 0)
 		return (int)n;
+	/*
+	 * Sources routed "common" drive the common-mode node, which only a DAC channel the
+	 * fixture routes there can reach. Without one the stimulus cannot be applied as
+	 * written: refuse the trial rather than play nothing and score it.
+	 */
+	for (i = 0; i < (size_t)n; i++) {
+		if (c->cm[i] == 0.0f)
+			continue;
+		if (c->cm_channel < 0)
+			return -ENOTSUP;
+		break;
+	}
+	if (c->cm_channel >= 0)
+		for (i = 0; i < (size_t)n; i++)
+			uv[i * c->nch_out + (size_t)c->cm_channel] += c->cm[i];
 	*ret_frames = (size_t)n;
 	ev = siggen_truth(c->gen, &k);
 	if (k) {
@@ -249,7 +302,7 @@ static int to_trace(struct bench_rig *rig, const struct bench_fixture *fx, struc
 		for (ch = 0; ch < nch; ch++)
 			t->uv[ch * t->n_frames + i] = f[ch];
 		if (has_events)
-			t->events[i] = (uint32_t)f[nch];
+			t->events[i] = bench_stream_event_code(f[nch]);
 		t->ts_ns[i] = c->ts[idx][i];
 	}
 	if (t->n_frames && t->ts_ns[0] < 0) {
@@ -287,6 +340,11 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 	if (r < 0)
 		return r;
 	c.stim_rate_hz = bench_rig_dac_rate_hz(rio->rig);
+	c.nch_out = fx->dac.n_channels;
+	c.cm_channel = -1;
+	for (i = 0; i < fx->dac.n_channels; i++)
+		if (fx->dac.channels[i].routing == BENCH_FIXTURE_ROUTING_COMMON_MODE)
+			c.cm_channel = (int)i;
 	cfg.output = true;
 	for (i = 0; i < p->n_inputs && i < 4; i++) {
 		idx[i] = capture_for_role(fx, p->inputs[i].role);
@@ -304,7 +362,11 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 	for (i = 0; i < fx->n_captures && i < 8; i++)
 		c.width[i] = bench_stream_capture_width(s, i);
 	r = bench_stream_run(s, fill, &c, sink, &c, rio->tail_ns, &v, &res);
-	if (r == -ERANGE && v.channel) {
+	if (r == -ENOTSUP) {
+		snprintf(ret->note, sizeof(ret->note),
+			 "the stimulus has a common-mode source but the fixture routes no DAC "
+			 "channel to the common-mode node");
+	} else if (r == -ERANGE && v.channel) {
 		snprintf(ret->note, sizeof(ret->note),
 			 "stimulus refused by the safety envelope: channel %s sample %llu: %s %.3f "
 			 "exceeds %.3f (%.80s:%d)",
@@ -342,6 +404,7 @@ out:
 		free(c.ts[i]);
 	}
 	free(c.truth);
+	free(c.cm);
 	if (r < 0 && bench_safe_pending_signal())
 		r = -EINTR;
 	return r;

@@ -94,7 +94,14 @@ int bench_line_wait_level(struct bench_line *line, bool active, int64_t timeout_
 
 		if (left <= 0)
 			return -ETIMEDOUT;
+		/*
+		 * An edge only says that the line moved; a queued edge can be older than
+		 * the level now (found by the kernel-in-the-loop tier: a stale rising edge
+		 * of 'ready' counted as ready while the line read 0). Read the level again.
+		 */
 		r = bench_line_wait_edge(line, left, NULL, &now);
+		if (r == 0)
+			r = bench_line_get(line, &now);
 	}
 	return r;
 }

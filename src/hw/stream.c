@@ -81,10 +81,13 @@ struct bench_stream {
 	struct capture cap[MAX_CAPTURES];
 	bool started;
 	bool stopping;
-	size_t n_opened;	 /* capture buffers created */
-	bool go;		 /* output started: captures may read (stream lock) */
-	uint64_t pad_max_frames; /* 0 uV frames pushed after the stimulus at most (0: no limit) */
-	bool out_finish;	 /* the output thread closes the DAC once its ring is empty */
+	size_t n_opened;	   /* capture buffers created */
+	bool go;		   /* output started: captures may read (stream lock) */
+	uint64_t pad_max_frames;   /* 0 uV frames pushed after the stimulus at most (0: no limit) */
+	long long dac_underflows0; /* device counters at start, -1 if the device has none */
+	long long cap_overflows0[MAX_CAPTURES];
+	bool counters_checked;
+	bool out_finish; /* the output thread closes the DAC once its ring is empty */
 	uint64_t padded;
 	int error;
 	char error_device[BENCH_FIXTURE_NAME_MAX];
@@ -654,8 +657,12 @@ static void *capture_thread(void *arg)
 			for (k = 0; k < nch; k++)
 				dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
 								   read_code(&c->io[k], frame));
-			if (rc->event)
-				dst[nch] = (float)read_code(&c->io[nch], frame);
+			if (rc->event) {
+				/* Bit-for-bit: see bench_stream_event_code(). */
+				uint32_t code = (uint32_t)read_code(&c->io[nch], frame);
+
+				memcpy(&dst[nch], &code, sizeof(code));
+			}
 			if (rc->ts) {
 				ts = read_code(&c->io_ts, frame);
 				/* Samples lost between buffers or inside one: the clock jumped. */
@@ -764,6 +771,53 @@ int bench_stream_read(struct bench_stream *s, size_t index, float *uv, int64_t *
 	return 0;
 }
 
+/*
+ * Device-side counters: a DAC that exposes an `underflows` debug attribute and
+ * capture devices with `overflows` (the emulated rig; iiod-backed rigs whose
+ * drivers count) are read at start and stop. Any increase is an error naming
+ * the device: samples were lost where the bench could not see it.
+ */
+static long long read_counter(struct iio_device *dev, const char *attr)
+{
+	long long v = -1;
+
+	if (!dev || !iio_device_find_debug_attr(dev, attr))
+		return -1;
+	if (iio_device_debug_attr_read_longlong(dev, attr, &v) < 0)
+		return -1;
+	return v;
+}
+
+static void read_counters(struct bench_stream *s, long long *dac, long long *cap)
+{
+	size_t i;
+
+	*dac = s->cfg.output ? read_counter(s->rig->dac, "underflows") : -1;
+	for (i = 0; i < s->n_cap; i++)
+		cap[i] = read_counter(s->cap[i].rc->dev, "overflows");
+}
+
+static void check_counters(struct bench_stream *s)
+{
+	long long dac, cap[MAX_CAPTURES];
+	size_t i;
+
+	read_counters(s, &dac, cap);
+	if (dac >= 0 && s->dac_underflows0 >= 0 && dac > s->dac_underflows0) {
+		pthread_mutex_lock(&s->lock);
+		s->stats.underflows += (uint64_t)(dac - s->dac_underflows0);
+		pthread_mutex_unlock(&s->lock);
+		set_error(s, -ENODATA, s->rig->fx->dac.device);
+	}
+	for (i = 0; i < s->n_cap; i++)
+		if (cap[i] >= 0 && s->cap_overflows0[i] >= 0 && cap[i] > s->cap_overflows0[i]) {
+			pthread_mutex_lock(&s->lock);
+			s->stats.overflows += (uint64_t)(cap[i] - s->cap_overflows0[i]);
+			pthread_mutex_unlock(&s->lock);
+			set_error(s, -EOVERFLOW, s->cap[i].fc->device);
+		}
+}
+
 int bench_stream_start(struct bench_stream *s)
 {
 	size_t i;
@@ -774,6 +828,7 @@ int bench_stream_start(struct bench_stream *s)
 	if (bench_safe_pending_signal())
 		return -EINTR;
 	atomic_store(&s->rig->stop, false);
+	read_counters(s, &s->dac_underflows0, s->cap_overflows0);
 	s->started = true;
 	s->go = !s->cfg.output;
 	/* Captures first: they must be open before the stimulus they should see. */
@@ -862,6 +917,10 @@ int bench_stream_stop(struct bench_stream *s)
 			iio_buffer_destroy(s->cap[i].buf);
 			s->cap[i].buf = NULL;
 		}
+	}
+	if (s->started && !s->counters_checked) {
+		s->counters_checked = true;
+		check_counters(s);
 	}
 	return s->error;
 }

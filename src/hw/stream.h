@@ -13,8 +13,10 @@
  *
  * Anything that would make the data untrustworthy stops the stream with an
  * error naming the device: output underflow (the stimulus was not supplied
- * in time), a gap in a device's timestamps (samples lost), a timeout (libiio
- * 0.24 reports it as EPIPE), a disconnect or any other I/O error. The error
+ * in time; -ENODATA, also when the DAC's `underflows` debug counter grew),
+ * a capture device's `overflows` counter that grew (-EOVERFLOW), a gap in a
+ * device's timestamps (samples lost; -EBADMSG), a timeout (libiio 0.24 reports
+ * it as EPIPE), a disconnect or any other I/O error. The error
  * is returned by the next write/read and by bench_stream_stop(); the trial is
  * then ERROR, never PASS.
  *
@@ -27,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct bench_rig;
 struct bench_stream;
@@ -45,7 +48,8 @@ struct bench_stream_stats {
 	uint64_t frames_out;	  /* frames pushed to the DAC (stimulus + zero padding) */
 	uint64_t stimulus_frames; /* frames written by the caller */
 	uint64_t frames_in[8];	  /* frames captured per capture (first 8) */
-	uint64_t underflows;
+	uint64_t underflows;	  /* output underflows: the bench's own and the DAC's counter */
+	uint64_t overflows;	  /* capture devices' overflow counters (samples dropped there) */
 	uint64_t gaps;
 	uint64_t ring_full_waits; /* capture thread waited for the reader */
 	int64_t first_ts_ns[8];	  /* device timestamp of the first captured frame, or -1 */
@@ -84,7 +88,7 @@ int bench_stream_start(struct bench_stream *s);
 /**
  * bench_stream_read() - take captured frames of capture @index.
  * @uv:        room for @max_frames x (n_channels [+1 event column]) floats, uV
- *             (the event column is the raw event count/code).
+ *             (the event column is the raw event code: bench_stream_event_code()).
  * @ts_ns:     NULL, or room for @max_frames device timestamps (-1 without one).
  * @timeout_ns: how long to wait for at least one frame.
  * @ret_frames: frames written (0 only on timeout).
@@ -92,6 +96,19 @@ int bench_stream_start(struct bench_stream *s);
  */
 int bench_stream_read(struct bench_stream *s, size_t index, float *uv, int64_t *ts_ns,
 		      size_t max_frames, int64_t timeout_ns, size_t *ret_frames);
+
+/*
+ * The event column of a captured frame holds the device's raw event code (e.g.
+ * the sim's u32 kind << 24 | value) bit-for-bit in the float slot: a float value
+ * cannot hold 32-bit codes exactly. Read it with this, never with a cast.
+ */
+static inline uint32_t bench_stream_event_code(float slot)
+{
+	uint32_t code;
+
+	memcpy(&code, &slot, sizeof(code));
+	return code;
+}
 
 /* Values per captured frame of capture @index (channels + 1 if it has an event channel). */
 size_t bench_stream_capture_width(const struct bench_stream *s, size_t index);

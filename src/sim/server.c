@@ -1043,6 +1043,9 @@ static int read_line(struct conn *cn, char *line, size_t size)
 				return -E2BIG;
 			memcpy(line, cn->in, n);
 			line[n] = '\0';
+			/* An embedded NUL must not hide garbage behind a valid prefix. */
+			if (memchr(line, '\0', n))
+				line[0] = '\x01';
 			consume(cn, n + 1);
 			while (n > 0 &&
 			       (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))

@@ -37,6 +37,7 @@ extern char **environ;
 
 static pid_t sim_pid;
 static char uri[64];
+static const char *rig_name = "neural-recorder-256";
 
 static int start_sim(const char *pace)
 {
@@ -52,8 +53,7 @@ static int start_sim(const char *pace)
 
 	if (!bin || pipe(p) < 0)
 		return -EINVAL;
-	snprintf(rig, sizeof(rig), "%s/fixtures/sim/neural-recorder-256.rig.xml",
-		 root ? root : ".");
+	snprintf(rig, sizeof(rig), "%s/fixtures/sim/%s.rig.xml", root ? root : ".", rig_name);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
 	posix_spawn_file_actions_addclose(&fa, p[0]);
@@ -221,20 +221,23 @@ int main(void)
 	struct bench_fixture *fx = NULL;
 	double t_readdev[3], t_bench[3], seconds = 60;
 	const unsigned long n = 60000; /* 2 s of data at 30 kS/s, 32 MB */
-	const double frame_bytes = 256 * 2 + 4 + 8;
+	double frame_bytes;
 	char path[512];
 	int i, r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (secs_env && bench_parse_double(secs_env, &seconds) < 0)
 		seconds = 60;
-	snprintf(path, sizeof(path), "%s/fixtures/sim/neural-recorder-256.fixture.xml",
-		 root ? root : ".");
+	if (getenv("BENCH_HW_RIG"))
+		rig_name = getenv("BENCH_HW_RIG");
+	snprintf(path, sizeof(path), "%s/fixtures/sim/%s.fixture.xml", root ? root : ".", rig_name);
 	if (bench_fixture_load(path, 0, 0, &fx, &err) < 0) {
 		fprintf(stderr, "%s\n", err.text);
 		return 1;
 	}
 
+	/* DUT frame: 16-bit channels, the u32 event code, padding to 8, the s64 timestamp. */
+	frame_bytes = (double)((fx->captures[1].n_channels * 2 + 4 + 7) / 8 * 8 + 8);
 	/* 1. Capture throughput, fast pace. */
 	if (getenv("BENCH_HW_SKIP_THROUGHPUT"))
 		goto realtime;
@@ -249,9 +252,9 @@ int main(void)
 	stop_sim();
 	qsort(t_readdev, 3, sizeof(double), cmp_double);
 	qsort(t_bench, 3, sizeof(double), cmp_double);
-	printf("capture throughput, dut of neural-recorder-256 (256 ch + events + timestamp, "
+	printf("capture throughput, dut of %s (%zu ch + events + timestamp, "
 	       "%.0f B/frame), %lu frames, fast pace, median of 3:\n",
-	       frame_bytes, n);
+	       rig_name, fx->captures[1].n_channels, frame_bytes, n);
 	printf("  iio_readdev -b 1000 (raw to /dev/null): %8.3f s  %8.1f kframes/s  %7.1f MB/s\n",
 	       t_readdev[1], n / t_readdev[1] / 1e3, n * frame_bytes / t_readdev[1] / 1e6);
 	printf("  bench stream path (codes -> uV ring):   %8.3f s  %8.1f kframes/s  %7.1f MB/s\n",
@@ -291,8 +294,9 @@ realtime:
 		if (r == 0)
 			r = bench_stream_run(s, rt_fill, &rt, rt_sink, &rt, 100 * BENCH_NS_PER_MS,
 					     NULL, &res);
-		printf("realtime pace, 8 DAC ch + 256 DUT ch at %.0f S/s for %.0f s: %s\n",
-		       rt.rate_hz, seconds, r == 0 ? "completed" : strerror(-r));
+		printf("realtime pace, %s: 8 DAC ch + %zu DUT ch at %.0f S/s for %.0f s: %s\n",
+		       rig_name, fx->captures[1].n_channels, rt.rate_hz, seconds,
+		       r == 0 ? "completed" : strerror(-r));
 		printf("  wall %.2f s, stimulus %llu frames, DUT captured %llu frames, "
 		       "stream underflows %llu, gaps %llu, reader waits %llu, ring memory %.1f MB\n",
 		       bench_s_from_ns(bench_clock_now_ns() - t0),

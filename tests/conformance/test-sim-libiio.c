@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "sim/sim.h"
@@ -378,6 +379,7 @@ Test(sim_libiio, four_clients_at_once)
 static int raw_connect(struct bench_sim *sim)
 {
 	struct sockaddr_in a;
+	struct timeval tv = { .tv_sec = 20 };
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	memset(&a, 0, sizeof(a));
@@ -385,6 +387,8 @@ static int raw_connect(struct bench_sim *sim)
 	a.sin_port = htons(bench_sim_port(sim));
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	/* A test that gets out of step with the server fails instead of hanging. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return fd;
 }
 
@@ -461,15 +465,20 @@ Test(sim_libiio, garbage_gets_einval_and_others_keep_being_served)
 		"READ dut INPUT voltage999 raw\r\n" /* -6 */,
 		"READ dut nope\r\n" /* -2 */,
 		"ZPRINT\r\n",
+		"PRINT\0garbage\r\n",
 	};
-	static const char *const want[] = { "-22", "-22", "-22", "-22", "-22",
-					    "-9",  "-19", "-6",	 "-2",	"-22" };
+	static const char *const want[] = { "-22", "-22", "-22", "-22", "-22", "-9",
+					    "-19", "-6",  "-2",	 "-22", "-22" };
 	char line[128], *big;
 	int fd = raw_connect(sim);
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		raw_send(fd, bad[i], strlen(bad[i]));
+		size_t len = strlen(bad[i]);
+
+		if (len == 5) /* "PRINT\0garbage\r\n": strlen stops at the NUL */
+			len = 15;
+		raw_send(fd, bad[i], len);
 		cr_assert_geq(raw_line(fd, line, sizeof(line)), 0, "no answer to bad line %zu", i);
 		cr_expect_str_eq(line, want[i], "line %zu", i);
 	}

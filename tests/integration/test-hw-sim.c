@@ -28,6 +28,7 @@
 #include "hw/line.h"
 #include "hw/rig.h"
 #include "hw/safe.h"
+#include "hw/selfcal.h"
 #include "hw/stream.h"
 #include "sim/sim.h"
 
@@ -805,4 +806,178 @@ Test(hw_sim, run_path_writes_stimulus_and_captures_as_bdf_with_the_onset_marked)
 	snprintf(path, sizeof(path), "%s/dut.bdf", dir);
 	unlink(path);
 	rmdir(dir);
+}
+
+Test(hw_sim, run_path_plays_a_signal_gen_stimulus_on_an_in_process_rig)
+{
+	char spec[] = "/tmp/test-hw-stim-XXXXXX", *argv[12];
+	struct child c;
+	FILE *f;
+	int fd, n = 0, rc;
+
+	fd = mkstemp(spec);
+	cr_assert_geq(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("<?xml version=\"1.0\"?>\n<stimulus rate_hz=\"8000\" channels=\"1\" duration_s=\"1\">\n"
+	      "  <source model=\"sine\" channels=\"0\"><param name=\"amp_uv\" value=\"150\"/>"
+	      "<param name=\"freq_hz\" value=\"12\"/></source>\n</stimulus>\n",
+	      f);
+	fclose(f);
+	snprintf(fixture_path, sizeof(fixture_path), "%s/fixtures/sim/eeg-amp.fixture.xml",
+		 src_root());
+	snprintf(marker_path, sizeof(marker_path), "/tmp/test-hw-sim-marker-%ld", (long)getpid());
+	argv[n++] = (char *)bench_bin();
+	argv[n++] = "run";
+	argv[n++] = "--fixture";
+	argv[n++] = fixture_path; /* sim:eeg-amp, no --uri: the rig runs in-process */
+	argv[n++] = "--marker";
+	argv[n++] = marker_path;
+	argv[n++] = "--stimulus";
+	argv[n++] = spec;
+	argv[n] = NULL;
+	spawn(&c, argv);
+	rc = finish(&c);
+	unlink(spec);
+	cr_expect_eq(rc, 0, "%s", c.log);
+	cr_expect(strstr(c.log, "stimulus: 8000 frames at 8000.0 Hz") != NULL, "%s", c.log);
+	/* 150 uV sine: rms 106 uV over the stimulus, less over the 100 ms tail */
+	cr_expect(strstr(c.log, "capture dut (dut): 1100 frames") != NULL, "%s", c.log);
+}
+
+Test(hw_sim, self_calibration_recovers_a_wrong_calibration_record)
+{
+	struct bench_fixture_error err;
+	struct bench_fixture *wrong = NULL;
+	struct bench_selfcal_result res;
+	struct bench_envelope_violation v;
+	struct bench_rig *rig = NULL;
+	char path[64];
+
+	start_sim(BENCH_SIM_PACE_FAST, NULL);
+	/* The record claims the DAC path is 2 % hot: the bench then plays 2 % low. */
+	write_variant(path, sizeof(path), "dut-input=\"ch0\" attenuation-uv-per-v=\"100\"",
+		      "dut-input=\"ch0\" attenuation-uv-per-v=\"100\" cal-gain=\"1.02\"");
+	cr_assert_eq(bench_fixture_load(path, 0, 0, &wrong, &err), 0, "%s", err.text);
+	unlink(path);
+	cr_assert_eq(bench_rig_open(wrong, uri, 0, &rig, &err), 0, "%s", err.text);
+	cr_assert_eq(bench_selfcal_channel(rig, 0, 0, 1.0, &res, &v), 0);
+	cr_expect_str_eq(res.channel, "stim0");
+	cr_expect_str_eq(res.loopback, "ref0");
+	cr_expect(fabs(res.gain - 1 / 1.02) < 1e-3, "gain %.6f", res.gain);
+	cr_expect(fabs(res.cal_gain_new - 1.0) < 1e-3, "corrected record %.6f", res.cal_gain_new);
+	cr_expect_lt(res.u_gain, 1e-3);
+	cr_expect(fabs(res.offset_uv) < 0.1, "offset %.4f uV", res.offset_uv);
+	/* A channel without a loopback tap cannot be self-calibrated. */
+	cr_expect_eq(bench_selfcal_channel(rig, 1, 0, 1.0, &res, &v), -ENOENT);
+	bench_rig_close(rig);
+	bench_fixture_free(wrong);
+}
+
+Test(hw_sim, calibrate_command_reports_gain_and_offset_per_channel)
+{
+	char *argv[10];
+	struct child c;
+	int n = 0, rc;
+
+	start_sim(BENCH_SIM_PACE_FAST, NULL);
+	snprintf(fixture_path, sizeof(fixture_path), "%s/fixtures/sim/eeg-amp.fixture.xml",
+		 src_root());
+	snprintf(marker_path, sizeof(marker_path), "/tmp/test-hw-sim-marker-%ld", (long)getpid());
+	argv[n++] = (char *)bench_bin();
+	argv[n++] = "calibrate";
+	argv[n++] = "--fixture";
+	argv[n++] = fixture_path;
+	argv[n++] = "--uri";
+	argv[n++] = uri;
+	argv[n++] = "--marker";
+	argv[n++] = marker_path;
+	argv[n] = NULL;
+	spawn(&c, argv);
+	rc = finish(&c);
+	cr_expect_eq(rc, 0, "%s", c.log);
+	cr_expect(strstr(c.log, "stim0        ref0") != NULL, "%s", c.log);
+	cr_expect(strstr(c.log, "cal-gain=\"1.0000") != NULL, "%s", c.log);
+}
+
+struct spikes {
+	uint64_t frame, total;
+	size_t nch;
+	uint32_t codes[256];
+	size_t n_codes, width;
+};
+
+/* Negative Gaussian spikes (-100 uV, sigma 0.2 ms) every 50 ms on DAC channel 1. */
+static int spikes_fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
+{
+	struct spikes *sp = ctx;
+	size_t n = 0, c;
+
+	while (n < max_frames && sp->frame < sp->total) {
+		double t = (double)(sp->frame % 1500) / 30000.0 - 0.025;
+
+		for (c = 0; c < sp->nch; c++)
+			uv[n * sp->nch + c] = c == 1 ? (float)(-100.0 * exp(-0.5 * t * t /
+									    (0.0002 * 0.0002))) :
+						       0.0f;
+		sp->frame++;
+		n++;
+	}
+	*ret_frames = n;
+	return 0;
+}
+
+static int spikes_sink(void *ctx, size_t index, const float *uv, const int64_t *ts, size_t n)
+{
+	struct spikes *sp = ctx;
+	size_t f;
+
+	(void)ts;
+	for (f = 0; index == 1 && f < n; f++) {
+		uint32_t code = bench_stream_event_code(uv[f * sp->width + sp->width - 1]);
+
+		if (code && sp->n_codes < 256)
+			sp->codes[sp->n_codes++] = code;
+	}
+	return 0;
+}
+
+Test(hw_sim, dut_event_codes_arrive_bit_exact)
+{
+	struct bench_stream_config cfg = { .output = true, .capture_mask = 0x3 };
+	struct bench_sim_options o = { 0 };
+	struct bench_fixture_error err;
+	struct bench_fixture *nr = NULL;
+	struct bench_stream *s = NULL;
+	struct bench_rig *rig = NULL;
+	struct spikes sp = { 0 };
+	char path[512];
+	size_t k, spikes = 0;
+
+	o.dut_name = "neural-recorder";
+	o.pace = BENCH_SIM_PACE_FAST;
+	o.seed = 3;
+	cr_assert_eq(bench_sim_start(&o, &sim), 0);
+	cr_assert_eq(bench_sim_uri(sim, uri, sizeof(uri)), 0);
+	snprintf(path, sizeof(path), "%s/fixtures/sim/neural-recorder.fixture.xml", src_root());
+	cr_assert_eq(bench_fixture_load(path, 0, 0, &nr, &err), 0, "%s", err.text);
+	cr_assert_eq(bench_rig_open(nr, uri, 0, &rig, &err), 0, "%s", err.text);
+	cr_assert_eq(bench_rig_power_up(rig), 0);
+	sp.nch = nr->dac.n_channels;
+	sp.total = 30000;
+	cr_assert_eq(bench_stream_open(rig, &cfg, &s), 0);
+	sp.width = bench_stream_capture_width(s, 1);
+	cr_assert_eq(sp.width, 65, "64 channels + the event column");
+	cr_assert_eq(bench_stream_run(s, spikes_fill, &sp, spikes_sink, &sp, 100000000, NULL, NULL),
+		     0);
+	bench_stream_close(s);
+	/* Spike detections (kind 1) on DUT channels driven by DAC channel 1: 1, 9, 17, ... */
+	for (k = 0; k < sp.n_codes; k++) {
+		if (sp.codes[k] >> 24 != 1)
+			continue;
+		spikes++;
+		cr_expect_eq((sp.codes[k] & 0xffffff) % 8, 1, "code 0x%08x", sp.codes[k]);
+	}
+	cr_expect_geq(spikes, 8, "%zu detections of %zu events", spikes, sp.n_codes);
+	bench_rig_close(rig);
+	bench_fixture_free(nr);
 }

@@ -22,9 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/units.h"
 #include "fixture/fixture.h"
 #include "hw/line.h"
@@ -37,14 +37,6 @@
 #define EDGE_BOUND_NS (10 * BENCH_NS_PER_S) /* failure bound, not a timing check */
 
 static const char *sim_dir; /* /sys/devices/platform/gpio-sim.N/gpiochipM */
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Read the level the simulator sees on @offset: 0, 1, or -errno. */
 static int sim_value(unsigned int offset)
@@ -161,7 +153,7 @@ static void check_input(struct bench_line *l)
 static int64_t expect_edge(struct bench_line *l, bool active, int64_t after_ns)
 {
 	const struct bench_fixture_line *fl = bench_line_fixture(l);
-	int64_t before = mono_ns(), after, ts = 0;
+	int64_t before = bench_clock_now_ns(), after, ts = 0;
 	bool level = !active;
 	int r;
 
@@ -169,7 +161,7 @@ static int64_t expect_edge(struct bench_line *l, bool active, int64_t after_ns)
 			   phys(fl, active) ? "pull-up" : "pull-down") == 0,
 		  "simulator drives %s %s", fl->name, active ? "active" : "inactive");
 	r = bench_line_wait_edge(l, EDGE_BOUND_NS, &ts, &level);
-	after = mono_ns();
+	after = bench_clock_now_ns();
 	KIL_CHECK(r == 0 && level == active, "bench_line_wait_edge(%s): %d, level %d, wanted %d",
 		  fl->name, r, level, active);
 	KIL_CHECK(r == 0 && ts >= before && ts <= after && ts > after_ns,

@@ -107,6 +107,7 @@ Test(fixture, every_shipped_fixture_loads_and_is_consistent)
 	static const char *const files[] = {
 		"fixtures/sim/eeg-amp.fixture.xml",
 		"fixtures/sim/neural-recorder-256.fixture.xml",
+		"fixtures/sim/neural-recorder.fixture.xml",
 		"fixtures/examples/adalm2000.fixture.xml",
 		"fixtures/examples/linux-board.fixture.xml",
 	};

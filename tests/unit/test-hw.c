@@ -16,6 +16,7 @@
 #include "hw/align.h"
 #include "hw/calib.h"
 #include "hw/envelope.h"
+#include "hw/rig.h"
 #include "hw/safe.h"
 
 TestSuite(hw);
@@ -233,4 +234,39 @@ Test(hw, marker_survives_a_crash_and_is_removed_on_disarm)
 	cr_expect_eq(bench_safe_marker_disarm(), 0);
 	cr_expect_eq(bench_safe_marker_check(path, &unclean), 0);
 	cr_expect_not(unclean);
+}
+
+Test(hw, gpiod_line_that_cannot_be_claimed_names_the_fixture_line)
+{
+	const char *root = getenv("BCIBENCH_SOURCE_ROOT");
+	struct bench_fixture_error err;
+	struct bench_fixture *fx = NULL;
+	struct bench_rig *rig = NULL;
+	char path[512], want[600];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/fixtures/examples/linux-board.fixture.xml",
+		 root ? root : ".");
+	cr_assert_eq(bench_fixture_load(path, 0, 0, &fx, &err), 0, "%s", err.text);
+	/* No such chip here (or no such line name on it): the gpiod backend refuses the claim. */
+	r = bench_rig_open(fx, NULL, BENCH_RIG_LINES_ONLY, &rig, &err);
+	cr_expect_lt(r, 0);
+	cr_expect_null(rig);
+	snprintf(want, sizeof(want), "%s:%d: line 'dut-power'", path,
+		 bench_fixture_line(fx, "dut-power")->line);
+	cr_expect(strncmp(err.text, want, strlen(want)) == 0, "want '%s', got '%s'", want,
+		  err.text);
+	cr_expect(strstr(err.text, "gpiochip0") != NULL, "%s", err.text);
+	bench_fixture_free(fx);
+}
+
+Test(hw, lines_only_rig_refuses_iio_lines_with_the_fixture_line)
+{
+	struct bench_fixture_error err;
+	struct bench_fixture *fx = load_sim();
+	struct bench_rig *rig = NULL;
+
+	cr_expect_eq(bench_rig_open(fx, NULL, BENCH_RIG_LINES_ONLY, &rig, &err), -ENOTSUP);
+	cr_expect(strstr(err.text, "is an IIO line") != NULL, "%s", err.text);
+	bench_fixture_free(fx);
 }

@@ -16,6 +16,7 @@
 
 #include "common/buf.h"
 #include "engine/engine.h"
+#include "siggen.h"
 
 static char dbpath[256];
 static struct bench_store *st;
@@ -30,6 +31,15 @@ static const char *data(const char *rel)
 
 	snprintf(p, sizeof(buf[0]), "%s/tests/data/engine/%s", getenv("BCIBENCH_SOURCE_ROOT"), rel);
 	return p;
+}
+
+static const char *src_path_decoder(void)
+{
+	static char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s/protocols/decoder/decoder-c1-motor-imagery.xml",
+		 getenv("BCIBENCH_SOURCE_ROOT"));
+	return buf;
 }
 
 struct fake {
@@ -343,4 +353,52 @@ Test(engine, limit_mapping_keeps_bounds_and_rule)
 	cr_expect_eq(l.low, -5.0);
 	cr_expect_eq(l.unit, BENCH_UNIT_PERCENT);
 	bench_plan_free(plan);
+}
+
+/* Classification from truth trials and DUT decisions: 8 of 10 right, one wrong per class. */
+Test(engine, classification_metrics_from_truth_and_decisions)
+{
+	struct bench_protocol *p = NULL;
+	struct bench_engine_capture cap;
+	struct bench_engine_trace *t = &cap.traces[0];
+	struct bench_quantity q;
+	double b;
+	size_t i, k;
+	char why[128];
+
+	cr_assert_eq(bench_protocol_load(lib, src_path_decoder(), NULL, 0, &err, &p), 0, "%s",
+		     bench_buf_str(&err));
+	memset(&cap, 0, sizeof(cap));
+	cap.n_traces = 1;
+	snprintf(t->role, sizeof(t->role), "dut-data");
+	t->rate_hz = 250;
+	t->n_channels = 1;
+	t->n_frames = 10 * 6 * 250;
+	t->uv = calloc(t->n_frames, sizeof(double));
+	t->events = calloc(t->n_frames, sizeof(uint32_t));
+	cap.truth = calloc(10, sizeof(*cap.truth));
+	cap.n_truth = 10;
+	for (i = 0; i < 10; i++) {
+		int label = (int)(i % 2), said = (i == 3 || i == 6) ? 1 - label : label;
+
+		cap.truth[i].type = SIGGEN_EVENT_MI;
+		cap.truth[i].start_s = 6.0 * (double)i;
+		cap.truth[i].end_s = cap.truth[i].start_s + 4;
+		cap.truth[i].label = label;
+		t->events[i * 1500 + 1000] = (2u << 24) | (uint32_t)said;
+	}
+	for (k = 0; k < p->n_metrics; k++) {
+		cr_assert_eq(bench_engine_measure(p, k, NULL, &cap, &q, why, sizeof(why)), 0,
+			     "%s: %s", p->metrics[k].id, why);
+		if (!strcmp(p->metrics[k].name, "accuracy"))
+			cr_expect_float_eq(q.value, 80.0, 1e-9);
+		if (!strcmp(p->metrics[k].name, "kappa"))
+			cr_expect_float_eq(q.value, (0.8 - 0.5) / (1 - 0.5), 1e-9);
+		if (!strcmp(p->metrics[k].name, "itr")) {
+			b = 1 + 0.8 * log2(0.8) + 0.2 * log2(0.2); /* Wolpaw, N = 2 */
+			cr_expect_float_eq(q.value, b * 60.0 / 6.0, 1e-9);
+		}
+	}
+	bench_engine_capture_clear(&cap);
+	bench_protocol_free(p);
 }
