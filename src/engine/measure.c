@@ -353,9 +353,16 @@ static int m_sinad(const struct bench_protocol *p, const struct bench_protocol_m
 	if (r < 0)
 		return r;
 	*ret_v = bench_score_sinad_db(&fit);
-	if (strcmp(m->name, "enob") == 0)
+	/*
+	 * The noise-and-distortion rms is estimated from n samples: relative standard
+	 * uncertainty 1/sqrt(2n) (chi-square), i.e. 20 log10(e)/sqrt(2n) dB. The stimulus
+	 * purity is not part of it (the fixture's calibration covers the stimulus).
+	 */
+	*ret_u = 20.0 / M_LN10 / sqrt(2.0 * (double)n);
+	if (strcmp(m->name, "enob") == 0) {
 		*ret_v = bench_score_enob_from_sinad(*ret_v);
-	*ret_u = 0; /* dominated by the stimulus purity, not estimated per trial */
+		*ret_u /= 6.02;
+	}
 	return 0;
 }
 
@@ -401,7 +408,15 @@ static int m_cmrr(const struct bench_protocol *p, const struct bench_protocol_me
 	*ret_v = bench_score_cmrr_db(1.0, fit.amplitude, fabs(vcm));
 	if (!isfinite(*ret_v)) /* no common-mode leak at all: better than we can resolve */
 		*ret_v = bench_score_cmrr_db(1.0, fmax(fit.residual_rms, 1e-9), fabs(vcm));
-	*ret_u = 0;
+	{
+		/* The leak amplitude's standard uncertainty (fit residual and resolution,
+		 * as for sine_fit_amplitude), in dB of the leak amplitude. */
+		double u[2] = { fit.residual_rms * sqrt(2.0 / (double)n),
+				bench_unc_resolution(t->lsb_uv) * sqrt(2.0 / (double)n) };
+		double a = fmax(fit.amplitude, bench_unc_combine(u, 2));
+
+		*ret_u = a > 0 ? 20.0 / M_LN10 * bench_unc_combine(u, 2) / a : 0;
+	}
 	return 0;
 }
 
@@ -429,7 +444,7 @@ static int m_crosstalk(const struct bench_protocol *p, const struct bench_protoc
 		       size_t errlen)
 {
 	size_t agg = (size_t)param_num(m, "aggressor", 0), n, c;
-	double f, worst = -INFINITY, db;
+	double f, worst = -INFINITY, db, u_db;
 	int r;
 
 	if (stimulus_param(p, "freq_hz", &f) < 0 || t->n_channels < 2 || agg >= t->n_channels) {
@@ -453,7 +468,21 @@ static int m_crosstalk(const struct bench_protocol *p, const struct bench_protoc
 		}
 		worst = fmax(worst, db);
 	}
-	bench_quantity_init(q, worst, m->unit, 0, 0, p->k);
+	{
+		/*
+		 * Type B: the victim amplitude (aggressor amplitude x 10^(dB/20)) resolved to
+		 * q/sqrt(12) x sqrt(2/n) by the least-squares fit, in dB of that amplitude; the
+		 * aggressor amplitude from its rms (a sine: sqrt(2) x rms).
+		 */
+		double rms_agg = 0, a_v,
+		       u_a = bench_unc_resolution(t->lsb_uv) * sqrt(2.0 / (double)n);
+
+		if (bench_score_rms(t->uv + agg * t->n_frames + t->settle_frames, n, &rms_agg) < 0)
+			rms_agg = 0;
+		a_v = sqrt(2.0) * rms_agg * pow(10.0, worst / 20.0);
+		u_db = a_v > 0 ? 20.0 / M_LN10 * u_a / fmax(a_v, u_a) : 0;
+	}
+	bench_quantity_init(q, worst, m->unit, 0, u_db, p->k);
 	return 0;
 }
 

@@ -272,8 +272,9 @@ static int capture_for_role(const struct bench_fixture *fx, const char *role)
 	return -ENOENT;
 }
 
-static int to_trace(const struct bench_fixture *fx, struct collect *c, size_t idx, const char *role,
-		    double rate_hz, double settle_s, double stim_s, struct bench_engine_trace *t)
+static int to_trace(struct bench_rig *rig, const struct bench_fixture *fx, struct collect *c,
+		    size_t idx, const char *role, double rate_hz, double settle_s, double stim_s,
+		    struct bench_engine_trace *t)
 {
 	const struct bench_fixture_capture *fc = &fx->captures[idx];
 	size_t nch = fc->n_channels, w = c->width[idx], i, ch;
@@ -284,6 +285,9 @@ static int to_trace(const struct bench_fixture *fx, struct collect *c, size_t id
 	t->n_channels = nch;
 	t->n_frames = c->n[idx];
 	t->settle_frames = (size_t)llround(settle_s * rate_hz);
+	/* The coarsest channel's code: the resolution term of every metric's uncertainty. */
+	for (ch = 0; ch < nch; ch++)
+		t->lsb_uv = fmax(t->lsb_uv, bench_rig_capture_lsb_uv(rig, idx, ch));
 	t->stim_frames = (size_t)llround(stim_s * rate_hz);
 	if (t->stim_frames > t->n_frames)
 		t->stim_frames = t->n_frames;
@@ -382,7 +386,7 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 			dup |= idx[j] == idx[i];
 		if (dup)
 			continue; /* dut-events comes with dut-data */
-		r = to_trace(fx, &c, (size_t)idx[i], p->inputs[i].role,
+		r = to_trace(rio->rig, fx, &c, (size_t)idx[i], p->inputs[i].role,
 			     bench_rig_capture_rate_hz(rio->rig, (size_t)idx[i]), p->settle_s,
 			     p->capture_s, &ret->traces[k]);
 		ret->n_traces = ++k;

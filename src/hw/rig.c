@@ -432,6 +432,14 @@ const struct bench_calib_dac *bench_rig_dac_calib(const struct bench_rig *rig, s
 	return rig->dac && index < rig->fx->dac.n_channels ? &rig->dac_cal[index] : NULL;
 }
 
+double bench_rig_capture_lsb_uv(const struct bench_rig *rig, size_t index, size_t ch)
+{
+	if (!rig->ctx || !rig->cap || index >= rig->fx->n_captures ||
+	    ch >= rig->fx->captures[index].n_channels)
+		return 0;
+	return fabs(rig->cap[index].cal[ch].uv_per_code);
+}
+
 int bench_rig_capture_range_uv(const struct bench_rig *rig, size_t index, size_t ch,
 			       double *ret_min_uv, double *ret_max_uv)
 {

@@ -73,6 +73,12 @@ double bench_rig_capture_rate_hz(const struct bench_rig *rig, size_t index);
 /* The code map of DAC channel @index (fixture order); NULL if out of range. */
 const struct bench_calib_dac *bench_rig_dac_calib(const struct bench_rig *rig, size_t index);
 
+/*
+ * The resolution (one code) of channel @ch of capture @index in uV at the DUT input,
+ * through the channel's scale and gain; 0 if out of range or not opened.
+ */
+double bench_rig_capture_lsb_uv(const struct bench_rig *rig, size_t index, size_t ch);
+
 /**
  * bench_rig_capture_range_uv() - the uV range channel @ch of capture @index can
  * report (the converter's code range through the channel's scale and gain).
