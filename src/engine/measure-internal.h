@@ -8,8 +8,9 @@
  *                       crosstalk, skew, dropouts (catalogue A1-A13)
  *   measure-events.c    event matching, latency, classification (A14, C1-C6, B12-B13)
  *   measure-stim.c      stimulation pulses and safety (B1, B4, B7, shutdown)
- *   measure-response.c  frequency response, impedance, DC offset, recovery, reliability
- *                       (A3, A5, A6, A12, D1-D5)
+ *   measure-response.c  frequency response, impedance, DC offset, saturation recovery
+ *                       (A3, A5, A6, A12)
+ *   measure-reliability.c  pass rate, power-cycle recovery, drift (D1-D5)
  * A table entry has either @channel (called once per channel on the samples after the
  * settling time, reduced over channels by measure.c) or @whole (called once with the
  * whole capture). Names ending in '*' match by prefix. Errors: negative errno with a
@@ -50,6 +51,7 @@ extern const struct bench_measure_route bench_measure_routes_frontend[];
 extern const struct bench_measure_route bench_measure_routes_events[];
 extern const struct bench_measure_route bench_measure_routes_stim[];
 extern const struct bench_measure_route bench_measure_routes_response[];
+extern const struct bench_measure_route bench_measure_routes_reliability[];
 
 /* <param name=NAME> of the metric, or NULL. */
 const struct bench_protocol_param *bench_measure_param(const struct bench_protocol_metric *m,

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Response and reliability metrics (catalogue A3, A5, A6, A12, D1-D5): frequency response
- * corners and time constant, input impedance, DC-offset gain change, saturation recovery,
- * pass rate and drift.
+ * Response metrics (catalogue A3, A5, A6, A12): frequency response corners and time
+ * constant, input impedance, DC-offset gain change, saturation recovery.
  * Routed by name from measure.c (see measure-internal.h for the table format).
  */
 #include <errno.h>

@@ -161,10 +161,8 @@ void bench_engine_limit_from_criterion(const struct bench_protocol *p,
 }
 
 static const struct bench_measure_route *const route_tables[] = {
-	bench_measure_routes_frontend,
-	bench_measure_routes_events,
-	bench_measure_routes_stim,
-	bench_measure_routes_response,
+	bench_measure_routes_frontend, bench_measure_routes_events,	 bench_measure_routes_stim,
+	bench_measure_routes_response, bench_measure_routes_reliability,
 };
 
 static const struct bench_measure_route *route_find(const char *name)
