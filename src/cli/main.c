@@ -77,7 +77,15 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "exit: 0 no change, 1 verdict flips or shifts beyond uncertainty, 2 error\n",
 	  bench_cmd_compare },
 	{ "rescore", "recompute a run's measurements from its stored artifacts",
-	  "usage: bcibench rescore [--db FILE] RUN\n", NULL },
+	  "usage: bcibench rescore [--db FILE] RUN [--limits-dir DIR] [--dut-profile FILE]\n"
+	  "                        [--json]\n"
+	  "Recomputes every measurement of RUN from its trial capture records with this\n"
+	  "build's metric code and the protocol XML stored in the database, as a new run\n"
+	  "linked to RUN (rescored_from), and prints what changed as `compare` does.\n"
+	  "Limits and DUT claims are resolved as for `run` (--limits-dir, --dut-profile).\n"
+	  "exit: 0 nothing changed, 1 verdict flips or shifts, 2 an artifact does not match\n"
+	  "its recorded SHA-256 (named) or the bench failed, 64 usage, unknown run\n",
+	  bench_cmd_rescore },
 	{ "upload", "upload dossiers and results through the outbox",
 	  "usage: bcibench upload --url URL [--db FILE] [--header 'N: V']... [--token-env VAR]\n"
 	  "                       [--cacert PEM] [--retries N] [--retry-delay-ms MS] [--kind K]\n"
