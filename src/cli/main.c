@@ -40,7 +40,9 @@ const struct bench_cli_command bench_cli_commands[] = {
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
 	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
 	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n"
-	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] | --list-models\n"
+	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] [--threads N]\n"
+	  "       bcibench gen --list-models\n"
+	  "  --threads N: render with N threads (the output does not depend on N).\n"
 	  "  --out FILE.bdf (BDF+ 24-bit), FILE.edf (EDF+ 16-bit): truth as annotations;\n"
 	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n"
 	  "  Defaults with --model: 8 channels, 1000 Hz, 10 s; seed 1. See docs/signal-gen.md.\n",
