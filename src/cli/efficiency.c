@@ -25,8 +25,11 @@ static int eff_trial(void *ctx, const struct bench_protocol *protocol, uint64_t 
 	int r = e->inner->trial(e->inner->ctx, protocol, seed, ret);
 
 	e->trial_wall_s += (double)(bench_clock_now_ns() - t0) * 1e-9;
-	e->stimulus_s += protocol->capture_s;
 	e->n_trials++;
+	if (r == 0)
+		e->stimulus_s += protocol->capture_s;
+	else
+		e->n_failed++; /* how much of its stimulus was played is unknown: not counted */
 	return r;
 }
 
@@ -69,10 +72,10 @@ void bench_cli_efficiency_format(const struct bench_cli_efficiency *e, const cha
 				 size_t size)
 {
 	snprintf(buf, size,
-		 "real-time efficiency %.3f (wall %.2f s / stimulus %.2f s, %zu trials, "
+		 "real-time efficiency %.3f (wall %.2f s / stimulus %.2f s, %zu trials%s, "
 		 "%.2f s in trials, pace %s)",
 		 bench_cli_efficiency_ratio(e), wall_s(e), e->stimulus_s, e->n_trials,
-		 e->trial_wall_s, pace);
+		 e->n_failed ? ", some not played to the end" : "", e->trial_wall_s, pace);
 }
 
 int bench_cli_efficiency_record(const struct bench_cli_efficiency *e, const char *pace,

@@ -6,8 +6,10 @@
  * nothing on top; the target is <= 1.05. In fast pace the same ratio says how much faster
  * than real time the emulated run went (well below 1).
  *
- * It works by wrapping the engine's I/O: every trial adds its protocol's stimulus
- * duration (capture_s, the length of the stimulus the I/O plays) to a sum, and the time
+ * It works by wrapping the engine's I/O: every trial that completes adds its protocol's
+ * stimulus duration (capture_s, the length of the stimulus the I/O plays) to a sum (a trial
+ * the I/O ended with an error is counted apart: its stimulus may have stopped early, or
+ * never started, so its wall time counts and its stimulus does not), and the time
  * spent inside trials is kept apart from the steps (setup, power cycles) and the scoring
  * around them. Units: seconds of wall time (monotonic clock) and of stimulus.
  */
@@ -28,6 +30,7 @@ struct bench_cli_efficiency {
 	double stimulus_s;		     /* sum of the stimulus durations of trials played */
 	double trial_wall_s;		     /* wall time spent inside trials */
 	size_t n_trials;		     /* trial attempts played (not resumed ones) */
+	size_t n_failed;		     /* of those, ended by an I/O error */
 };
 
 /* Wraps @inner (borrowed, must outlive @e) and starts the wall clock. */
