@@ -340,6 +340,34 @@ out:
 	return r;
 }
 
+/* The lag (frames, y behind x > 0) maximising sum x[j] y[j + lag] over j >= @from. */
+static long best_lag(const double *x, const double *y, size_t n, size_t from, size_t max_lag)
+{
+	double best = -INFINITY, mx = 0, my = 0;
+	long lag, l = 0;
+	size_t j;
+
+	if (n <= from + 2 * max_lag + 1)
+		return 0;
+	for (j = from; j < n; j++) {
+		mx += x[j];
+		my += y[j];
+	}
+	mx /= (double)(n - from);
+	my /= (double)(n - from);
+	for (lag = -(long)max_lag; lag <= (long)max_lag; lag++) {
+		double c = 0;
+
+		for (j = from + max_lag; j + max_lag < n; j++)
+			c += (x[j] - mx) * (y[(size_t)((long)j + lag)] - my);
+		if (c > best) {
+			best = c;
+			l = lag;
+		}
+	}
+	return l;
+}
+
 /*
  * B12 sensing error during stimulation: the in-band power gain from the injected signal
  * (the bench ADC's loopback of the DAC, param "reference-channel", default 1, block-averaged
@@ -367,6 +395,7 @@ static int m_on_off(const struct bench_protocol *p, const struct bench_protocol_
 	double *ref = NULL, *y = NULL;
 	unsigned char *act = NULL;
 	size_t ratio, n, i, j, w, look, since = SIZE_MAX, n_on = 0, n_off = 0;
+	long lag;
 	int r;
 
 	(void)cr;
@@ -426,6 +455,22 @@ static int m_on_off(const struct bench_protocol *p, const struct bench_protocol_
 		ref[j] = s / (double)ratio;
 		y[j] = dut->uv[ch * dut->n_frames + j];
 		act[j] = since != SIZE_MAX && j - since <= look;
+	}
+	/*
+	 * The DUT's recording lags the injected signal (its filters, and its capture may
+	 * start at another sample of the rig): align by the cross-correlation peak within
+	 * +-"max-lag" s (default 0.3) before windowing, so a burst sits in the same window
+	 * of both.
+	 */
+	lag = best_lag(ref, y, n, dut->settle_frames,
+		       (size_t)llround(bench_measure_param_num(m, "max-lag", 0.3) * dut->rate_hz));
+	if (lag > 0) {
+		memmove(y, y + lag, (n - (size_t)lag) * sizeof(*y));
+		n -= (size_t)lag;
+	} else if (lag < 0) {
+		memmove(ref, ref + (size_t)-lag, (n - (size_t)-lag) * sizeof(*ref));
+		memmove(act, act + (size_t)-lag, n - (size_t)-lag);
+		n -= (size_t)-lag;
 	}
 	for (j = dut->settle_frames; j + w <= n; j += w) {
 		size_t k, a = 0;
