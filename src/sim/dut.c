@@ -198,7 +198,7 @@ struct sim_dut {
 	double zb[2], env, env_k;
 	unsigned sense_ch, burst_min, hold_samples, above, hold_left;
 	double burst_thr_uv;
-	bool train;
+	bool train, was_on;
 	uint64_t pulse_tick;
 	unsigned period_ticks, phase_ticks, gap_ticks;
 	double stim_ua;
@@ -740,15 +740,21 @@ static void stim_detect(struct sim_dut *d, const double *y, bool *lines, const s
 		d->above = 0;
 	}
 	on = d->above >= d->burst_min;
-	if (on && !d->train && d->state == SIM_DUT_READY) {
+	/*
+	 * Every detection (rising edge of the detector) is reported; one outside a train
+	 * starts a train. A missed detection (fault miss_pct) does neither.
+	 */
+	if (on && !d->was_on && d->state == SIM_DUT_READY &&
+	    !(f->miss_pct > 0 && prng_uniform(&d->prng) * 100 < f->miss_pct)) {
 		event_push(d, SIM_EVENT(SIM_EVENT_BURST, d->sense_ch), f);
-		if (!(f->miss_pct > 0 && prng_uniform(&d->prng) * 100 < f->miss_pct)) {
+		if (!d->train) {
 			d->train = true;
 			d->pulse_tick = 0;
 			event_push(d, SIM_EVENT(SIM_EVENT_STIM_ON, 0), f);
 		}
 	}
-	if (on)
+	d->was_on = on;
+	if (on && d->train)
 		d->hold_left = d->hold_samples;
 	if (d->train && !on) {
 		if (d->hold_left > 0) {
@@ -760,6 +766,8 @@ static void stim_detect(struct sim_dut *d, const double *y, bool *lines, const s
 	}
 	if (f->false_rate_hz > 0 && !d->train &&
 	    prng_uniform(&d->prng) < f->false_rate_hz / d->fd_hz) {
+		/* a false detection: the detector fires, then the DUT stimulates */
+		event_push(d, SIM_EVENT(SIM_EVENT_BURST, d->sense_ch), f);
 		d->train = true;
 		d->pulse_tick = 0;
 		d->hold_left = d->hold_samples;
