@@ -55,6 +55,7 @@ static const struct metric_def metrics[] = {
 	{ "event_sensitivity", { U(PERCENT), U(NONE) }, 2 },
 	{ "event_precision", { U(PERCENT), U(NONE) }, 2 },
 	{ "event_accuracy", { U(PERCENT), U(NONE) }, 2 },
+	{ "event_false_rate", { U(HZ) }, 1 },
 	{ "false_alarm_rate", { U(PER_24H) }, 1 },
 	{ "accuracy", { U(PERCENT), U(NONE) }, 2 },
 	{ "kappa", { U(NONE) }, 1 },
