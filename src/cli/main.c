@@ -30,17 +30,22 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "usage: bcibench run --fixture F (--suite S | --protocol P...) --dut-serial SN\n"
 	  "                    [--dut-profile FILE] [--operator NAME] [--seed N] [--db FILE]\n"
 	  "                    [--resume RUN] [--uri URI] [--certification] [--limits-dir DIR]\n"
+	  "                    [--pace fast|realtime]\n"
 	  "       bcibench run --fixture F --seconds T --sine UV@HZ [--uri URI] [--channel C]\n"
-	  "       bcibench run --slots K --dut-serial SN1,...,SNK [--slot-fault N:NAME=VALUE]...\n"
+	  "       bcibench run --slots K [--dut-serial SN1,...,SNK] [--slot-fault N:NAME=VALUE]...\n"
 	  "                    [--slot-uri N:URI]... (other options as above, for every slot)\n"
 	  "A fixture whose context is sim:NAME runs the emulated rig in-process (with --slots:\n"
-	  "one 'bcibench sim' process per slot).\n"
+	  "one 'bcibench sim' process per slot). With --slots the fixture's <slots> list gives\n"
+	  "each slot its context and DUT serial (docs/fixtures.md). A run prints its real-time\n"
+	  "efficiency: wall time / stimulus time (target <= 1.05 at --pace realtime).\n"
 	  "Exit: 0 all pass, 1 a test failed or is marginal, 2 error/aborted, 64 bad input.\n",
 	  bench_cmd_run },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
 	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
 	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n"
-	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] | --list-models\n"
+	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] [--threads N]\n"
+	  "       bcibench gen --list-models\n"
+	  "  --threads N: render with N threads (the output does not depend on N).\n"
 	  "  --out FILE.bdf (BDF+ 24-bit), FILE.edf (EDF+ 16-bit): truth as annotations;\n"
 	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n"
 	  "  Defaults with --model: 8 channels, 1000 Hz, 10 s; seed 1. See docs/signal-gen.md.\n",
