@@ -71,6 +71,7 @@ const struct bench_cli_command bench_cli_commands[] = {
 	{ "runs", "list recorded runs",
 	  "usage: bcibench runs [--db FILE] [--dut SN] [--since DATE] [--status S] [--limit N]\n"
 	  "                     [--json]\n"
+	  "DATE is UTC: YYYY-MM-DD[THH:MM[:SS[.mmm]]][Z] (a space may replace the T).\n"
 	  "The database defaults to $BCIBENCH_DB, else ./bcibench.db.\n",
 	  bench_cmd_runs },
 	{ "show", "show the tests, measurements and verdicts of a run",
