@@ -21,8 +21,10 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", bench_cmd_demo },
 	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
 	  "usage: bcibench sim [--rig FILE | --dut NAME] [--listen HOST:PORT | --port N]\n"
-	  "                    [--pace fast|realtime] [--fault NAME=VALUE]... [--seed N]\n"
-	  "Serves fixtures/sim/NAME.rig.xml (default neural-recorder) on 127.0.0.1;\n"
+	  "                    [--pace fast|realtime [--rt-priority]] [--fault NAME=VALUE]...\n"
+	  "                    [--seed N]\n"
+	  "Serves fixtures/sim/NAME.rig.xml (default neural-recorder; shipped: eeg-amp,\n"
+	  "neural-recorder, neural-recorder-256, ssvep-decoder, closed-loop-stim) on 127.0.0.1;\n"
 	  "--port 0 picks a free port. First stdout line: listening ip:HOST:PORT.\n"
 	  "--fixture FILE is a synonym of --rig FILE. See docs/sim.md.\n",
 	  bench_cmd_sim },
@@ -52,7 +54,7 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  bench_cmd_gen },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
 	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
-	  "                          [--db FILE]\n",
+	  "                          [--db FILE [--valid-days N]]\n",
 	  bench_cmd_calibrate },
 	{ "validate", "validate a fixture, protocol, suite, limits or stimulus file",
 	  "usage: bcibench validate [--limits-dir DIR] [--dut-profile FILE] FILE...\n",
