@@ -164,7 +164,7 @@ static int run_condition(const struct bench_reference_dut *d, const char *db, co
 	bench_cli_data_path(profile, sizeof(profile), d->profile);
 	snprintf(seed_s, sizeof(seed_s), "%" PRIu64, seed);
 
-	r = bench_cli_sim_spawn(d->model, seed, faults, fault ? 1 : 0, &sim);
+	r = bench_cli_sim_spawn(d->model, seed, false, faults, fault ? 1 : 0, &sim);
 	if (r < 0) {
 		bench_cli_error("qualify: cannot start the emulated rig for %s: %s", d->model,
 				bench_strerror(r));

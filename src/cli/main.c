@@ -30,11 +30,14 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "usage: bcibench run --fixture F (--suite S | --protocol P...) --dut-serial SN\n"
 	  "                    [--dut-profile FILE] [--operator NAME] [--seed N] [--db FILE]\n"
 	  "                    [--resume RUN] [--uri URI] [--certification] [--limits-dir DIR]\n"
+	  "                    [--pace fast|realtime]\n"
 	  "       bcibench run --fixture F --seconds T --sine UV@HZ [--uri URI] [--channel C]\n"
-	  "       bcibench run --slots K --dut-serial SN1,...,SNK [--slot-fault N:NAME=VALUE]...\n"
+	  "       bcibench run --slots K [--dut-serial SN1,...,SNK] [--slot-fault N:NAME=VALUE]...\n"
 	  "                    [--slot-uri N:URI]... (other options as above, for every slot)\n"
 	  "A fixture whose context is sim:NAME runs the emulated rig in-process (with --slots:\n"
-	  "one 'bcibench sim' process per slot).\n"
+	  "one 'bcibench sim' process per slot). With --slots the fixture's <slots> list gives\n"
+	  "each slot its context and DUT serial (docs/fixtures.md). A run prints its real-time\n"
+	  "efficiency: wall time / stimulus time (target <= 1.05 at --pace realtime).\n"
 	  "Exit: 0 all pass, 1 a test failed or is marginal, 2 error/aborted, 64 bad input.\n",
 	  bench_cmd_run },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
@@ -79,7 +82,15 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "exit: 0 no change, 1 verdict flips or shifts beyond uncertainty, 2 error\n",
 	  bench_cmd_compare },
 	{ "rescore", "recompute a run's measurements from its stored artifacts",
-	  "usage: bcibench rescore [--db FILE] RUN\n", NULL },
+	  "usage: bcibench rescore [--db FILE] RUN [--limits-dir DIR] [--dut-profile FILE]\n"
+	  "                        [--json]\n"
+	  "Recomputes every measurement of RUN from its trial capture records with this\n"
+	  "build's metric code and the protocol XML stored in the database, as a new run\n"
+	  "linked to RUN (rescored_from), and prints what changed as `compare` does.\n"
+	  "Limits and DUT claims are resolved as for `run` (--limits-dir, --dut-profile).\n"
+	  "exit: 0 nothing changed, 1 verdict flips or shifts, 2 an artifact does not match\n"
+	  "its recorded SHA-256 (named) or the bench failed, 64 usage, unknown run\n",
+	  bench_cmd_rescore },
 	{ "upload", "upload dossiers and results through the outbox",
 	  "usage: bcibench upload --url URL [--db FILE] [--header 'N: V']... [--token-env VAR]\n"
 	  "                       [--cacert PEM] [--retries N] [--retry-delay-ms MS] [--kind K]\n"

@@ -401,6 +401,7 @@ static void bind_start_ticks(sqlite3_stmt *s, int i)
 
 struct run_ctx {
 	const struct bench_store_run_info *info;
+	const char *why;
 	char uuid[BENCH_STORE_UUID_LEN];
 	int64_t id;
 };
@@ -452,6 +453,8 @@ static int run_insert(struct bench_store *st, void *ctx)
 	rc->id = sqlite3_last_insert_rowid(st->db);
 	st->a_tbl = "run";
 	st->a_row = rc->id;
+	if (rc->why)
+		st->a_why = rc->why;
 	r = store_audit_cover(st, "run", rc->id);
 	for (i = 0; i < in->n_calibrations && r == 0; i++) {
 		r = store_stmt(st, ins_cal, &s);
@@ -480,10 +483,10 @@ static int set_sync_full(struct bench_store *st)
 	return r;
 }
 
-int bench_store_run_begin(struct bench_store *st, const struct bench_store_run_info *info,
-			  int64_t *ret_run_id, char *ret_uuid)
+static int run_begin_why(struct bench_store *st, const struct bench_store_run_info *info,
+			 const char *why, int64_t *ret_run_id, char *ret_uuid)
 {
-	struct run_ctx rc = { .info = info };
+	struct run_ctx rc = { .info = info, .why = why };
 	int r;
 
 	if (!st || !info || !ret_run_id || (unsigned)info->run_type >= BENCH_STORE_RUN_TYPE_COUNT ||
@@ -504,6 +507,88 @@ int bench_store_run_begin(struct bench_store *st, const struct bench_store_run_i
 	if (ret_uuid)
 		memcpy(ret_uuid, rc.uuid, BENCH_STORE_UUID_LEN);
 	return 0;
+}
+
+int bench_store_run_begin(struct bench_store *st, const struct bench_store_run_info *info,
+			  int64_t *ret_run_id, char *ret_uuid)
+{
+	return run_begin_why(st, info, NULL, ret_run_id, ret_uuid);
+}
+
+int bench_store_rescore_begin(struct bench_store *st, int64_t src_run_id, const char *why,
+			      int64_t *ret_run_id, char *ret_uuid)
+{
+	static const char *const sel =
+		"SELECT run_type, status, station_id, operator_id, dut_id, fixture_id, "
+		"limit_set_id, suite, seed, slot FROM run WHERE id = ?";
+	static const char *const sel_cal =
+		"SELECT calibration_id FROM run_calibration WHERE run_id = ? ORDER BY id";
+	struct bench_store_run_info info = { .slot = -1, .rescored_from = src_run_id };
+	int64_t *cals = NULL;
+	char *suite = NULL;
+	size_t n_cals = 0;
+	sqlite3_stmt *s;
+	int rc, r, i;
+
+	if (!st || !ret_run_id)
+		return -EINVAL;
+	r = store_stmt(st, sel, &s);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(s, 1, src_run_id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? -ENOENT : store_errno(st, rc);
+	}
+	r = -EINVAL;
+	for (i = 0; i < BENCH_STORE_RUN_TYPE_COUNT; i++)
+		if (strcmp((const char *)sqlite3_column_text(s, 0), run_type_names[i]) == 0) {
+			info.run_type = (enum bench_store_run_type)i;
+			r = 0;
+		}
+	if (strcmp((const char *)sqlite3_column_text(s, 1), "running") == 0)
+		r = -EINVAL; /* its record is still being written */
+	info.station_id = sqlite3_column_int64(s, 2);
+	info.operator_id = sqlite3_column_int64(s, 3);
+	info.dut_id = sqlite3_column_int64(s, 4);
+	info.fixture_id = sqlite3_column_int64(s, 5);
+	info.limit_set_id = sqlite3_column_int64(s, 6);
+	if (r == 0 && sqlite3_column_type(s, 7) != SQLITE_NULL) {
+		suite = strdup((const char *)sqlite3_column_text(s, 7));
+		if (!suite)
+			r = -ENOMEM;
+	}
+	info.suite = suite;
+	info.seed = (uint64_t)sqlite3_column_int64(s, 8);
+	if (sqlite3_column_type(s, 9) != SQLITE_NULL)
+		info.slot = sqlite3_column_int(s, 9);
+	sqlite3_reset(s);
+	if (r == 0)
+		r = store_stmt(st, sel_cal, &s);
+	if (r == 0) {
+		sqlite3_bind_int64(s, 1, src_run_id);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			int64_t *n = realloc(cals, (n_cals + 1) * sizeof(*cals));
+
+			if (!n) {
+				r = -ENOMEM;
+				break;
+			}
+			cals = n;
+			cals[n_cals++] = sqlite3_column_int64(s, 0);
+		}
+		if (r == 0 && rc != SQLITE_DONE)
+			r = store_errno(st, rc);
+		sqlite3_reset(s);
+	}
+	info.calibration_ids = cals;
+	info.n_calibrations = n_cals;
+	if (r == 0)
+		r = run_begin_why(st, &info, why, ret_run_id, ret_uuid);
+	free(cals);
+	free(suite);
+	return r;
 }
 
 struct status_ctx {
@@ -1044,6 +1129,37 @@ static int measurement_cover(struct bench_store *st, int64_t id, int64_t trial_i
 	return r;
 }
 
+/* rescore_input rows of a re-scored trial; each artifact must belong to the source trial. */
+static int sources_insert(struct bench_store *st, int64_t trial_id,
+			  const struct bench_store_trial *t)
+{
+	static const char *const ins =
+		"INSERT INTO rescore_input (trial_id, source_trial_id, artifact_id, sha256) "
+		"SELECT ?1, ?2, id, sha256 FROM artifact WHERE id = ?3 AND trial_id = ?2";
+	int64_t first = 0, last = 0;
+	sqlite3_stmt *s;
+	size_t i;
+	int r;
+
+	for (i = 0; i < t->n_source_artifacts; i++) {
+		r = store_stmt(st, ins, &s);
+		if (r < 0)
+			return r;
+		sqlite3_bind_int64(s, 1, trial_id);
+		sqlite3_bind_int64(s, 2, t->source_trial_id);
+		sqlite3_bind_int64(s, 3, t->source_artifact_ids[i]);
+		r = store_step_done(st, s);
+		if (r < 0)
+			return r;
+		if (sqlite3_changes(st->db) != 1)
+			return -EINVAL; /* not an artifact of the source trial */
+		last = sqlite3_last_insert_rowid(st->db);
+		if (i == 0)
+			first = last;
+	}
+	return store_audit_cover_range(st, "rescore_input", first, last);
+}
+
 static int trial_insert(struct bench_store *st, void *ctx)
 {
 	static const char *const ins =
@@ -1117,6 +1233,8 @@ static int trial_insert(struct bench_store *st, void *ctx)
 		r = store_audit_cover_range(st, "artifact", first[1], last[1]);
 	if (r == 0 && t->n_events)
 		r = store_audit_cover_range(st, "event", first[2], last[2]);
+	if (r == 0 && t->n_source_artifacts)
+		r = sources_insert(st, tc->id, t);
 	return r;
 }
 

@@ -27,10 +27,9 @@
 static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 const char *const store_audited_tables[] = {
-	"station", "operator", "instrument",  "calibration", "fixture",
-	"dut",	   "protocol", "limit_set",   "run",	     "run_calibration",
-	"test",	   "trial",    "measurement", "artifact",    "event",
-	NULL,
+	"station",     "operator",  "instrument", "calibration",     "fixture", "dut",
+	"protocol",    "limit_set", "run",	  "run_calibration", "test",	"trial",
+	"measurement", "artifact",  "event",	  "rescore_input",   NULL,
 };
 
 int store_errno(struct bench_store *st, int rc)
