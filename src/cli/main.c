@@ -102,7 +102,13 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "exit: 0 nothing pending, 2 some files kept for the next upload, 64 usage\n",
 	  bench_cmd_upload },
 	{ "qualify", "qualify the bench: good DUTs over seeds and every seeded fault",
-	  "usage: bcibench qualify [--seeds N] [--out DIR]\n", bench_cmd_qualify },
+	  "usage: bcibench qualify [--seeds N] [--out DIR] [--dut MODEL] [--jobs N]\n"
+	  "                        [--suites standard|screening]\n"
+	  "Runs the good reference DUTs over N seeds (default 3) and every seeded fault of\n"
+	  "docs/sim.md, --jobs at a time (default: the CPU count), into DIR/qualify.db, and\n"
+	  "writes the detection matrix to DIR/qualify-matrix.md and .csv.\n"
+	  "Exit: 0 no false fail and no gap, 1 a false fail or a gap, 2 bench error.\n",
+	  bench_cmd_qualify },
 	{ "version", "print the bcibench version and the versions of linked libraries",
 	  "usage: bcibench version   (same as bcibench --version)\n", bench_cmd_version },
 	{ NULL, NULL, NULL, NULL },
