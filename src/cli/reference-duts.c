@@ -9,9 +9,9 @@
 #include <string.h>
 
 const struct bench_reference_dut bench_reference_duts[] = {
-	{ "eeg-amp", "fixtures/sim/eeg-amp.fixture.xml", "protocols/suites/eeg-amp-production.xml",
-	  "fixtures/duts/sim-eeg-amp.xml", "SIM-EEG-0001",
-	  "protocols/suites/eeg-amp-production.xml" },
+	{ "eeg-amp", "fixtures/sim/eeg-amp-cert.fixture.xml",
+	  "protocols/suites/eeg-amp-certification.xml", "fixtures/duts/sim-eeg-amp.xml",
+	  "SIM-EEG-0001", "protocols/suites/eeg-amp-production.xml" },
 	{ "neural-recorder", "fixtures/sim/neural-recorder.fixture.xml",
 	  "protocols/suites/neural-recorder.xml", "fixtures/duts/sim-neural-recorder.xml",
 	  "SIM-NR-0001", "tests/data/qualify/neural-recorder.xml" },
