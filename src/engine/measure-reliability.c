@@ -194,8 +194,9 @@ static int m_recovery(const struct bench_protocol *p, const struct bench_protoco
 /*
  * D5 drift: "of" gain_error (3-parameter fit amplitude vs amp_uv, %, mean over channels)
  * per segment at the segment's centre time, or timebase_ppm (frequency offset in ppm from
- * the phase advance between consecutive segments, at their boundary), regressed on time; the slope is scaled to the metric's unit (%/"per" s, default
- * per 24 h; ppm/h). Type A uncertainty: the slope's standard error.
+ * the phase advance between consecutive segments, at their boundary), regressed on time;
+ * the slope is scaled to the metric's unit (%/"per" s, default per 24 h; ppm/h). Type A
+ * uncertainty: the slope's standard error.
  */
 static int m_drift(const struct bench_protocol *p, const struct bench_protocol_metric *m,
 		   const struct bench_protocol_criterion *cr,
