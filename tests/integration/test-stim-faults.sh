@@ -4,24 +4,29 @@
 # protocol PASSes (exit 0); with a seeded sim fault it FAILs (exit 1) and the named
 # measurement is the failing one. The fault goes into a copy of the rig file (<fault>),
 # run in-process through a copy of the fixture whose context names that rig file.
-# Usage: test-stim-faults.sh BCIBENCH SRCROOT PROTOCOL MEASUREMENT [FAULT=VALUE]
-BIN=${1:?} SRC=${2:?} PROTO=${3:?} WHAT=${4:?} FAULT=${5:-}
+# Usage: test-stim-faults.sh BCIBENCH SRCROOT PROTOCOL MEASUREMENT [FAULT=VALUE [MODEL]]
+# (MODEL: the emulated DUT, default closed-loop-stim; its fixture and DUT profile are used.)
+BIN=${1:?} SRC=${2:?} PROTO=${3:?} WHAT=${4:?} FAULT=${5:-} MODEL=${6:-closed-loop-stim}
+case $MODEL in
+eeg-amp) SERIAL=SIM-EEG-0001 ;;
+*) SERIAL=SIM-CLS-0001 ;;
+esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-rig=$tmp/closed-loop-stim.rig.xml
+rig=$tmp/$MODEL.rig.xml
 if [ -n "$FAULT" ]; then
 	sed "s|</sim-rig>|  <fault name=\"${FAULT%%=*}\" value=\"${FAULT#*=}\"/>\n</sim-rig>|" \
-		"$SRC/fixtures/sim/closed-loop-stim.rig.xml" >"$rig"
+		"$SRC/fixtures/sim/$MODEL.rig.xml" >"$rig"
 else
-	cp "$SRC/fixtures/sim/closed-loop-stim.rig.xml" "$rig"
+	cp "$SRC/fixtures/sim/$MODEL.rig.xml" "$rig"
 fi
-sed "s|uri=\"sim:closed-loop-stim\"|uri=\"sim:$rig\"|" \
-	"$SRC/fixtures/sim/closed-loop-stim.fixture.xml" >"$tmp/fixture.xml"
+sed "s|uri=\"sim:$MODEL\"|uri=\"sim:$rig\"|" \
+	"$SRC/fixtures/sim/$MODEL.fixture.xml" >"$tmp/fixture.xml"
 grep -q "sim:$rig" "$tmp/fixture.xml" || { echo "FAIL: fixture context not rewritten"; exit 1; }
 
 "$BIN" run --fixture "$tmp/fixture.xml" --protocol "$SRC/protocols/$PROTO" \
-	--dut-profile "$SRC/fixtures/duts/sim-closed-loop-stim.xml" --dut-serial SIM-CLS-0001 \
+	--dut-profile "$SRC/fixtures/duts/sim-$MODEL.xml" --dut-serial "$SERIAL" \
 	--db "$tmp/run.db" --seed 7 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 "$BIN" show --db "$tmp/run.db" 1 >"$tmp/show" 2>&1
