@@ -25,6 +25,11 @@
 
 #include "siggen-internal.h"
 
+/* Output rows rendered together through a parallel phase (kept in L1). */
+#ifndef SG_CH_BLOCK
+#define SG_CH_BLOCK 32
+#endif
+
 /* Ground-truth events: live ones are [head, len). */
 struct sg_evq {
 	struct siggen_event *ev;
@@ -177,7 +182,8 @@ static void render_source(struct sg_src *s, uint64_t t0, size_t n, float *out, s
 /* Thread @w's share of the current job. */
 static void run_job(struct siggen *g, unsigned w)
 {
-	unsigned c0 = g->cr[w], c1 = g->cr[w + 1], c, i, T = g->n_th;
+	unsigned c0 = g->cr[w], c1 = g->cr[w + 1], c, i, T = g->n_th, first;
+	unsigned cur[SIGGEN_MAX_SOURCES];
 	size_t n = g->job_n, stride = g->job_stride, k;
 
 	if (g->job == JOB_TRANSPOSE) {
@@ -192,36 +198,30 @@ static void run_job(struct siggen *g, unsigned w)
 		}
 		return;
 	}
-	i = g->job_ph->first;
-	if (g->job_zero) {
-		/*
-		 * Zero each row just before the phase's first source renders it, so the
-		 * row is still in L1 when it is written: rows that source does not route
-		 * first, then its own one at a time.
-		 */
-		struct sg_src *s = &g->src[i];
-		unsigned k0 = g->kr[i * (T + 1) + w], k1 = g->kr[i * (T + 1) + w + 1], kk = k0;
+	/*
+	 * Channel-major: a few rows at a time through every source of the phase,
+	 * so the rows stay in L1 from the zeroing to the last source (each row is
+	 * still summed in source order).
+	 */
+	first = g->job_ph->first;
+	for (i = first; i <= g->job_ph->last; i++)
+		cur[i - first] = g->kr[i * (T + 1) + w];
+	for (c = c0; c < c1; c += SG_CH_BLOCK) {
+		unsigned ce = c + SG_CH_BLOCK < c1 ? c + SG_CH_BLOCK : c1, cz;
 
-		for (c = c0; c < c1; c++) {
-			if (kk < k1 && s->ss->route[kk] == c) {
-				kk++;
-				continue;
-			}
-			memset(g->job_dst + (size_t)c * stride, 0, n * sizeof(float));
-		}
-		for (kk = k0; kk < k1; kk++) {
-			memset(g->job_dst + (size_t)s->ss->route[kk] * stride, 0,
-			       n * sizeof(float));
-			s->m->render_ch(s, g->job_t0, n, g->job_dst, stride, kk, kk + 1);
-		}
-		i++;
-	}
-	for (; i <= g->job_ph->last; i++) {
-		struct sg_src *s = &g->src[i];
-		unsigned k0 = g->kr[i * (T + 1) + w], k1 = g->kr[i * (T + 1) + w + 1];
+		if (g->job_zero)
+			for (cz = c; cz < ce; cz++)
+				memset(g->job_dst + (size_t)cz * stride, 0, n * sizeof(float));
+		for (i = first; i <= g->job_ph->last; i++) {
+			struct sg_src *s = &g->src[i];
+			unsigned k0 = cur[i - first], k1 = k0, kend = g->kr[i * (T + 1) + w + 1];
 
-		if (k0 < k1)
-			s->m->render_ch(s, g->job_t0, n, g->job_dst, stride, k0, k1);
+			while (k1 < kend && s->ss->route[k1] < ce)
+				k1++;
+			if (k1 > k0)
+				s->m->render_ch(s, g->job_t0, n, g->job_dst, stride, k0, k1);
+			cur[i - first] = k1;
+		}
 	}
 }
 

@@ -1123,8 +1123,10 @@ static void sa_wave(struct sg_src *s, uint64_t t0, size_t n)
 			ph = (t - first) % per;
 			if (ph == 0)
 				sg_emit(s, SIGGEN_EVENT_STIM_ARTIFACT, -1, t,
-					t + w1 + gap + w2 + settle, t, 0, (float)a1,
-					(float)p[SA_RATE]);
+					t + w1 + gap + w2 + settle < s->total ?
+						t + w1 + gap + w2 + settle :
+						s->total,
+					t, 0, (float)a1, (float)p[SA_RATE]);
 			if (ph < w1)
 				v += a1;
 			else if (ph >= w1 + gap && ph < w1 + gap + w2)

@@ -21,8 +21,10 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", bench_cmd_demo },
 	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
 	  "usage: bcibench sim [--rig FILE | --dut NAME] [--listen HOST:PORT | --port N]\n"
-	  "                    [--pace fast|realtime] [--fault NAME=VALUE]... [--seed N]\n"
-	  "Serves fixtures/sim/NAME.rig.xml (default neural-recorder) on 127.0.0.1;\n"
+	  "                    [--pace fast|realtime [--rt-priority]] [--fault NAME=VALUE]...\n"
+	  "                    [--seed N]\n"
+	  "Serves fixtures/sim/NAME.rig.xml (default neural-recorder; shipped: eeg-amp,\n"
+	  "neural-recorder, neural-recorder-256, ssvep-decoder, closed-loop-stim) on 127.0.0.1;\n"
 	  "--port 0 picks a free port. First stdout line: listening ip:HOST:PORT.\n"
 	  "--fixture FILE is a synonym of --rig FILE. See docs/sim.md.\n",
 	  bench_cmd_sim },
@@ -52,7 +54,7 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  bench_cmd_gen },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
 	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
-	  "                          [--db FILE]\n",
+	  "                          [--db FILE [--valid-days N]]\n",
 	  bench_cmd_calibrate },
 	{ "validate", "validate a fixture, protocol, suite, limits or stimulus file",
 	  "usage: bcibench validate [--limits-dir DIR] [--dut-profile FILE] FILE...\n",
@@ -100,7 +102,13 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "exit: 0 nothing pending, 2 some files kept for the next upload, 64 usage\n",
 	  bench_cmd_upload },
 	{ "qualify", "qualify the bench: good DUTs over seeds and every seeded fault",
-	  "usage: bcibench qualify [--seeds N] [--out DIR]\n", bench_cmd_qualify },
+	  "usage: bcibench qualify [--seeds N] [--out DIR] [--dut MODEL] [--jobs N]\n"
+	  "                        [--suites standard|screening]\n"
+	  "Runs the good reference DUTs over N seeds (default 3) and every seeded fault of\n"
+	  "docs/sim.md, --jobs at a time (default: the CPU count), into DIR/qualify.db, and\n"
+	  "writes the detection matrix to DIR/qualify-matrix.md and .csv.\n"
+	  "Exit: 0 no false fail and no gap, 1 a false fail or a gap, 2 bench error.\n",
+	  bench_cmd_qualify },
 	{ "version", "print the bcibench version and the versions of linked libraries",
 	  "usage: bcibench version   (same as bcibench --version)\n", bench_cmd_version },
 	{ NULL, NULL, NULL, NULL },
