@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <iio.h>
 #include <math.h>
 #include <signal.h>
 #include <spawn.h>
@@ -1008,6 +1009,109 @@ Test(hw_sim, calibrate_command_reports_gain_and_offset_per_channel)
 	cr_expect_eq(rc, 0, "%s", c.log);
 	cr_expect(strstr(c.log, "stim0        ref0") != NULL, "%s", c.log);
 	cr_expect(strstr(c.log, "cal-gain=\"1.0000") != NULL, "%s", c.log);
+}
+
+/*
+ * The capture conversion of plain s16 channels (one vectorised loop per frame)
+ * gives exactly code x uV-per-code rounded once to float: the same samples read
+ * raw through libiio from a second rig with the same seed (fast pace: same
+ * seed, same samples) convert bit for bit.
+ */
+Test(hw_sim, s16_capture_conversion_is_bit_exact)
+{
+	struct bench_sim_options o = { .dut_name = "neural-recorder", .seed = 11 };
+	struct bench_stream_config cfg = { 0 };
+	struct bench_fixture_error err;
+	struct bench_fixture *nfx = NULL;
+	struct bench_sim *sim_b = NULL;
+	struct bench_stream *st = NULL;
+	struct bench_rig *rig = NULL;
+	struct iio_context *ctx;
+	struct iio_device *dev;
+	struct iio_buffer *buf;
+	char path[512], uri_b[64];
+	const size_t want = 12000; /* 0.4 s: past the DUT's boot */
+	size_t cap_i = 0, nch, w, got = 0, k, f, nonzero = 0, bad = 0;
+	float *bench_uv;
+	double *lsb;
+
+	snprintf(path, sizeof(path), "%s/fixtures/sim/neural-recorder.fixture.xml", src_root());
+	cr_assert_eq(bench_fixture_load(path, 0, 0, &nfx, &err), 0, "%s", err.text);
+	while (cap_i < nfx->n_captures && nfx->captures[cap_i].kind != BENCH_FIXTURE_CAPTURE_DUT)
+		cap_i++;
+	cr_assert_lt(cap_i, nfx->n_captures);
+	nch = nfx->captures[cap_i].n_channels;
+	cr_assert_eq(bench_sim_start(&o, &sim), 0);
+	cr_assert_eq(bench_sim_uri(sim, uri, sizeof(uri)), 0);
+	cr_assert_eq(bench_sim_start(&o, &sim_b), 0);
+	cr_assert_eq(bench_sim_uri(sim_b, uri_b, sizeof(uri_b)), 0);
+
+	/* Rig A through the bench's stream path (probe: the lines, and so the DUT, untouched). */
+	cr_assert_eq(bench_rig_open(nfx, uri, BENCH_RIG_PROBE, &rig, &err), 0, "%s", err.text);
+	cfg.capture_mask = 1u << cap_i;
+	cr_assert_eq(bench_stream_open(rig, &cfg, &st), 0);
+	w = bench_stream_capture_width(st, cap_i);
+	bench_uv = calloc((want + 1000) * w, sizeof(float));
+	lsb = calloc(nch, sizeof(double));
+	cr_assert(bench_uv && lsb);
+	for (k = 0; k < nch; k++)
+		lsb[k] = bench_rig_capture_lsb_uv(rig, cap_i, k);
+	cr_assert_eq(bench_stream_start(st), 0);
+	while (got < want) {
+		size_t n = 0;
+
+		cr_assert_eq(bench_stream_read(st, cap_i, bench_uv + got * w, NULL, 1000,
+					       5000000000LL, &n),
+			     0);
+		got += n;
+	}
+	bench_stream_close(st);
+	bench_rig_close(rig);
+
+	/* Rig B raw: the same channels' codes. */
+	ctx = iio_create_context_from_uri(uri_b);
+	cr_assert_not_null(ctx);
+	dev = iio_context_find_device(ctx, "dut");
+	cr_assert_not_null(dev);
+	for (k = 0; k < nch; k++)
+		iio_channel_enable(
+			iio_device_find_channel(dev, nfx->captures[cap_i].channels[k].iio_channel,
+						false));
+	buf = iio_device_create_buffer(dev, 1000, false);
+	cr_assert_not_null(buf);
+	for (f = 0; f < want;) {
+		size_t n;
+
+		cr_assert_gt(iio_buffer_refill(buf), 0);
+		n = (size_t)(((char *)iio_buffer_end(buf) - (char *)iio_buffer_start(buf)) /
+			     iio_buffer_step(buf));
+		for (k = 0; k < nch; k++) {
+			struct iio_channel *ch = iio_device_find_channel(
+				dev, nfx->captures[cap_i].channels[k].iio_channel, false);
+			const char *p = iio_buffer_first(buf, ch);
+			size_t i;
+
+			for (i = 0; i < n && f + i < want; i++) {
+				int16_t code;
+				float expect;
+
+				memcpy(&code, p + i * (size_t)iio_buffer_step(buf), 2);
+				expect = (float)((double)code * lsb[k]);
+				nonzero += code != 0;
+				bad += memcmp(&expect, &bench_uv[(f + i) * w + k], sizeof(float)) !=
+				       0;
+			}
+		}
+		f += n;
+	}
+	iio_buffer_destroy(buf);
+	iio_context_destroy(ctx);
+	cr_expect_gt(nonzero, want * nch / 2, "the DUT must be producing noise codes");
+	cr_expect_eq(bad, 0, "%zu of %zu values differ", bad, want * nch);
+	free(bench_uv);
+	free(lsb);
+	bench_sim_stop(sim_b);
+	bench_fixture_free(nfx);
 }
 
 /*
