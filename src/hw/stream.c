@@ -178,6 +178,7 @@ int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *c
 	pthread_cond_init(&s->changed, NULL);
 	for (k = 0; k < MAX_CAPTURES; k++)
 		s->stats.first_ts_ns[k] = -1;
+	s->stats.dac_start_ns = -1;
 	if (cfg->output) {
 		r = bench_envelope_new(fx, rig->dac_rate_hz, &s->env);
 		if (r < 0)
@@ -865,10 +866,17 @@ static void read_counters(struct bench_stream *s, long long *dac, long long *cap
 
 static void check_counters(struct bench_stream *s)
 {
-	long long dac, cap[MAX_CAPTURES];
+	long long dac, cap[MAX_CAPTURES], start = -1;
 	size_t i;
 
 	read_counters(s, &dac, cap);
+	if (s->cfg.output && s->stats.frames_out > 0 && s->rig->dac &&
+	    iio_device_find_debug_attr(s->rig->dac, "start_ns") &&
+	    iio_device_debug_attr_read_longlong(s->rig->dac, "start_ns", &start) == 0) {
+		pthread_mutex_lock(&s->lock);
+		s->stats.dac_start_ns = start;
+		pthread_mutex_unlock(&s->lock);
+	}
 	if (dac >= 0 && s->dac_underflows0 >= 0 && dac > s->dac_underflows0) {
 		pthread_mutex_lock(&s->lock);
 		s->stats.underflows += (uint64_t)(dac - s->dac_underflows0);

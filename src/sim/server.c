@@ -130,6 +130,14 @@ struct bench_sim {
 	double *wave;
 	size_t wave_len, wave_pos;
 	bool dac_started, dac_dry;
+	/*
+	 * Shared clock (debug attribute start_ns): virtual time of the tick that
+	 * played the first sample of the DAC stream opened last, -1 before it
+	 * played. Samples still queued from an earlier stream at OPEN play first.
+	 */
+	int64_t dac_start_ns;
+	bool dac_first_pending;
+	size_t dac_skip;
 	uint64_t underflows, underflow_samples;
 	int64_t peak_code;
 	int32_t adc_last[SIM_MAX_ADC_CH];
@@ -150,9 +158,10 @@ static void sim_lock(struct bench_sim *sim)
 }
 
 static const char *const dac_attrs[] = { "sampling_frequency", NULL };
-static const char *const dac_dbg[] = { "samples_in", "underflows",     "underflow_samples",
-				       "peak_code",  "queued_samples", "late_steps",
-				       NULL };
+static const char *const dac_dbg[] = { "samples_in",	    "underflows",
+				       "underflow_samples", "peak_code",
+				       "queued_samples",    "late_steps",
+				       "start_ns",	    NULL };
 static const char *const in_attrs[] = { "sampling_frequency", NULL };
 static const char *const in_dbg[] = { "samples_out", "overflows", NULL };
 static const char *const dut_attrs[] = { "sampling_frequency", "model", NULL };
@@ -570,7 +579,17 @@ static void engine_tick(struct bench_sim *sim)
 		memcpy(v, sim->wave + sim->wave_pos * rig->dac_channels,
 		       rig->dac_channels * sizeof(double));
 		sim->wave_pos = (sim->wave_pos + 1) % sim->wave_len;
+		if (sim->dac_first_pending) {
+			sim->dac_start_ns = ts;
+			sim->dac_first_pending = false;
+		}
 	} else if (sim->dacq_len > 0) {
+		if (sim->dac_first_pending && sim->dac_skip > 0) {
+			sim->dac_skip--; /* a sample of the previous stream */
+		} else if (sim->dac_first_pending) {
+			sim->dac_start_ns = ts;
+			sim->dac_first_pending = false;
+		}
 		memcpy(v, sim->dacq + sim->dacq_rd * rig->dac_channels,
 		       rig->dac_channels * sizeof(double));
 		sim->dacq_rd = (sim->dacq_rd + 1) % sim->dacq_cap;
@@ -947,6 +966,8 @@ static int attr_read(struct bench_sim *sim, int di, enum sim_attr_kind kind,
 		snprintf(out, size, "%llu", (unsigned long long)sim->underflow_samples);
 	else if (strcmp(name, "peak_code") == 0)
 		snprintf(out, size, "%lld", (long long)sim->peak_code);
+	else if (strcmp(name, "start_ns") == 0)
+		snprintf(out, size, "%lld", (long long)sim->dac_start_ns);
 	else if (strcmp(name, "late_steps") == 0)
 		snprintf(out, size, "%llu", (unsigned long long)sim->rt_behind);
 	else if (strcmp(name, "queued_samples") == 0)
@@ -1344,6 +1365,9 @@ static int do_open(struct conn *cn, const struct sim_cmd *cmd)
 		if (di == SIM_DEV_DAC) {
 			sim->dac_started = false;
 			sim->dac_dry = false;
+			sim->dac_start_ns = -1;
+			sim->dac_first_pending = true;
+			sim->dac_skip = sim->dacq_len;
 		}
 		r = 0;
 	}
@@ -1916,6 +1940,7 @@ int bench_sim_start(const struct bench_sim_options *opts, struct bench_sim **ret
 		pthread_condattr_destroy(&ca);
 	}
 	sim->pace = opts->pace;
+	sim->dac_start_ns = -1;
 	sim->want_rt = opts->rt_priority;
 	sim->trig_hz = 100;
 
