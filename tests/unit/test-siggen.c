@@ -108,6 +108,9 @@ Test(siggen, bit_identical_across_threads_block_sizes_layouts_and_runs)
 	cr_assert_eq(siggen_spec_add_source(s, "sine", "cm", NULL, 1, &cm), 0);
 	cr_assert_eq(siggen_spec_set_routing(s, cm, SIGGEN_ROUTING_COMMON), 0);
 	cr_assert_eq(siggen_spec_add_source(s, "spikes", "tail", "3-9", 1, NULL), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "tail.noise_lo_hz", 100), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "tail.noise_hi_hz", 400), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "tail.amp_drift", 0.3), 0);
 	for (t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
 		for (b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
 			struct siggen_opts o = { .threads = threads[t] };
@@ -1187,4 +1190,45 @@ Test(siggen, saturation_holds_the_rail_then_recovers)
 	free(ev);
 	siggen_spec_free(bg);
 	siggen_spec_free(sat);
+}
+
+Test(siggen, spike_noise_can_be_band_limited_to_300_6000_hz)
+{
+	struct siggen_spec *s = bare_spikes(1, 30000, 20);
+	struct siggen *g;
+	static double psd[2049];
+	double ss = 0, in = 0, lo = 0, hi = 0;
+	size_t i, n_in = 0, n_lo = 0, n_hi = 0;
+	float *x;
+
+	cr_assert_eq(siggen_spec_set_param(s, "units", 0), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "noise_uv", 10), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "noise_lo_hz", 300), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "noise_hi_hz", 6000), 0);
+	cr_assert_eq(siggen_open(s, 3, &g), 0);
+	x = read_all(g, 999, SIGGEN_LAYOUT_PLANAR, NULL, NULL);
+	for (i = 0; i < 600000; i++)
+		ss += (double)x[i] * x[i];
+	cr_expect_float_eq(sqrt(ss / 600000), 10, 0.3, "rms %.3f uV, want noise_uv",
+			   sqrt(ss / 600000));
+	welch(x, 600000, 4096, psd);
+	for (i = 1; i <= 2048; i++) {
+		double f = i * 30000.0 / 4096;
+
+		if (f >= 1000 && f <= 3000) {
+			in += psd[i];
+			n_in++;
+		} else if (f >= 30 && f <= 100) {
+			lo += psd[i];
+			n_lo++;
+		} else if (f >= 12000 && f <= 14000) {
+			hi += psd[i];
+			n_hi++;
+		}
+	}
+	cr_expect_gt(in / n_in, 30 * lo / n_lo, "below 300 Hz is cut");
+	cr_expect_gt(in / n_in, 10 * hi / n_hi, "above 6 kHz is cut");
+	free(x);
+	siggen_close(g);
+	siggen_spec_free(s);
 }
