@@ -82,6 +82,8 @@ enum siggen_event_type {
 				 * value = depth (fraction of amplitude removed) */
 	SIGGEN_EVENT_STIM_ARTIFACT, /* artifact of one stimulation pulse on recording channels;
 				     * end = pulse end + 5 tail time constants */
+	SIGGEN_EVENT_SATURATION,    /* front end over range: held at the rail, then recovering;
+				  * peak = recovery starts, amplitude = the rail */
 	SIGGEN_EVENT_TYPE_COUNT,
 };
 
