@@ -278,6 +278,7 @@ int bench_cmd_run(int argc, char **argv)
 		bench_fixture_free(fx);
 	}
 
+	o.cal_db = a.db; /* DAC codes from the newest stored loopback calibration */
 	rc = bench_hw_cli_begin(&o, &ses);
 	if (rc != BENCH_EXIT_PASS)
 		goto out;

@@ -21,8 +21,10 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", bench_cmd_demo },
 	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
 	  "usage: bcibench sim [--rig FILE | --dut NAME] [--listen HOST:PORT | --port N]\n"
-	  "                    [--pace fast|realtime] [--fault NAME=VALUE]... [--seed N]\n"
-	  "Serves fixtures/sim/NAME.rig.xml (default neural-recorder) on 127.0.0.1;\n"
+	  "                    [--pace fast|realtime [--rt-priority]] [--fault NAME=VALUE]...\n"
+	  "                    [--seed N]\n"
+	  "Serves fixtures/sim/NAME.rig.xml (default neural-recorder; shipped: eeg-amp,\n"
+	  "neural-recorder, neural-recorder-256, ssvep-decoder, closed-loop-stim) on 127.0.0.1;\n"
 	  "--port 0 picks a free port. First stdout line: listening ip:HOST:PORT.\n"
 	  "--fixture FILE is a synonym of --rig FILE. See docs/sim.md.\n",
 	  bench_cmd_sim },
@@ -43,14 +45,16 @@ const struct bench_cli_command bench_cli_commands[] = {
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
 	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
 	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n"
-	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] | --list-models\n"
+	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] [--threads N]\n"
+	  "       bcibench gen --list-models\n"
+	  "  --threads N: render with N threads (the output does not depend on N).\n"
 	  "  --out FILE.bdf (BDF+ 24-bit), FILE.edf (EDF+ 16-bit): truth as annotations;\n"
 	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n"
 	  "  Defaults with --model: 8 channels, 1000 Hz, 10 s; seed 1. See docs/signal-gen.md.\n",
 	  bench_cmd_gen },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
 	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
-	  "                          [--db FILE]\n",
+	  "                          [--db FILE [--valid-days N]]\n",
 	  bench_cmd_calibrate },
 	{ "validate", "validate a fixture, protocol, suite, limits or stimulus file",
 	  "usage: bcibench validate [--limits-dir DIR] [--dut-profile FILE] FILE...\n",
@@ -69,6 +73,7 @@ const struct bench_cli_command bench_cli_commands[] = {
 	{ "runs", "list recorded runs",
 	  "usage: bcibench runs [--db FILE] [--dut SN] [--since DATE] [--status S] [--limit N]\n"
 	  "                     [--json]\n"
+	  "DATE is UTC: YYYY-MM-DD[THH:MM[:SS[.mmm]]][Z] (a space may replace the T).\n"
 	  "The database defaults to $BCIBENCH_DB, else ./bcibench.db.\n",
 	  bench_cmd_runs },
 	{ "show", "show the tests, measurements and verdicts of a run",
@@ -80,7 +85,15 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "exit: 0 no change, 1 verdict flips or shifts beyond uncertainty, 2 error\n",
 	  bench_cmd_compare },
 	{ "rescore", "recompute a run's measurements from its stored artifacts",
-	  "usage: bcibench rescore [--db FILE] RUN\n", NULL },
+	  "usage: bcibench rescore [--db FILE] RUN [--limits-dir DIR] [--dut-profile FILE]\n"
+	  "                        [--json]\n"
+	  "Recomputes every measurement of RUN from its trial capture records with this\n"
+	  "build's metric code and the protocol XML stored in the database, as a new run\n"
+	  "linked to RUN (rescored_from), and prints what changed as `compare` does.\n"
+	  "Limits and DUT claims are resolved as for `run` (--limits-dir, --dut-profile).\n"
+	  "exit: 0 nothing changed, 1 verdict flips or shifts, 2 an artifact does not match\n"
+	  "its recorded SHA-256 (named) or the bench failed, 64 usage, unknown run\n",
+	  bench_cmd_rescore },
 	{ "upload", "upload dossiers and results through the outbox",
 	  "usage: bcibench upload --url URL [--db FILE] [--header 'N: V']... [--token-env VAR]\n"
 	  "                       [--cacert PEM] [--retries N] [--retry-delay-ms MS] [--kind K]\n"
