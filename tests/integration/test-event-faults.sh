@@ -5,7 +5,7 @@
 #   ssvep-decoder  event_latency_ms=60  -> decoder-a14-decision-latency (claim 50 ms)
 #   ssvep-decoder  false_rate_hz=20     -> decoder-c3-ssvep (spurious decisions)
 #   mi-decoder     miss_pct=60          -> decoder-c1-motor-imagery (missing decisions)
-#   neural-recorder event_latency_ms=150 -> eeg-a14-latency (100 ms)
+#   neural-recorder event_latency_ms=150 -> neural-a14-detection-latency (100 ms)
 # Each rig runs in its own slot (in-process sim with --slot-fault).
 # Usage: test-event-faults.sh BCIBENCH SRCROOT
 BIN=${1:?} SRC=${2:?}
@@ -48,10 +48,10 @@ slots mi-decoder --protocol protocols/decoder/decoder-c1-motor-imagery.xml \
 [ "$(verdict SIM-MI-0002 decoder-c1-motor-imagery)" = FAIL ] && ok ||
 	ko "miss_pct=60: C1 must FAIL"
 
-slots neural-recorder --protocol protocols/eeg/eeg-a14-latency.xml \
+slots neural-recorder --protocol protocols/neural/neural-a14-detection-latency.xml \
 	SIM-NR-0001,SIM-NR-0002 --slot-fault 2:event_latency_ms=150
-[ "$(verdict SIM-NR-0001 eeg-a14-latency)" = PASS ] && ok || ko "good recorder: A14"
-[ "$(verdict SIM-NR-0002 eeg-a14-latency)" != PASS ] && ok ||
+[ "$(verdict SIM-NR-0001 neural-a14-detection-latency)" = PASS ] && ok || ko "good recorder: A14"
+[ "$(verdict SIM-NR-0002 neural-a14-detection-latency)" != PASS ] && ok ||
 	ko "event_latency_ms=150: A14 must not PASS"
 
 [ $fail -eq 0 ] || { tail -20 "$tmp/out"; tail -5 "$tmp/err"; }
