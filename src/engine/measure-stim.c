@@ -511,11 +511,9 @@ static int m_on_off(const struct bench_protocol *p, const struct bench_protocol_
 		goto out;
 	}
 	v = fabs(g_on / g_off - 1.0) * 100.0;
-		n_off, u_on, u_off);
-		/* type A: the two gain estimates' spread from their coherence, on the ratio */
-		bench_quantity_init(q, v, m->unit, 100.0 * g_on / g_off * hypot(u_on, u_off), 0,
-				    p->k);
-		r = 0;
+	/* type A: the two gain estimates' spread from their coherence, on the ratio */
+	bench_quantity_init(q, v, m->unit, 100.0 * g_on / g_off * hypot(u_on, u_off), 0, p->k);
+	r = 0;
 out:
 	free(on);
 	free(off);
