@@ -6,6 +6,10 @@
  * hands everything to src/engine. Progress goes to stderr (a bar on a terminal, plain
  * lines otherwise); one verdict line per test goes to stdout.
  *
+ * At the end, when asked (--report-dir, --xml, --pdf, --junit, --upload-url ...), the dossier
+ * of the recorded run is written and uploaded through the outbox (cli/run-report.h); a
+ * dossier that cannot be written is a bench error (exit 2) but the run stays recorded.
+ *
  * `--seconds/--sine` selects the minimal raw path of src/hw (bench_cli_run_raw).
  * Exit: 0 all PASS, 1 a FAIL or MARGINAL, 2 ERROR/ABORTED or a bench error, 64 usage or
  * an invalid input file (protocol, suite, limits, profile, fixture, serial).
@@ -18,7 +22,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/efficiency.h"
 #include "cli/hw-cli.h"
+#include "cli/run-report.h"
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/error.h"
@@ -78,11 +84,20 @@ struct run_args {
 	const char *limits_dir;
 	uint64_t seed;
 	bool has_seed;
+	bool realtime; /* --pace realtime: the in-process emulated rig runs in real time */
+	bool has_pace;
 };
 
 static int find_run_seed(void *ctx, const struct bench_store_run_row *row)
 {
 	*(uint64_t *)ctx = row->seed;
+	return 0;
+}
+
+/* The UUID of a resumed run (the engine only fills it for a new run). */
+static int find_run_uuid(void *ctx, const struct bench_store_run_row *row)
+{
+	snprintf(ctx, BENCH_STORE_UUID_LEN, "%s", row->uuid ? row->uuid : "");
 	return 0;
 }
 
@@ -109,9 +124,12 @@ int bench_cmd_run(int argc, char **argv)
 	struct bench_sim *sim = NULL;
 	struct bench_buf err = BENCH_BUF_INIT;
 	struct bench_engine_rig_io rio;
+	struct bench_cli_efficiency eff;
+	char eff_line[256];
 	struct bench_engine_options eo = { 0 };
 	struct bench_engine_result res;
 	struct progress pg = { 0 };
+	struct bench_cli_run_report rr;
 	const struct bench_dut_profile *prof;
 	int64_t resume_id = 0;
 	char sim_uri[64], sim_name[256];
@@ -125,6 +143,7 @@ int bench_cmd_run(int argc, char **argv)
 			return bench_cli_run_slots(argc, argv); /* K DUTs at once: cmd-slots.c */
 
 	bench_hw_cli_opts_init(&o);
+	bench_cli_run_report_init(&rr);
 	a.protocols = calloc((size_t)argc, sizeof(*a.protocols));
 	if (!a.protocols)
 		return BENCH_EXIT_ERROR;
@@ -138,6 +157,13 @@ int bench_cmd_run(int argc, char **argv)
 			continue;
 		if (r < 0) {
 			rc = BENCH_EXIT_USAGE;
+			goto out;
+		}
+		r = bench_cli_run_report_parse(cmd, &rr, argc, argv, &i);
+		if (r != 0) {
+			if (r == 1)
+				continue;
+			rc = r;
 			goto out;
 		}
 		if (!has_val) {
@@ -158,6 +184,14 @@ int bench_cmd_run(int argc, char **argv)
 			a.db = argv[++i];
 		} else if (!strcmp(opt, "--resume")) {
 			a.resume = argv[++i];
+		} else if (!strcmp(opt, "--pace")) {
+			i++;
+			if (strcmp(argv[i], "fast") && strcmp(argv[i], "realtime")) {
+				rc = bench_cli_usage_error(cmd, "--pace is fast or realtime");
+				goto out;
+			}
+			a.realtime = !strcmp(argv[i], "realtime");
+			a.has_pace = true;
 		} else if (!strcmp(opt, "--limits-dir")) {
 			a.limits_dir = argv[++i];
 		} else if (!strcmp(opt, "--seed")) {
@@ -177,6 +211,10 @@ int bench_cmd_run(int argc, char **argv)
 			"--fixture, --dut-serial and one of --suite or --protocol are required");
 		goto out;
 	}
+	rc = bench_cli_run_report_check(cmd, &rr);
+	if (rc != BENCH_EXIT_PASS)
+		goto out;
+	rc = BENCH_EXIT_ERROR;
 
 	/* The plan: every input file checked before anything touches the rig. */
 	if (bench_protocol_lib_new(a.limits_dir, &lib) < 0)
@@ -249,7 +287,7 @@ int bench_cmd_run(int argc, char **argv)
 
 			so.rig_path = is_path ? sim_name : NULL;
 			so.dut_name = is_path ? NULL : sim_name;
-			so.pace = BENCH_SIM_PACE_FAST;
+			so.pace = a.realtime ? BENCH_SIM_PACE_REALTIME : BENCH_SIM_PACE_FAST;
 			so.seed = a.seed;
 			r = bench_sim_start(&so, &sim);
 			if (r == 0)
@@ -265,6 +303,7 @@ int bench_cmd_run(int argc, char **argv)
 		bench_fixture_free(fx);
 	}
 
+	o.cal_db = a.db; /* DAC codes from the newest stored loopback calibration */
 	rc = bench_hw_cli_begin(&o, &ses);
 	if (rc != BENCH_EXIT_PASS)
 		goto out;
@@ -272,7 +311,8 @@ int bench_cmd_run(int argc, char **argv)
 	pg.tty = isatty(STDERR_FILENO);
 	eo.plan = plan;
 	eo.store = st;
-	eo.io = &rio.io;
+	bench_cli_efficiency_init(&eff, &rio.io);
+	eo.io = &eff.io;
 	eo.progress.ctx = &pg;
 	eo.progress.trial_done = p_trial;
 	eo.progress.test_end = p_test_end;
@@ -287,6 +327,7 @@ int bench_cmd_run(int argc, char **argv)
 					BENCH_STORE_RUN_ENGINEERING;
 	eo.resume_run_id = resume_id;
 	r = bench_engine_run(&eo, &res);
+	bench_cli_efficiency_stop(&eff);
 	if (r < 0 && r != -ECANCELED) {
 		bench_cli_error("run failed: %s", bench_strerror(r));
 		rc = bench_hw_cli_end(&ses, BENCH_EXIT_ERROR);
@@ -299,7 +340,25 @@ int bench_cmd_run(int argc, char **argv)
 	       res.n_verdicts[BENCH_VERDICT_MARGINAL], res.n_verdicts[BENCH_VERDICT_FAIL],
 	       res.n_verdicts[BENCH_VERDICT_ERROR], r == -ECANCELED ? " (aborted)" : "",
 	       res.trials_run, res.trials_resumed, a.db);
+	/* Wall time over stimulus time (efficiency.h); a --uri rig's pace is what --pace says. */
+	if (eff.n_trials) {
+		const char *pace = a.has_pace	    ? (a.realtime ? "realtime" : "fast") :
+				   o.uri == sim_uri ? "fast" :
+						      "rig";
+
+		bench_cli_efficiency_format(&eff, pace, eff_line, sizeof(eff_line));
+		printf("%s\n", eff_line);
+		bench_cli_efficiency_record(&eff, pace, st, res.run_id);
+	}
+	fflush(stdout);
 	rc = bench_hw_cli_end(&ses, bench_verdict_exit_code(res.verdict));
+	if (bench_cli_run_report_wanted(&rr) && res.run_id) {
+		if (!res.uuid[0])
+			bench_store_run_get(st, res.run_id, find_run_uuid, res.uuid);
+		if (bench_cli_run_report_finish(&rr, st, a.db, res.uuid[0] ? res.uuid : a.resume,
+						res.run_id) != BENCH_EXIT_PASS)
+			rc = BENCH_EXIT_ERROR;
+	}
 out:
 	bench_sim_stop(sim);
 	bench_store_close(st);

@@ -203,9 +203,14 @@ static int fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
 			return -ENOTSUP;
 		break;
 	}
+	/*
+	 * The DAC channel routed to the common-mode node drives every DUT input and the
+	 * reference together: it carries the common-mode sources only, never a differential
+	 * source that the stimulus routes to "every channel".
+	 */
 	if (c->cm_channel >= 0)
 		for (i = 0; i < (size_t)n; i++)
-			uv[i * c->nch_out + (size_t)c->cm_channel] += c->cm[i];
+			uv[i * c->nch_out + (size_t)c->cm_channel] = c->cm[i];
 	*ret_frames = (size_t)n;
 	c->made += (uint64_t)n;
 	if (c->fault_line && !c->fault_set && c->made >= c->fault_frame) {
@@ -282,6 +287,10 @@ static int capture_for_role(const struct bench_fixture *fx, const char *role)
 	enum bench_fixture_capture_kind kind = BENCH_FIXTURE_CAPTURE_DUT;
 	size_t i;
 
+	/* a capture named like the role (e.g. "dut-zin") first, then by kind */
+	for (i = 0; i < fx->n_captures && i < 8; i++)
+		if (strcmp(fx->captures[i].name, role) == 0)
+			return (int)i;
 	if (strcmp(role, "stim-monitor") == 0 || strcmp(role, "bench-adc") == 0)
 		kind = BENCH_FIXTURE_CAPTURE_BENCH_ADC;
 	for (i = 0; i < fx->n_captures && i < 8; i++)

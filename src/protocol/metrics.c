@@ -50,10 +50,12 @@ static const struct metric_def metrics[] = {
 	{ "dropout_rate", { U(PERCENT) }, 1 },
 	{ "longest_gap", { U(MS), U(S), U(SAMPLES) }, 3 },
 	{ "latency", { U(MS), U(US), U(S) }, 3 },
+	{ "impulse_latency", { U(MS), U(US), U(S) }, 3 },
 	/* C1-C6, B13: events and classification */
 	{ "event_sensitivity", { U(PERCENT), U(NONE) }, 2 },
 	{ "event_precision", { U(PERCENT), U(NONE) }, 2 },
 	{ "event_accuracy", { U(PERCENT), U(NONE) }, 2 },
+	{ "event_false_rate", { U(HZ) }, 1 },
 	{ "false_alarm_rate", { U(PER_24H) }, 1 },
 	{ "accuracy", { U(PERCENT), U(NONE) }, 2 },
 	{ "kappa", { U(NONE) }, 1 },
