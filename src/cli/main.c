@@ -45,9 +45,9 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "one 'bcibench sim' process per slot). With --slots the fixture's <slots> list gives\n"
 	  "each slot its context and DUT serial (docs/fixtures.md). A run prints its real-time\n"
 	  "efficiency: wall time / stimulus time (target <= 1.05 at --pace realtime).\n"
-	  "At the end the dossier of the run is written\n"
-	  "(--report-dir DIR: DIR/BCB-<uuid>.xml, .pdf, -junit.xml) and, with --upload-url,\n"
-	  "queued in the outbox of the database and sent with whatever an outage left there.\n"
+	  "At the end the dossier of the run is written (--report-dir DIR: DIR/BCB-<uuid>.xml,\n"
+	  ".pdf, -junit.xml) and, with --upload-url, queued in the outbox of the database and\n"
+	  "sent with whatever an outage left there.\n"
 	  "Exit: 0 all pass, 1 a test failed or is marginal, 2 error/aborted, 64 bad input.\n",
 	  bench_cmd_run },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",

@@ -22,8 +22,8 @@
 #include "common/log.h"
 #include "edf/edf-writer.h"
 #include "engine/engine.h"
-#include "engine/rescore.h"
 #include "engine/plots.h"
+#include "engine/rescore.h"
 
 #define MAX_ATTEMPTS 20
 

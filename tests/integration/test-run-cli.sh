@@ -20,8 +20,8 @@ rc=$?
 grep -q '^trial 5/5 ' "$tmp/err" && ok || ko "plain progress lines when stderr is not a TTY"
 "$BIN" runs --db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err" && grep -q SIM-EEG-0001 "$tmp/out" && ok ||
 	ko "the run is in the record"
-# Per trial one BDF+ capture and one lossless capture record (rescore), and the plot data of
-# each test (src/engine/plots.c), all hashed in the record.
+# Per trial one BDF+ capture and one lossless capture record (rescore), both hashed, and the
+# plot data of each test (src/engine/plots.c).
 "$BIN" verify --db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err" &&
 	n=$(sed -n 's/.* \([0-9][0-9]*\) artifacts verified.*/\1/p' "$tmp/out") &&
 	[ "$(find "$tmp" -name '*.bdf' | wc -l)" -eq 5 ] && [ "${n:-0}" -gt 10 ] &&
