@@ -528,13 +528,15 @@ static void *output_thread(void *arg)
 		/* Wait for a whole buffer, or the end of stimulus. */
 		if (s->out.ended && ring_used(&s->out) == 0 && s->pad_max_frames &&
 		    s->padded >= s->pad_max_frames) {
-			/* Enough 0 uV after the stimulus: nothing more to push, wait for the stop. */
-			while (!halted(s) && !s->out_finish)
-				pthread_cond_wait(&s->changed, &s->lock);
-			if (!halted(s)) {
-				pthread_mutex_unlock(&s->lock);
-				continue; /* out_finish */
-			}
+			/*
+			 * Enough 0 uV after the stimulus: close the DAC now rather than leave
+			 * it open with nothing more to play. An open realtime DAC that runs dry
+			 * counts an underflow (the trial would be ERROR) if the run loop is
+			 * slow to notice the end; a closed one plays out what it holds and
+			 * then outputs 0 V (docs/sim.md), and the captures run on.
+			 */
+			pthread_mutex_unlock(&s->lock);
+			break;
 		} else if (!s->cfg.cyclic || s->stats.frames_out == 0) {
 			struct timespec dl = deadline_in(
 				s->cfg.underflow_is_error ? period_ns : BENCH_NS_PER_S);
