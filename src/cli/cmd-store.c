@@ -21,6 +21,7 @@ struct store_opts {
 	const char *db;
 	const char *dut;
 	const char *since;
+	char since_buf[32];
 	const char *status;
 	int limit;
 	bool json;
@@ -33,6 +34,50 @@ static const char *default_db(void)
 	const char *env = getenv("BCIBENCH_DB");
 
 	return env && env[0] ? env : "bcibench.db";
+}
+
+/* Checks @n digits at @s and their value in [lo, hi]. */
+static bool digits(const char *s, int n, int lo, int hi)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= lo && v <= hi;
+}
+
+/*
+ * --since: a UTC date or date-time, "YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z]", normalised to
+ * the prefix of the stored start_utc text ("2026-11-21T10:00"), which compares in time
+ * order as text. Return: 0, or -EINVAL for anything else (a time zone offset included).
+ */
+static int since_norm(const char *in, char out[32])
+{
+	size_t n = strlen(in), i;
+
+	if (n && in[n - 1] == 'Z')
+		n--;
+	if (n >= 32 || n < 10 || !digits(in, 4, 1970, 9999) || in[4] != '-' ||
+	    !digits(in + 5, 2, 1, 12) || in[7] != '-' || !digits(in + 8, 2, 1, 31))
+		return -EINVAL;
+	if (n > 10 && (n < 16 || (in[10] != 'T' && in[10] != ' ') || !digits(in + 11, 2, 0, 23) ||
+		       in[13] != ':' || !digits(in + 14, 2, 0, 59)))
+		return -EINVAL;
+	if (n > 16 && (n < 19 || in[16] != ':' || !digits(in + 17, 2, 0, 60)))
+		return -EINVAL;
+	if (n > 19 && (in[19] != '.' || n == 20))
+		return -EINVAL;
+	for (i = 20; i < n; i++)
+		if (in[i] < '0' || in[i] > '9')
+			return -EINVAL;
+	memcpy(out, in, n);
+	out[n] = '\0';
+	if (n > 10)
+		out[10] = 'T';
+	return 0;
 }
 
 /* Parses argv; @max_pos positional arguments. Returns 0 or an exit code. */
@@ -54,7 +99,13 @@ static int parse_opts(const struct bench_cli_command *cmd, int argc, char **argv
 		} else if (filters && strcmp(a, "--dut") == 0 && has_val) {
 			o->dut = argv[++i];
 		} else if (filters && strcmp(a, "--since") == 0 && has_val) {
-			o->since = argv[++i];
+			if (since_norm(argv[++i], o->since_buf) < 0)
+				return bench_cli_usage_error(
+					cmd,
+					"bad --since '%s': want a UTC date or time, "
+					"YYYY-MM-DD[THH:MM[:SS[.mmm]]][Z]",
+					argv[i]);
+			o->since = o->since_buf;
 		} else if (filters && strcmp(a, "--status") == 0 && has_val) {
 			enum bench_store_run_status s;
 

@@ -13,8 +13,11 @@
 static int eff_steps(void *ctx, const struct bench_protocol_steps *steps, const char *what)
 {
 	struct bench_cli_efficiency *e = ctx;
+	int64_t t0 = bench_clock_now_ns();
+	int r = e->inner->steps ? e->inner->steps(e->inner->ctx, steps, what) : 0;
 
-	return e->inner->steps ? e->inner->steps(e->inner->ctx, steps, what) : 0;
+	e->steps_wall_s += (double)(bench_clock_now_ns() - t0) * 1e-9;
+	return r;
 }
 
 static int eff_trial(void *ctx, const struct bench_protocol *protocol, uint64_t seed,
@@ -73,9 +76,10 @@ void bench_cli_efficiency_format(const struct bench_cli_efficiency *e, const cha
 {
 	snprintf(buf, size,
 		 "real-time efficiency %.3f (wall %.2f s / stimulus %.2f s, %zu trials%s, "
-		 "%.2f s in trials, pace %s)",
+		 "%.2f s in trials, %.2f s in steps, pace %s)",
 		 bench_cli_efficiency_ratio(e), wall_s(e), e->stimulus_s, e->n_trials,
-		 e->n_failed ? ", some not played to the end" : "", e->trial_wall_s, pace);
+		 e->n_failed ? ", some not played to the end" : "", e->trial_wall_s,
+		 e->steps_wall_s, pace);
 }
 
 int bench_cli_efficiency_record(const struct bench_cli_efficiency *e, const char *pace,

@@ -29,6 +29,7 @@ struct bench_cli_efficiency {
 	int64_t end_ns;			     /* set by bench_cli_efficiency_stop() */
 	double stimulus_s;		     /* sum of the stimulus durations of trials played */
 	double trial_wall_s;		     /* wall time spent inside trials */
+	double steps_wall_s;		     /* wall time in setup/teardown/before-trial steps */
 	size_t n_trials;		     /* trial attempts played (not resumed ones) */
 	size_t n_failed;		     /* of those, ended by an I/O error */
 };
@@ -43,7 +44,8 @@ void bench_cli_efficiency_stop(struct bench_cli_efficiency *e);
 double bench_cli_efficiency_ratio(const struct bench_cli_efficiency *e);
 
 /*
- * Formats "real-time efficiency R (wall W s / stimulus S s, N trials, trials T s, pace P)"
+ * Formats "real-time efficiency R (wall W s / stimulus S s, N trials, T s in trials, U s in
+ * steps, pace P)"
  * into @buf; @pace is "fast", "realtime" or "rig" (a context given with --uri).
  */
 void bench_cli_efficiency_format(const struct bench_cli_efficiency *e, const char *pace, char *buf,

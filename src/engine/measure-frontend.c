@@ -19,6 +19,7 @@
 #include "score/sine.h"
 #include "score/spectrum.h"
 #include "score/stats.h"
+#include "siggen.h"
 
 static int m_noise_p2v(const struct bench_protocol *p, const struct bench_protocol_metric *m,
 		       const struct bench_engine_trace *t, const double *x, size_t n, double *ret_v,
@@ -231,9 +232,29 @@ static int m_harmonics(const struct bench_protocol *p, const struct bench_protoc
 		return r;
 	}
 	*ret_v = strcmp(m->name, "thd") == 0 ? h.thd_db : h.sfdr_db;
-	if (m->unit == BENCH_UNIT_PERCENT && strcmp(m->name, "thd") == 0)
+	/*
+	 * Standard uncertainty from the noise in the bins (type A in closed form; upper
+	 * bounds, exact when the harmonics or the spur are at the noise floor and smaller when
+	 * they stand out of it):
+	 * THD: the harmonic power summed over (H-1) groups of 2m+1 Blackman-Harris bins
+	 * (ENBW 2.0 bins) is a chi-square estimate with nu = 2 (H-1)(2m+1)/2.0 degrees of
+	 * freedom: relative u = sqrt(2/nu), i.e. 10 log10(e) sqrt(2/nu) dB.
+	 * SFDR: the largest of N = n/2 bin powers; at the noise floor that maximum is
+	 * Gumbel-distributed around ln N noise units with standard deviation pi/sqrt(6), so
+	 * u = 10 log10(e) (pi/sqrt(6)) / ln N dB. The fundamental's power is known to far better.
+	 */
+	if (strcmp(m->name, "thd") == 0) {
+		unsigned hmax = (unsigned)bench_measure_param_num(m, "harmonics", 10);
+		double nu = 2.0 * (hmax > 1 ? hmax - 1 : 1) * (2 * 4 + 1) / 2.0;
+
+		*ret_u = 10.0 / M_LN10 * sqrt(2.0 / nu);
+	} else {
+		*ret_u = 10.0 / M_LN10 * (M_PI / sqrt(6.0)) / log(fmax((double)n / 2, 3));
+	}
+	if (m->unit == BENCH_UNIT_PERCENT && strcmp(m->name, "thd") == 0) {
 		*ret_v = pow(10.0, h.thd_db / 20.0) * 100.0;
-	*ret_u = 0;
+		*ret_u = *ret_v * M_LN10 / 20.0 * *ret_u; /* d(10^(x/20))/dx */
+	}
 	return 0;
 }
 
@@ -400,7 +421,95 @@ static int m_dropouts(const struct bench_protocol *p, const struct bench_protoco
 				    m->unit, 0, 0, 2);
 	return 0;
 }
+/*
+ * End-to-end latency of the data path (A14 on an amplifier without a detector): for every
+ * short metrology waveform of the stimulus truth (an impulse: shorter than 0.1 s), the time
+ * from its start to the first sample of the DUT trace at half of the impulse's largest
+ * departure from the preceding baseline (median of the "baseline-ms" before it), linearly
+ * interpolated, searched within "window" s; the worst channel counts per event. The
+ * "percentile" of the latencies is the value (ms unless the unit says otherwise). Frame 0 of
+ * the capture is the stimulus start (same clock on the rig); a lab subtracts its measured
+ * loopback latency through the fixture calibration.
+ */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int m_impulse_latency(const struct bench_protocol *p, const struct bench_protocol_metric *m,
+			     const struct bench_protocol_criterion *cr,
+			     const struct bench_engine_capture *cap,
+			     const struct bench_engine_trace *t, struct bench_quantity *q,
+			     char *reterr, size_t errlen)
+{
+	size_t win = (size_t)llround(bench_measure_param_num(m, "window", 0.1) * t->rate_hz);
+	size_t nb = (size_t)fmax(3, llround(bench_measure_param_num(m, "baseline-ms", 20) * 1e-3 *
+					    t->rate_hz));
+	size_t end = bench_measure_stim_end(t), i, k, c, n_lat = 0;
+	double *lat = calloc(cap->n_truth + 1, sizeof(double)), *tmp = malloc(nb * sizeof(double));
+	double v, scale = m->unit == BENCH_UNIT_US ? 1e3 : m->unit == BENCH_UNIT_S ? 1e-3 : 1.0;
+	int r = 0;
+
+	if (!lat || !tmp) {
+		free(lat);
+		free(tmp);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cap->n_truth; i++) {
+		const struct bench_engine_truth_event *e = &cap->truth[i];
+		size_t s0 = (size_t)ceil(e->start_s * t->rate_hz);
+		double worst = -1;
+
+		if (e->type != SIGGEN_EVENT_WAVEFORM || e->end_s - e->start_s >= 0.1 ||
+		    s0 < t->settle_frames + nb || s0 + win > end)
+			continue;
+		for (c = 0; c < t->n_channels; c++) {
+			const double *x = t->uv + c * t->n_frames;
+			double base, peak = 0, half;
+
+			memcpy(tmp, x + s0 - nb, nb * sizeof(double));
+			qsort(tmp, nb, sizeof(double), cmp_double);
+			base = tmp[nb / 2];
+			for (k = s0; k < s0 + win; k++)
+				peak = fmax(peak, fabs(x[k] - base));
+			half = peak / 2;
+			/* a dead channel has no impulse: it cannot give a latency */
+			if (!(peak > 10 * bench_unc_resolution(t->lsb_uv) * sqrt(12.0)))
+				continue;
+			for (k = s0; k < s0 + win && fabs(x[k] - base) < half; k++)
+				;
+			if (k > s0 && k < s0 + win) {
+				double a = fabs(x[k - 1] - base), b = fabs(x[k] - base);
+				double at = (double)(k - 1) + (half - a) / (b - a);
+
+				worst = fmax(worst, at / t->rate_hz - e->start_s);
+			} else if (k == s0) {
+				worst = fmax(worst, (double)s0 / t->rate_hz - e->start_s);
+			}
+		}
+		if (worst >= 0)
+			lat[n_lat++] = worst * 1e3; /* ms */
+	}
+	free(tmp);
+	if (n_lat == 0) {
+		MEASURE_ERRF("no stimulus impulse seen in the DUT data");
+		free(lat);
+		return -ENODATA;
+	}
+	r = bench_score_percentile(lat, n_lat, bench_measure_param_num(m, "percentile", 50), &v);
+	free(lat);
+	if (r < 0)
+		return r;
+	/* the crossing's interpolation within one DUT sample: 1/sqrt(12) of a sample */
+	bench_quantity_init(q, v * scale, m->unit, 0,
+			    bench_unc_resolution(1e3 / t->rate_hz) * scale, p->k);
+	return 0;
+}
+
 const struct bench_measure_route bench_measure_routes_frontend[] = {
+	{ "impulse_latency", NULL, m_impulse_latency },
 	{ "noise_p2v", m_noise_p2v, NULL },
 	{ "noise_rms", m_noise_rms, NULL },
 	{ "sine_fit_amplitude", m_sine_amplitude, NULL },

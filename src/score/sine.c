@@ -479,3 +479,143 @@ int bench_score_coherent_freq(double fs_hz, size_t n, double target_hz, double *
 	}
 	return -ERANGE;
 }
+
+/*
+ * Multi-tone least squares: columns cos/sin per tone, then 1 and a linear trend. The normal
+ * equations are accumulated block by block (cos/sin by exact evaluation every block start and
+ * a rotation recurrence inside), scaled to unit diagonal and solved by Cholesky.
+ */
+#define MULTI_BLOCK 256
+
+int bench_score_multisine_fit(const double *x, size_t n, double fs_hz, const double *freq_hz,
+			      size_t n_tones, double *ret_amplitude, double *ret_residual_rms)
+{
+	size_t m = 2 * n_tones + 2, i, j, k, t;
+	double *ata = NULL, *atb = NULL, *row = NULL, *c = NULL, *s = NULL, *cw = NULL, *sw = NULL,
+	       *sol = NULL, *scale = NULL, ss = 0;
+	int r = -ENOMEM;
+
+	if (!args_ok(x, n, fs_hz) || n_tones == 0 || n_tones > 256 || !ret_amplitude || n < m + 1)
+		return -EINVAL;
+	for (t = 0; t < n_tones; t++)
+		if (!(freq_hz[t] > 0) || freq_hz[t] >= fs_hz / 2)
+			return -EINVAL;
+	ata = calloc(m * m, sizeof(*ata));
+	atb = calloc(m, sizeof(*atb));
+	row = calloc(m, sizeof(*row));
+	c = calloc(n_tones, sizeof(*c));
+	s = calloc(n_tones, sizeof(*s));
+	cw = calloc(n_tones, sizeof(*cw));
+	sw = calloc(n_tones, sizeof(*sw));
+	sol = calloc(m, sizeof(*sol));
+	scale = calloc(m, sizeof(*scale));
+	if (!ata || !atb || !row || !c || !s || !cw || !sw || !sol || !scale)
+		goto out;
+	for (t = 0; t < n_tones; t++) {
+		cw[t] = cos(2 * M_PI * freq_hz[t] / fs_hz);
+		sw[t] = sin(2 * M_PI * freq_hz[t] / fs_hz);
+	}
+	for (i = 0; i < n; i++) {
+		if (i % MULTI_BLOCK == 0) {
+			for (t = 0; t < n_tones; t++) {
+				double ph = fmod(freq_hz[t] / fs_hz * (double)i, 1.0) * 2 * M_PI;
+
+				c[t] = cos(ph);
+				s[t] = sin(ph);
+			}
+		}
+		for (t = 0; t < n_tones; t++) {
+			row[2 * t] = c[t];
+			row[2 * t + 1] = s[t];
+		}
+		row[m - 2] = 1;
+		row[m - 1] = (double)i / (double)n - 0.5;
+		/* upper triangle only */
+		for (j = 0; j < m; j++) {
+			double rj = row[j], *a = ata + j * m;
+
+			for (k = j; k < m; k++)
+				a[k] += rj * row[k];
+			atb[j] += rj * x[i];
+		}
+		for (t = 0; t < n_tones; t++) {
+			double cn = c[t] * cw[t] - s[t] * sw[t];
+
+			s[t] = s[t] * cw[t] + c[t] * sw[t];
+			c[t] = cn;
+		}
+	}
+	/* unit-diagonal scaling, then Cholesky (lower, in place) */
+	for (j = 0; j < m; j++) {
+		if (!(ata[j * m + j] > 0)) {
+			r = -EDOM;
+			goto out;
+		}
+		scale[j] = 1 / sqrt(ata[j * m + j]);
+	}
+	for (j = 0; j < m; j++)
+		for (k = j; k < m; k++)
+			ata[k * m + j] = ata[j * m + k] * scale[j] * scale[k];
+	for (j = 0; j < m; j++) {
+		double d = ata[j * m + j];
+
+		for (k = 0; k < j; k++)
+			d -= ata[j * m + k] * ata[j * m + k];
+		if (!(d > 1e-13)) { /* tones too close for the record: not separable */
+			r = -EDOM;
+			goto out;
+		}
+		d = sqrt(d);
+		ata[j * m + j] = d;
+		for (i = j + 1; i < m; i++) {
+			double e = ata[i * m + j];
+
+			for (k = 0; k < j; k++)
+				e -= ata[i * m + k] * ata[j * m + k];
+			ata[i * m + j] = e / d;
+		}
+	}
+	for (j = 0; j < m; j++) { /* L y = D b */
+		double e = atb[j] * scale[j];
+
+		for (k = 0; k < j; k++)
+			e -= ata[j * m + k] * sol[k];
+		sol[j] = e / ata[j * m + j];
+	}
+	for (j = m; j-- > 0;) { /* L^T z = y */
+		double e = sol[j];
+
+		for (k = j + 1; k < m; k++)
+			e -= ata[k * m + j] * sol[k];
+		sol[j] = e / ata[j * m + j];
+	}
+	for (j = 0; j < m; j++)
+		sol[j] *= scale[j];
+	if (ret_residual_rms) {
+		for (i = 0; i < n; i++) {
+			double y = sol[m - 2] + sol[m - 1] * ((double)i / (double)n - 0.5);
+
+			for (t = 0; t < n_tones; t++) {
+				double ph = fmod(freq_hz[t] / fs_hz * (double)i, 1.0) * 2 * M_PI;
+
+				y += sol[2 * t] * cos(ph) + sol[2 * t + 1] * sin(ph);
+			}
+			ss += (x[i] - y) * (x[i] - y);
+		}
+		*ret_residual_rms = sqrt(ss / (double)n);
+	}
+	for (t = 0; t < n_tones; t++)
+		ret_amplitude[t] = hypot(sol[2 * t], sol[2 * t + 1]);
+	r = 0;
+out:
+	free(ata);
+	free(atb);
+	free(row);
+	free(c);
+	free(s);
+	free(cw);
+	free(sw);
+	free(sol);
+	free(scale);
+	return r;
+}

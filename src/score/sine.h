@@ -129,4 +129,23 @@ int bench_score_harmonics(const double *x, size_t n, double fs_hz, double fund_h
 int bench_score_coherent_freq(double fs_hz, size_t n, double target_hz, double *ret_hz,
 			      size_t *ret_cycles);
 
+/**
+ * bench_score_multisine_fit() - amplitudes of known tones, fitted jointly (A3).
+ * @x:             @n samples in X, borrowed.
+ * @fs_hz:         sample rate.
+ * @freq_hz:       @n_tones (1..256) known frequencies, each in (0, fs/2), borrowed.
+ * @ret_amplitude: receives @n_tones peak amplitudes in X.
+ * @ret_residual_rms: optional: receives the rms of the residual, X.
+ *
+ * Linear least squares on cos/sin of every tone plus an offset and a linear trend (which
+ * absorbs the slow tail of a high-pass start-up), so tones with few cycles in the record
+ * (a 0.05 Hz tone in 60 s) do not leak into each other as separate 3-parameter fits would.
+ * Cost O(n (2 n_tones)^2).
+ *
+ * Return: 0, -EINVAL (bad arguments, a non-finite sample, n too small for the unknowns),
+ * -EDOM (tones not separable in this record), -ENOMEM.
+ */
+int bench_score_multisine_fit(const double *x, size_t n, double fs_hz, const double *freq_hz,
+			      size_t n_tones, double *ret_amplitude, double *ret_residual_rms);
+
 #endif /* BENCH_SCORE_SINE_H */

@@ -95,6 +95,25 @@ static inline double biquad_run(const struct biquad *b, double *z, double x)
 	return y;
 }
 
+/* First-order high-pass (bilinear, pre-warped): an RC input coupling, as EEG amplifiers use. */
+static struct biquad hp1_design(double f_hz, double fs_hz)
+{
+	double k = tan(M_PI * f_hz / fs_hz);
+	struct biquad b = { 1 / (1 + k), -1 / (1 + k), 0, (k - 1) / (k + 1), 0 };
+
+	return b;
+}
+
+/* The model's high-pass: param hp_order 1 (RC coupling) or 2 (Butterworth). */
+static struct biquad hp_design(const struct sim_rig *rig, double fs_hz)
+{
+	double f = sim_rig_param(rig, "hp_hz");
+
+	if (sim_rig_param(rig, "hp_order") == 1)
+		return hp1_design(f, fs_hz);
+	return biquad_design(1, f, M_SQRT1_2, fs_hz);
+}
+
 /* Complex response of @b at @f_hz: returns magnitude, writes phase (rad). */
 static double biquad_resp(const struct biquad *b, double f_hz, double fs_hz, double *ret_phase)
 {
@@ -120,6 +139,7 @@ struct evq_item {
 struct sim_dut {
 	const struct sim_rig *rig;
 	unsigned nch;
+	unsigned ncol; /* resampled columns: nch differential inputs, then the common-mode node */
 	double fb_hz, fd_hz;
 	uint64_t prng;
 	float noise[NOISE_TABLE];
@@ -139,6 +159,8 @@ struct sim_dut {
 	struct biquad hp, lp;
 	double *z; /* nch x 4 */
 	double gain, offset_uv, noise_uv_rms, range_uv, cm_leak, xt_k, clock_ppm, inv_lsb;
+	double zin_mohm, series_mohm, series_noise_uv; /* the rig's series resistor (A5) */
+	unsigned series_ch;
 	unsigned recovery_samples;
 	unsigned *recover_left;
 	double *last_y;
@@ -171,12 +193,26 @@ struct sim_dut {
 	unsigned n_freqs, harmonics;
 	double min_ratio;
 
+	/* cue-locked decoder (cue_channel >= 0): see cue_decode() */
+	int cue_ch;
+	double cue_thr_uv, cue_delay_s, cue_t0_s;
+	int64_t cue_n; /* DUT samples since the cue was detected; -1 idle */
+	unsigned n_targets, next_dec, n_dec;
+	uint64_t dec_n[3];   /* decision times, samples after the detection */
+	double *tgt;	     /* n_targets x harmonics x 3: omega (rad/s), phase (rad), weight */
+	double *corr, *ener; /* per target: sum x * template, sum template^2 */
+	unsigned paradigm;   /* 0 SSVEP, 1 motor imagery */
+	struct biquad mu;    /* MI: 8-30 Hz band-pass (mu and beta) */
+	double *zmu;	     /* nch x 2 */
+	double pow_lr[2];    /* MI: band power of the left and right channel halves */
+	uint64_t mi_skip;    /* MI: samples after the cue left out (visual evoked response) */
+
 	/* closed-loop stim */
 	struct biquad beta;
 	double zb[2], env, env_k;
 	unsigned sense_ch, burst_min, hold_samples, above, hold_left;
 	double burst_thr_uv;
-	bool train;
+	bool train, was_on;
 	uint64_t pulse_tick;
 	unsigned period_ticks, phase_ticks, gap_ticks;
 	double stim_ua;
@@ -222,6 +258,8 @@ int sim_faults_apply(struct sim_faults *f, const char *spec, unsigned nch)
 		D(crash_after_s, 0, 1e6),
 		D(slow_ms, 0, 600000),
 		D(corrupt_ppm, 0, 1e6),
+		D(cmrr_db, 0, 200),
+		D(zin_mohm, 0, 1e6),
 #undef D
 	};
 	char name[48], val[48];
@@ -328,6 +366,8 @@ void sim_faults_format(const struct sim_faults *f, char *buf, size_t size)
 	DBL(crash_after_s);
 	DBL(slow_ms);
 	DBL(corrupt_ppm);
+	DBL(cmrr_db);
+	DBL(zin_mohm);
 #undef DBL
 #undef PUT
 	if (buf[0] == '\0')
@@ -378,8 +418,181 @@ static int resampler_init(struct sim_dut *d)
 	d->hist_len = 1;
 	while (d->hist_len < need)
 		d->hist_len <<= 1;
-	d->hist = calloc((size_t)d->hist_len * d->nch, sizeof(double));
+	d->hist = calloc((size_t)d->hist_len * d->ncol, sizeof(double));
 	return d->hist ? 0 : -ENOMEM;
+}
+
+static void event_push(struct sim_dut *d, uint32_t code, const struct sim_faults *f);
+
+/*
+ * Cue-locked SSVEP decoding (a speller that drives its own display, so it knows the code):
+ * target k flickers at f0 + k df with phase k phase_step (joint frequency-phase
+ * modulation, Chen 2015 / Wang 2017). The DUT's input channel cue_channel carries the
+ * trial cue (a pulse at flicker onset, like the trigger input of an EEG amplifier); its
+ * rising edge through cue_threshold_uv starts a trial. Each template is
+ * sum_h |H(h f)| / h sin(2 pi h f t + h phi + arg H(h f)), H being the DUT's own
+ * filters (a calibrated decoder's templates include them), t the time since flicker
+ * onset. At each decision time the target with the largest normalised correlation
+ * (sum x T / sqrt(sum T^2), x = sum of the other channels) is emitted.
+ */
+static int cue_init(struct sim_dut *d)
+{
+	double y = 0, prev = 0, zs[4] = { 0 };
+	unsigned k, h, i;
+
+	d->cue_ch = (int)param(d, "cue_channel");
+	d->cue_n = -1;
+	if (d->cue_ch < 0)
+		return 0;
+	if ((unsigned)d->cue_ch >= d->nch || d->nch < 2)
+		return -EINVAL;
+	d->cue_thr_uv = param(d, "cue_threshold_uv");
+	d->n_targets = (unsigned)param(d, "n_targets");
+	if (d->n_targets < 2 || d->harmonics < 1 || !(d->cue_thr_uv > 0))
+		return -EINVAL;
+	for (i = 0; i < 3; i++) {
+		char nm[16];
+		double t_s;
+
+		snprintf(nm, sizeof(nm), "decision%u_s", i);
+		t_s = param(d, nm);
+		if (t_s > 0)
+			d->dec_n[d->n_dec++] = (uint64_t)llround(t_s * d->fd_hz);
+	}
+	if (d->n_dec == 0)
+		return -EINVAL;
+	d->paradigm = (unsigned)param(d, "paradigm");
+	if (d->paradigm == 1) {
+		/*
+		 * Motor imagery: the other channels split in two halves, first half over the
+		 * left hemisphere (C3 side), second half over the right (C4 side), as the
+		 * signal generator lays out a montage without 10-20 names. Imagery of one
+		 * hand desynchronises mu and beta over the opposite hemisphere (ERD), so the
+		 * class is the side with more 8-30 Hz power: left half stronger = left hand
+		 * (class 0), from 0.5 s after the cue to the decision.
+		 */
+		d->mu = biquad_design(2, sqrt(8.0 * 30.0), sqrt(8.0 * 30.0) / 22.0, d->fd_hz);
+		d->zmu = calloc((size_t)d->nch * 2, sizeof(double));
+		d->mi_skip = (uint64_t)llround(0.5 * d->fd_hz);
+		return d->zmu ? 0 : -ENOMEM;
+	}
+	d->tgt = calloc((size_t)d->n_targets * d->harmonics * 3, sizeof(double));
+	d->corr = calloc(d->n_targets, sizeof(double));
+	d->ener = calloc(d->n_targets, sizeof(double));
+	if (!d->tgt || !d->corr || !d->ener)
+		return -ENOMEM;
+	for (k = 0; k < d->n_targets; k++) {
+		double f = param(d, "f0_hz") + param(d, "df_hz") * k;
+		double phi = param(d, "phase_step_pi") * M_PI * k;
+
+		for (h = 1; h <= d->harmonics; h++) {
+			double *t = d->tgt + ((size_t)k * d->harmonics + h - 1) * 3, p1 = 0, p2 = 0;
+			double m = 0;
+
+			if (h * f < d->fd_hz / 2)
+				m = biquad_resp(&d->hp, h * f, d->fd_hz, &p1) *
+				    biquad_resp(&d->lp, h * f, d->fd_hz, &p2);
+			t[0] = 2 * M_PI * h * f;
+			t[1] = h * phi + p1 + p2;
+			t[2] = m / h;
+		}
+	}
+	/*
+	 * Delay from flicker onset to the threshold crossing of the filtered cue: the cue's
+	 * step response through the DUT filters, the onset sample at half height (a
+	 * band-limited step is 0.5 at its onset). The cue amplitude is taken as twice the
+	 * threshold; the crossing is interpolated between samples, as on the live input.
+	 */
+	for (i = 0; i < (unsigned)d->fd_hz && y < d->cue_thr_uv; i++) {
+		double in = (i == 0 ? 0.5 : 1.0) * 2 * d->cue_thr_uv;
+
+		prev = y;
+		y = d->gain * biquad_run(&d->lp, zs + 2, biquad_run(&d->hp, zs, in));
+	}
+	if (y < d->cue_thr_uv)
+		return -EINVAL;
+	d->cue_delay_s = ((double)i - 1 - (y - d->cue_thr_uv) / (y - prev)) / d->fd_hz;
+	return 0;
+}
+
+/* Motor imagery after the cue: hemisphere band power, one decision per decision time. */
+static void mi_decode(struct sim_dut *d, const double *y, const struct sim_faults *f)
+{
+	unsigned c, half = 0, k = 0;
+
+	for (c = 0; c < d->nch; c++)
+		half += (int)c != d->cue_ch;
+	half /= 2;
+	for (c = 0; c < d->nch; c++) {
+		double b;
+
+		if ((int)c == d->cue_ch)
+			continue;
+		b = biquad_run(&d->mu, d->zmu + (size_t)c * 2, y[c]);
+		if (d->cue_n >= 0 && (uint64_t)d->cue_n >= d->mi_skip && half > 0)
+			d->pow_lr[k < half ? 0 : 1] += b * b;
+		k++;
+	}
+	if (d->cue_n < 0)
+		return;
+	d->cue_n++;
+	if (d->next_dec < d->n_dec && (uint64_t)d->cue_n >= d->dec_n[d->next_dec]) {
+		event_push(d, SIM_EVENT(SIM_EVENT_CLASS, d->pow_lr[0] >= d->pow_lr[1] ? 0 : 1), f);
+		if (++d->next_dec == d->n_dec)
+			d->cue_n = -1;
+	}
+}
+
+static void cue_decode(struct sim_dut *d, const double *y, const struct sim_faults *f)
+{
+	double x = 0, t_s;
+	unsigned c, k, h;
+
+	if (y[d->cue_ch] >= d->cue_thr_uv && d->last_y[d->cue_ch] < d->cue_thr_uv) {
+		double fr = (y[d->cue_ch] - d->cue_thr_uv) / (y[d->cue_ch] - d->last_y[d->cue_ch]);
+
+		/* this sample is fr samples after the crossing, which is cue_delay_s after onset */
+		d->cue_t0_s = fr / d->fd_hz + d->cue_delay_s;
+		d->cue_n = 0;
+		d->next_dec = 0;
+		if (d->corr) {
+			memset(d->corr, 0, d->n_targets * sizeof(double));
+			memset(d->ener, 0, d->n_targets * sizeof(double));
+		}
+		d->pow_lr[0] = d->pow_lr[1] = 0;
+	}
+	if (d->paradigm == 1) {
+		mi_decode(d, y, f);
+		return;
+	}
+	if (d->cue_n < 0)
+		return;
+	for (c = 0; c < d->nch; c++)
+		if ((int)c != d->cue_ch)
+			x += y[c];
+	t_s = d->cue_t0_s + (double)d->cue_n / d->fd_hz; /* time since flicker onset */
+	for (k = 0; k < d->n_targets; k++) {
+		const double *t = d->tgt + (size_t)k * d->harmonics * 3;
+		double tpl = 0;
+
+		for (h = 0; h < d->harmonics; h++, t += 3)
+			if (t[2] > 0)
+				tpl += t[2] * sin(t[0] * t_s + t[1]);
+		d->corr[k] += x * tpl;
+		d->ener[k] += tpl * tpl;
+	}
+	d->cue_n++;
+	if (d->next_dec < d->n_dec && (uint64_t)d->cue_n >= d->dec_n[d->next_dec]) {
+		unsigned best = 0;
+
+		for (k = 1; k < d->n_targets; k++)
+			if (d->corr[k] / sqrt(d->ener[k] + 1e-300) >
+			    d->corr[best] / sqrt(d->ener[best] + 1e-300))
+				best = k;
+		event_push(d, SIM_EVENT(SIM_EVENT_CLASS, best), f);
+		if (++d->next_dec == d->n_dec)
+			d->cue_n = -1;
+	}
 }
 
 int sim_dut_new(const struct sim_rig *rig, const struct sim_faults *faults, uint64_t seed,
@@ -394,6 +607,7 @@ int sim_dut_new(const struct sim_rig *rig, const struct sim_faults *faults, uint
 		return -ENOMEM;
 	d->rig = rig;
 	d->nch = nch;
+	d->ncol = nch + 1;
 	d->fb_hz = rig->dac_rate_hz;
 	d->fd_hz = rig->dut_rate_hz;
 	d->prng = seed ^ 0x5eedf00dull;
@@ -406,7 +620,7 @@ int sim_dut_new(const struct sim_rig *rig, const struct sim_faults *faults, uint
 	}
 	if (resampler_init(d) < 0)
 		goto err;
-	d->frame = calloc(nch, sizeof(double));
+	d->frame = calloc(d->ncol, sizeof(double));
 	d->z = calloc((size_t)nch * 4, sizeof(double));
 	d->codes[0] = calloc(nch, sizeof(int32_t));
 	d->codes[1] = calloc(nch, sizeof(int32_t));
@@ -419,7 +633,7 @@ int sim_dut_new(const struct sim_rig *rig, const struct sim_faults *faults, uint
 	    !d->stuck_hold || !d->thr_uv || !d->refr_left)
 		goto err;
 
-	d->hp = biquad_design(1, param(d, "hp_hz"), M_SQRT1_2, d->fd_hz);
+	d->hp = hp_design(rig, d->fd_hz);
 	lp = param(d, "lp_hz");
 	d->lp = biquad_design(0, lp, M_SQRT1_2, d->fd_hz);
 	d->gain = param(d, "gain");
@@ -431,6 +645,12 @@ int sim_dut_new(const struct sim_rig *rig, const struct sim_faults *faults, uint
 	d->recovery_samples = (unsigned)(param(d, "recovery_ms") * 1e-3 * d->fd_hz);
 	d->cm_leak = pow(10, -param(d, "cmrr_db") / 20);
 	d->xt_k = pow(10, param(d, "crosstalk_db") / 20);
+	d->zin_mohm = param(d, "zin_mohm");
+	d->series_mohm = param(d, "series_mohm");
+	d->series_ch = (unsigned)param(d, "series_ch");
+	/* Johnson noise of the series resistor over the DUT's Nyquist band, sqrt(4kTRB), 300 K */
+	d->series_noise_uv = sqrt(4 * 1.380649e-23 * 300 * d->series_mohm * 1e6 * d->fd_hz / 2) *
+			     1e6;
 	d->code_max = (int32_t)((1ll << (rig->dut_bits - 1)) - 1);
 	d->code_min = (int32_t)(-(1ll << (rig->dut_bits - 1)));
 	d->state = SIM_DUT_OFF;
@@ -460,6 +680,8 @@ int sim_dut_new(const struct sim_rig *rig, const struct sim_faults *faults, uint
 		d->min_ratio = param(d, "min_ratio");
 		d->swin = calloc((size_t)nch * d->swin_len, sizeof(double));
 		if (!d->swin)
+			goto err;
+		if (cue_init(d) < 0)
 			goto err;
 	} else if (rig->model == SIM_MODEL_CLOSED_LOOP_STIM) {
 		double lo = param(d, "beta_lo_hz"), hi = param(d, "beta_hi_hz");
@@ -506,6 +728,10 @@ void sim_dut_free(struct sim_dut *d)
 	free(d->refr_left);
 	free(d->nwin);
 	free(d->swin);
+	free(d->tgt);
+	free(d->zmu);
+	free(d->corr);
+	free(d->ener);
 	free(d);
 }
 
@@ -640,6 +866,15 @@ static void ssvep_detect(struct sim_dut *d, const double *y, const struct sim_fa
 	double score[SSVEP_MAX_F], best = -1, second = -1;
 	unsigned c, i, h, n, besti = 0;
 
+	if (d->cue_ch >= 0) {
+		cue_decode(d, y, f);
+		if (f->false_rate_hz > 0 && prng_uniform(&d->prng) < f->false_rate_hz / d->fd_hz)
+			event_push(d,
+				   SIM_EVENT(SIM_EVENT_CLASS,
+					     sim_prng_next(&d->prng) % d->n_targets),
+				   f);
+		return;
+	}
 	for (c = 0; c < d->nch; c++)
 		d->swin[(size_t)c * d->swin_len + d->swin_pos] = y[c];
 	d->swin_pos = (d->swin_pos + 1) % d->swin_len;
@@ -707,15 +942,21 @@ static void stim_detect(struct sim_dut *d, const double *y, bool *lines, const s
 		d->above = 0;
 	}
 	on = d->above >= d->burst_min;
-	if (on && !d->train && d->state == SIM_DUT_READY) {
+	/*
+	 * Every detection (rising edge of the detector) is reported; one outside a train
+	 * starts a train. A missed detection (fault miss_pct) does neither.
+	 */
+	if (on && !d->was_on && d->state == SIM_DUT_READY &&
+	    !(f->miss_pct > 0 && prng_uniform(&d->prng) * 100 < f->miss_pct)) {
 		event_push(d, SIM_EVENT(SIM_EVENT_BURST, d->sense_ch), f);
-		if (!(f->miss_pct > 0 && prng_uniform(&d->prng) * 100 < f->miss_pct)) {
+		if (!d->train) {
 			d->train = true;
 			d->pulse_tick = 0;
 			event_push(d, SIM_EVENT(SIM_EVENT_STIM_ON, 0), f);
 		}
 	}
-	if (on)
+	d->was_on = on;
+	if (on && d->train)
 		d->hold_left = d->hold_samples;
 	if (d->train && !on) {
 		if (d->hold_left > 0) {
@@ -727,6 +968,8 @@ static void stim_detect(struct sim_dut *d, const double *y, bool *lines, const s
 	}
 	if (f->false_rate_hz > 0 && !d->train &&
 	    prng_uniform(&d->prng) < f->false_rate_hz / d->fd_hz) {
+		/* a false detection: the detector fires, then the DUT stimulates */
+		event_push(d, SIM_EVENT(SIM_EVENT_BURST, d->sense_ch), f);
 		d->train = true;
 		d->pulse_tick = 0;
 		d->hold_left = d->hold_samples;
@@ -770,7 +1013,14 @@ static void front_end(struct sim_dut *d, double *x, int32_t *codes, bool *lines,
 		      const struct sim_faults *f)
 {
 	double g = d->gain * (1 + f->gain_error_pct / 100);
-	double noise = d->noise_uv_rms, cm = 0, xt = d->xt_k + f->crosstalk_pct / 100;
+	double noise = d->noise_uv_rms, xt = d->xt_k + f->crosstalk_pct / 100;
+	/*
+	 * Common mode (eeg-amp A4): x[nch] is the voltage of the common-mode node, present on
+	 * both inputs of every channel (the electrode and the reference) alike. The
+	 * differential amplifier cancels it down to 1/CMRR: output = G (V_diff + V_cm / CMRR).
+	 */
+	double cm_leak = f->cmrr_db > 0 ? pow(10, -f->cmrr_db / 20) : d->cm_leak;
+	double cm = x[d->nch];
 	double extra = f->noise_uv;
 	unsigned c;
 	uint64_t rbits = 0;
@@ -782,9 +1032,6 @@ static void front_end(struct sim_dut *d, double *x, int32_t *codes, bool *lines,
 		x[f->swap_a] = x[f->swap_b];
 		x[f->swap_b] = t;
 	}
-	for (c = 0; c < d->nch; c++)
-		cm += x[c];
-	cm /= d->nch;
 	for (c = 0; c < d->nch; c++) {
 		double *z = d->z + (size_t)c * 4;
 		double in = x[c], y;
@@ -792,7 +1039,19 @@ static void front_end(struct sim_dut *d, double *x, int32_t *codes, bool *lines,
 
 		if (xt > 1e-9 && d->nch > 1)
 			in += xt * x[c + 1 < d->nch ? c + 1 : c - 1];
-		in += cm * d->cm_leak;
+		if (d->series_mohm > 0 && c == d->series_ch) {
+			/*
+			 * The rig's series resistor R (A5) in front of this input: with the DUT's
+			 * input impedance Zin it divides the source by Zin / (Zin + R), and adds its
+			 * own thermal noise through the same divider.
+			 */
+			double zin = f->zin_mohm > 0 ? f->zin_mohm : d->zin_mohm;
+			double k = zin / (zin + d->series_mohm);
+
+			in = k * (in + d->series_noise_uv *
+					       d->noise[sim_prng_next(&d->prng) % NOISE_TABLE]);
+		}
+		in += cm * cm_leak;
 		if (fabs(in) > d->range_uv) {
 			in = in > 0 ? d->range_uv : -d->range_uv;
 			d->recover_left[c] = d->recovery_samples + 1;
@@ -807,12 +1066,21 @@ static void front_end(struct sim_dut *d, double *x, int32_t *codes, bool *lines,
 		if (extra > 0)
 			y += extra * d->noise[(r >> 16) % NOISE_TABLE];
 		if (d->recover_left[c] > 0) {
-			/* Saturated: the output sits at the rail until the front end recovers. */
-			d->recover_left[c]--;
+			/*
+			 * Saturated: the output sits at the rail until the front end recovers;
+			 * its fast-recovery switch then discharges the input coupling (the
+			 * high-pass state restarts at zero), as amplifiers with a "block reset" do.
+			 */
+			if (--d->recover_left[c] == 0)
+				z[0] = z[1] = 0;
 			y = d->last_y[c] >= 0 ? d->range_uv * g : -d->range_uv * g;
 		}
-		if (!live)
+		if (!live) {
+			/* unpowered or booting: output 0, and the front end starts from rest */
 			y = 0;
+			z[0] = z[1] = z[2] = z[3] = 0;
+			d->recover_left[c] = 0;
+		}
 		if (f->n_dead && in_list(f->dead, f->n_dead, c))
 			y = 0;
 		if (f->n_stuck && in_list(f->stuck, f->n_stuck, c)) {
@@ -900,18 +1168,22 @@ void sim_dut_tick(struct sim_dut *d, const double *dac_v, bool *lines, const str
 {
 	const struct sim_rig *rig = d->rig;
 	unsigned dk;
-	double *h = d->hist + (size_t)(d->n_in & (d->hist_len - 1)) * d->nch;
+	double *h = d->hist + (size_t)(d->n_in & (d->hist_len - 1)) * d->ncol;
 	double step = d->fb_hz / (d->fd_hz * (1 + (d->clock_ppm + f->clock_ppm) * 1e-6));
 	unsigned c;
 
 	out->n_frames = 0;
 	out->codes[0] = d->codes[0];
 	out->codes[1] = d->codes[1];
-	for (c = 0, dk = 0; c < d->nch; c++) {
+	/* DUT input c is driven by the (c mod n)-th differential DAC channel. */
+	for (c = 0, dk = rig->cm_dac == 0 ? 1 : 0; c < d->nch; c++) {
 		h[c] = dac_v[dk] * rig->atten_uv_per_v;
-		if (++dk == rig->dac_channels)
-			dk = 0;
+		do {
+			if (++dk == rig->dac_channels)
+				dk = 0;
+		} while ((int)dk == rig->cm_dac);
 	}
+	h[d->nch] = rig->cm_dac >= 0 ? dac_v[rig->cm_dac] * rig->cm_uv_per_v : 0;
 	d->n_in++;
 	d->bypass = step == 1.0;
 
@@ -923,7 +1195,7 @@ void sim_dut_tick(struct sim_dut *d, const double *dac_v, bool *lines, const str
 		if (d->bypass) {
 			if ((double)(d->n_in - 1) < t)
 				break;
-			memcpy(d->frame, h, d->nch * sizeof(double));
+			memcpy(d->frame, h, d->ncol * sizeof(double));
 		} else {
 			int64_t i0, i1, i;
 
@@ -931,18 +1203,18 @@ void sim_dut_tick(struct sim_dut *d, const double *dac_v, bool *lines, const str
 				break;
 			i0 = (int64_t)ceil(t - d->half);
 			i1 = (int64_t)floor(t + d->half);
-			memset(d->frame, 0, d->nch * sizeof(double));
+			memset(d->frame, 0, d->ncol * sizeof(double));
 			for (i = i0 < 0 ? 0 : i0; i <= i1; i++) {
 				double pos = (t - (double)i + d->half) * KERNEL_PHASES;
 				unsigned k = (unsigned)pos;
 				double fr = pos - k, w;
 				const double *x = d->hist +
-						  (size_t)(i & (d->hist_len - 1)) * d->nch;
+						  (size_t)(i & (d->hist_len - 1)) * d->ncol;
 
 				if (k + 1 >= d->kernel_n)
 					continue;
 				w = d->kernel[k] + fr * (d->kernel[k + 1] - d->kernel[k]);
-				for (c = 0; c < d->nch; c++)
+				for (c = 0; c < d->ncol; c++)
 					d->frame[c] += w * x[c];
 			}
 		}
@@ -970,7 +1242,7 @@ int sim_dut_response(const struct sim_rig *rig, double freq_hz, double *ret_gain
 
 	if (!(freq_hz > 0) || freq_hz >= fd / 2)
 		return -EINVAL;
-	hp = biquad_design(1, sim_rig_param(rig, "hp_hz"), M_SQRT1_2, fd);
+	hp = hp_design(rig, fd);
 	lp = biquad_design(0, sim_rig_param(rig, "lp_hz"), M_SQRT1_2, fd);
 	m = biquad_resp(&hp, freq_hz, fd, &ph1) * biquad_resp(&lp, freq_hz, fd, &ph2);
 	*ret_gain = m * sim_rig_param(rig, "gain");

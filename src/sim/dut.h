@@ -70,6 +70,8 @@ struct sim_faults {
 	double crash_after_s;
 	double slow_ms;
 	double corrupt_ppm;
+	double cmrr_db;	 /* eeg-amp front end: CMRR degraded to v dB (0: the model's own) */
+	double zin_mohm; /* front end: input impedance degraded to v Mohm (0: the model's own) */
 };
 
 void sim_faults_init(struct sim_faults *f);

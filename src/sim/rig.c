@@ -33,7 +33,9 @@ static const struct param_def common_params[] = {
 	{ "lp_hz", 100.0 },	  { "boot_ms", 50.0 },
 	{ "range_uv", 400000.0 }, { "recovery_ms", 0.0 },
 	{ "cmrr_db", 100.0 },	  { "crosstalk_db", -120.0 },
-	{ "clock_ppm", 0.0 },	  { NULL, 0 },
+	{ "clock_ppm", 0.0 },	  { "hp_order", 2.0 },
+	{ "zin_mohm", 1000.0 },	  { "series_mohm", 0.0 },
+	{ "series_ch", 0.0 },	  { NULL, 0 },
 };
 
 static const struct param_def neural_params[] = {
@@ -44,9 +46,28 @@ static const struct param_def neural_params[] = {
 };
 
 static const struct param_def ssvep_params[] = {
-	{ "freq0_hz", 8.0 },  { "freq1_hz", 10.0 }, { "freq2_hz", 12.0 }, { "freq3_hz", 15.0 },
-	{ "freq4_hz", 0.0 },  { "freq5_hz", 0.0 },  { "window_s", 2.0 },  { "step_s", 0.5 },
-	{ "harmonics", 2.0 }, { "min_ratio", 2.0 }, { NULL, 0 },
+	{ "freq0_hz", 8.0 },
+	{ "freq1_hz", 10.0 },
+	{ "freq2_hz", 12.0 },
+	{ "freq3_hz", 15.0 },
+	{ "freq4_hz", 0.0 },
+	{ "freq5_hz", 0.0 },
+	{ "window_s", 2.0 },
+	{ "step_s", 0.5 },
+	{ "harmonics", 2.0 },
+	{ "min_ratio", 2.0 },
+	/* cue-locked decoding (docs/sim.md): cue input, 40-target JFPM code, decision times */
+	{ "cue_channel", -1.0 },
+	{ "cue_threshold_uv", 150.0 },
+	{ "n_targets", 0.0 },
+	{ "f0_hz", 8.0 },
+	{ "df_hz", 0.2 },
+	{ "phase_step_pi", 0.5 },
+	{ "paradigm", 0.0 },
+	{ "decision0_s", 0.5 },
+	{ "decision1_s", 1.0 },
+	{ "decision2_s", 2.0 },
+	{ NULL, 0 },
 };
 
 static const struct param_def stim_params[] = {
@@ -440,6 +461,7 @@ static int load_root(struct load_ctx *lc, xmlNode *root, struct sim_rig *rig)
 	snprintf(rig->name, sizeof(rig->name), "%s", name ? (const char *)name : "rig");
 	xmlFree(name);
 	rig->line_initial[SIM_LINE_POWER] = true;
+	rig->cm_dac = -1;
 	for (n = root->children; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
@@ -451,8 +473,29 @@ static int load_root(struct load_ctx *lc, xmlNode *root, struct sim_rig *rig)
 			    get_positive(lc, n, "full-scale-v", &rig->dac_full_scale_v) < 0)
 				return -EINVAL;
 		} else if (is_elem(n, "attenuator")) {
+			double cm;
+			int r;
+
 			if (get_positive(lc, n, "uv-per-v", &rig->atten_uv_per_v) < 0)
 				return -EINVAL;
+			r = get_double(lc, n, "common-mode-dac", &cm, false);
+			if (r < 0)
+				return -EINVAL;
+			if (r == 0) {
+				if (cm != floor(cm) || cm < 0 || cm >= rig->dac_channels ||
+				    rig->dac_channels < 2) {
+					set_error(
+						lc, xmlGetLineNo(n),
+						"<attenuator common-mode-dac=\"%g\">: not a DAC channel "
+						"(0..%u, and one must stay differential)",
+						cm, rig->dac_channels ? rig->dac_channels - 1 : 0);
+					return -EINVAL;
+				}
+				rig->cm_dac = (int)cm;
+				if (get_positive(lc, n, "common-mode-uv-per-v", &rig->cm_uv_per_v) <
+				    0)
+					return -EINVAL;
+			}
 		} else if (is_elem(n, "adc")) {
 			if (load_adc(lc, n, rig) < 0)
 				return -EINVAL;

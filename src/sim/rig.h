@@ -57,6 +57,13 @@ struct sim_rig {
 	double dac_full_scale_v;
 
 	double atten_uv_per_v;
+	/*
+	 * Common-mode path (optional, <attenuator common-mode-dac=K common-mode-uv-per-v=G>):
+	 * DAC channel K drives the common-mode node, i.e. every DUT input and the DUT reference
+	 * together, at G uV per V; it drives no differential input. -1: none.
+	 */
+	int cm_dac;
+	double cm_uv_per_v;
 
 	unsigned adc_channels;
 	unsigned adc_bits;

@@ -13,6 +13,8 @@ Commands:
   welch FILE FS NPERSEG NOVERLAP      -> psd[0..nperseg/2]
   fit3 FILE FS F                      -> amplitude phase offset resid_rms
   fit4 FILE FS F0                     -> freq amplitude phase offset resid_rms
+  multifit FILE FS F [F ...]          -> amplitude per tone, then resid_rms (numpy lstsq on
+                                         cos/sin per tone, 1 and a centred linear trend)
   harm FILE FS H                      -> thd_db sfdr_db  (coherent, rectangular)
   xcorr FILE_A FILE_B FS MAXLAG       -> delay_s of B relative to A
   szcore FILE_REF FILE_HYP DURATION   -> tp fp sensitivity precision f1 fp_per_24h
@@ -147,6 +149,21 @@ def main(argv):
         p, rr = fit4(load(argv[2]), float(argv[3]), float(argv[4]))
         amp, ph = polar(p[0], p[1])
         out([p[3], amp, ph, p[2], rr])
+    elif cmd == 'multifit':
+        x = load(argv[2])
+        fs = float(argv[3])
+        freqs = [float(v) for v in argv[4:]]
+        n = len(x)
+        i = np.arange(n)
+        cols = []
+        for f in freqs:
+            cols += [np.cos(2 * np.pi * f * i / fs), np.sin(2 * np.pi * f * i / fs)]
+        cols += [np.ones(n), i / n - 0.5]
+        m = np.column_stack(cols)
+        sol, _, _, _ = np.linalg.lstsq(m, x, rcond=None)
+        r = x - m @ sol
+        out([np.hypot(sol[2 * k], sol[2 * k + 1]) for k in range(len(freqs))] +
+            [np.sqrt(np.mean(r * r))])
     elif cmd == 'harm':
         x = load(argv[2])
         h = int(argv[4])

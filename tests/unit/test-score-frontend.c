@@ -6,7 +6,10 @@
  * with the impedance uncertainty checked by finite differences, recovery
  * time, time-base ppm sign, jitter of a known pattern, and delay by
  * cross-correlation against scipy.signal.correlate with the same
- * sub-sample interpolation (1e-9 s) and against the true delay (0.05 sample).
+ * sub-sample interpolation (1e-9 s) and against the true delay (0.05 sample);
+ * the joint multi-tone fit (A3) against numpy.linalg.lstsq on the same data
+ * (1e-9 relative) and the corner and ripple it gives for the exact response
+ * of a first-order 0.1 Hz high-pass (1 % and 0.05 points of %).
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 
 #include "score/frontend.h"
+#include "score/sine.h"
 #include "score/spectrum.h"
 #include "score-ref.h"
 
@@ -188,4 +192,72 @@ Test(score_frontend, passband_ripple_deviation_and_peak_to_peak)
 	cr_expect_float_eq(r.dev_pct, 8.0, 1e-9);
 	cr_expect_float_eq(r.pp_db, 20.0 * log10(1.08 / 0.95), 1e-12);
 	cr_expect_eq(bench_score_passband_ripple(g, 0, 1.0, &r), -EINVAL);
+}
+
+/* 0.05-350 Hz tones as in eeg-a3-frequency-response, through a known response. */
+static const double a3_tones[] = { 0.05, 0.07, 0.1, 0.14, 0.2, 0.3, 0.5, 1,   2,   5,	10,
+				   20,	 40,   70,  100,  150, 200, 225, 250, 275, 300, 350 };
+#define A3_N (sizeof(a3_tones) / sizeof(a3_tones[0]))
+
+Test(score_frontend, multisine_fit_matches_numpy_lstsq)
+{
+	const size_t n = 60000;
+	const double fs = 1000.0;
+	double *x = malloc(n * sizeof(*x)), amp[A3_N], ref[A3_N + 1], res;
+	char fx[64], args[1024];
+	struct ref_rng rng = { 5 };
+	size_t i, k, len;
+
+	for (i = 0; i < n; i++) {
+		x[i] = 3.0 + 1e-4 * (double)i + 0.3 * ref_normal(&rng);
+		for (k = 0; k < A3_N; k++)
+			x[i] += (10.0 + (double)k) *
+				sin(2 * M_PI * a3_tones[k] * (double)i / fs + 0.3 * (double)k);
+	}
+	cr_assert_eq(bench_score_multisine_fit(x, n, fs, a3_tones, A3_N, amp, &res), 0);
+	cr_assert_eq(ref_write(x, n, fx, sizeof(fx)), 0);
+	len = (size_t)snprintf(args, sizeof(args), "multifit %s 1000", fx);
+	for (k = 0; k < A3_N; k++)
+		len += (size_t)snprintf(args + len, sizeof(args) - len, " %g", a3_tones[k]);
+	cr_assert_eq(ref_run(args, ref, A3_N + 1), (int)A3_N + 1);
+	unlink(fx);
+	for (k = 0; k < A3_N; k++) {
+		cr_expect(fabs(amp[k] - ref[k]) < 1e-9 * ref[k], "tone %g Hz: %.12g vs numpy %.12g",
+			  a3_tones[k], amp[k], ref[k]);
+		/* and near the truth: 0.3 rms noise over 60000 samples resolves ~2 mV */
+		cr_expect(fabs(amp[k] - (10.0 + (double)k)) < 0.02, "tone %g Hz: %.6g", a3_tones[k],
+			  amp[k]);
+	}
+	cr_expect(fabs(res - ref[A3_N]) < 1e-9 * ref[A3_N]);
+	/* unseparable: the same tone twice */
+	{
+		const double twice[] = { 10, 10, 20 };
+
+		cr_expect_eq(bench_score_multisine_fit(x, n, fs, twice, 3, amp, NULL), -EDOM);
+	}
+	free(x);
+}
+
+Test(score_frontend, corner_and_ripple_from_the_multitone_response)
+{
+	/* |H| of a first-order 0.1 Hz high-pass times a flat passband: the corner is 0.1 Hz */
+	double gain[A3_N], db[A3_N], pass[A3_N], fc;
+	struct bench_ripple rip;
+	size_t k, ref = 10, np = 0; /* a3_tones[10] = 10 Hz */
+
+	for (k = 0; k < A3_N; k++) {
+		double u = a3_tones[k] / 0.1;
+
+		gain[k] = u / sqrt(1 + u * u);
+		if (a3_tones[k] >= 1 && a3_tones[k] <= 70)
+			pass[np++] = gain[k];
+	}
+	for (k = 0; k < A3_N; k++)
+		db[k] = 20 * log10(gain[k] / gain[ref]);
+	cr_assert_eq(bench_score_corner_3db(a3_tones, db, A3_N, ref, 0, &fc), 0);
+	cr_expect(fabs(fc - 0.1) < 0.001, "corner %.6g Hz", fc);
+	cr_assert_eq(bench_score_passband_ripple(pass, np, gain[ref], &rip), 0);
+	/* the largest deviation is at 1 Hz: 1/sqrt(1.01) against 10 Hz's 1/sqrt(1.0001) */
+	cr_expect(fabs(rip.dev_pct - (1 - sqrt(1.0001 / 1.01)) * 100) < 0.0005, "%.6g %%",
+		  rip.dev_pct);
 }
