@@ -48,7 +48,7 @@ slots mi-decoder --protocol protocols/decoder/decoder-c1-motor-imagery.xml \
 [ "$(verdict SIM-MI-0002 decoder-c1-motor-imagery)" = FAIL ] && ok ||
 	ko "miss_pct=60: C1 must FAIL"
 
-slots neural-recorder --protocol protocols/eeg/eeg-a14-latency.xml \
+slots neural-recorder --suite tests/data/event-faults/neural-a14-events.xml \
 	SIM-NR-0001,SIM-NR-0002 --slot-fault 2:event_latency_ms=150
 [ "$(verdict SIM-NR-0001 eeg-a14-latency)" = PASS ] && ok || ko "good recorder: A14"
 [ "$(verdict SIM-NR-0002 eeg-a14-latency)" != PASS ] && ok ||
