@@ -164,13 +164,13 @@ static int eeg_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return 0;
 }
 
-static void eeg_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void eeg_prepare(struct sg_src *s, uint64_t t0, size_t n)
 {
 	struct eeg *e = s->st;
 	double rms = s->p[EEG_RMS], rho = s->p[EEG_CORR];
-	float a_own = (float)(rms * sqrt(1 - rho)), a_sh = (float)(rms * sqrt(rho));
+	float a_sh = (float)(rms * sqrt(rho));
 	double a_uv = s->p[EEG_AUV], mod = s->p[EEG_AMOD];
-	unsigned k, j;
+	unsigned j;
 	size_t i;
 
 	if (t0 == 0)
@@ -186,7 +186,19 @@ static void eeg_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size
 
 		e->alpha[i] = (float)(a_uv * env * osc_step(&e->osc, t0 + i));
 	}
-	for (k = 0; k < e->nr; k++) {
+}
+
+static void eeg_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			  unsigned k0, unsigned k1)
+{
+	struct eeg *e = s->st;
+	double rms = s->p[EEG_RMS], rho = s->p[EEG_CORR];
+	float a_own = (float)(rms * sqrt(1 - rho));
+	unsigned k, j;
+	size_t i;
+
+	(void)t0;
+	for (k = k0; k < k1; k++) {
 		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
 		const float *w = e->w + (size_t)k * e->nsh;
 		struct sg_pink *pk = &e->own[k];
@@ -209,13 +221,15 @@ static double eeg_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_eeg = {
-	"eeg",
-	"background EEG: 1/f^alpha noise mixed across channels plus a waxing/waning alpha rhythm",
-	eeg_params,
-	eeg_init,
-	eeg_render,
-	eeg_free,
-	eeg_peak,
+	.name = "eeg",
+	.doc = "background EEG: 1/f^alpha noise mixed across channels plus a waxing/waning alpha "
+	       "rhythm",
+	.params = eeg_params,
+	.init = eeg_init,
+	.free = eeg_free,
+	.peak_uv = eeg_peak,
+	.prepare = eeg_prepare,
+	.render_ch = eeg_render_ch,
 };
 
 /* ---------- noise ---------- */
@@ -245,14 +259,20 @@ static int noise_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return 0;
 }
 
-static void noise_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void noise_prepare(struct sg_src *s, uint64_t t0, size_t n)
+{
+	(void)n;
+	if (t0 == 0)
+		sg_emit(s, SIGGEN_EVENT_BACKGROUND, -1, 0, s->total, 0, 0, (float)s->p[0], 0);
+}
+
+static void noise_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			    unsigned k0, unsigned k1)
 {
 	struct noise *z = s->st;
 	unsigned k;
 
-	if (t0 == 0)
-		sg_emit(s, SIGGEN_EVENT_BACKGROUND, -1, 0, s->total, 0, 0, (float)s->p[0], 0);
-	for (k = 0; k < z->nr; k++)
+	for (k = k0; k < k1; k++)
 		sg_noise_add(z->key[k], t0, out + (size_t)s->ss->route[k] * stride, n,
 			     (float)s->p[0] * s->ss->gain[k]);
 }
@@ -269,10 +289,14 @@ static double noise_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_noise = {
-	"noise",      "white Gaussian noise, independent per channel",
-	noise_params, noise_init,
-	noise_render, free_st,
-	noise_peak,
+	.name = "noise",
+	.doc = "white Gaussian noise, independent per channel",
+	.params = noise_params,
+	.init = noise_init,
+	.free = free_st,
+	.peak_uv = noise_peak,
+	.prepare = noise_prepare,
+	.render_ch = noise_render_ch,
 };
 
 /* ---------- spikes ---------- */
@@ -296,6 +320,8 @@ enum {
 	SP_NOISE,
 	SP_MUA_RATE,
 	SP_MUA_UV,
+	SP_DRIFT,
+	SP_DRIFT_TAU,
 };
 
 static const struct siggen_param_info spike_params[] = {
@@ -317,6 +343,9 @@ static const struct siggen_param_info spike_params[] = {
 	{ "noise_uv", "uV", 10, 0, 1e4, "rms of white Gaussian noise per channel" },
 	{ "mua_rate_hz", "Hz", 300, 0, 1e4, "rate of the small background (multi-unit) spikes" },
 	{ "mua_uv", "uV", 8, 0, 1e3, "amplitude of the multi-unit spikes" },
+	{ "amp_drift", "", 0, 0, 2,
+	  "slow unit amplitude drift: sd of the log amplitude (0 = none, 0.2 = +-20 %)" },
+	{ "amp_drift_tau_s", "s", 120, 1, 36000, "time constant of the amplitude drift" },
 	END_PARAMS,
 };
 
@@ -332,6 +361,10 @@ struct sp_unit {
 	unsigned burst_left;
 	float burst_amp;
 	struct sg_rng rng;
+	/* Amplitude drift: an Ornstein-Uhlenbeck state sampled at each spike. */
+	struct sg_rng drift_rng;
+	double drift_x;
+	uint64_t drift_t;
 };
 
 struct sp_active {
@@ -470,6 +503,9 @@ static int spikes_init(struct sg_src *s, const struct sg_ctx *ctx)
 			u->mean_gap = rate > 0 ? isi_gap(rate, p[SP_REFR] * 1e-3, s->fs) : INFINITY;
 			/* The first spike: exponential from 0 (no refractory before it). */
 			u->next = rate > 0 ? sg_exp(&u->rng) * u->mean_gap : INFINITY;
+			/* Its own stream: drift on or off leaves the spike times alone. */
+			sg_rng_init(&u->drift_rng, s->seed, s->index, k, SG_P_DRIFT + j);
+			u->drift_x = sg_normal(&u->drift_rng); /* stationary start */
 		}
 	}
 	return 0;
@@ -524,7 +560,19 @@ static void schedule_unit(struct sg_src *s, struct spikes *z, unsigned k, unsign
 		if (u->burst_left) {
 			amp = u->burst_amp;
 		} else {
-			amp = u->amp * (1 + p[SP_JIT] * sg_normal(&u->rng));
+			double base = u->amp;
+
+			if (p[SP_DRIFT] > 0) {
+				/* Exact OU step over the time since the last spike. */
+				double r = exp(-(double)(st - u->drift_t) /
+					       (p[SP_DRIFT_TAU] * s->fs));
+
+				u->drift_x = u->drift_x * r +
+					     sqrt(1 - r * r) * sg_normal(&u->drift_rng);
+				u->drift_t = st;
+				base *= exp(p[SP_DRIFT] * u->drift_x);
+			}
+			amp = base * (1 + p[SP_JIT] * sg_normal(&u->rng));
 			if (amp < 0)
 				amp = 0;
 		}
@@ -575,14 +623,15 @@ static void render_active(struct sp_chan *c, float *o, uint64_t t0, size_t n, fl
 	c->n_act = keep;
 }
 
-static void spikes_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void spikes_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			     unsigned k0, unsigned k1)
 {
 	struct spikes *z = s->st;
 	const double *p = s->p;
 	float sigma = (float)p[SP_NOISE];
 	unsigned k, j;
 
-	for (k = 0; k < z->nr; k++) {
+	for (k = k0; k < k1; k++) {
 		struct sp_chan *c = &z->c[k];
 		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
 
@@ -605,19 +654,19 @@ static void spikes_render(struct sg_src *s, uint64_t t0, size_t n, float *out, s
 
 static double spikes_peak(const struct sg_src *s)
 {
-	return s->p[SP_AMAX] * (1 + 3 * s->p[SP_JIT]) * 2 + 5 * s->p[SP_NOISE] +
-	       3 * s->p[SP_MUA_UV];
+	return s->p[SP_AMAX] * exp(3 * s->p[SP_DRIFT]) * (1 + 3 * s->p[SP_JIT]) * 2 +
+	       5 * s->p[SP_NOISE] + 3 * s->p[SP_MUA_UV];
 }
 
 const struct sg_model sg_model_spikes = {
-	"spikes",
-	"extracellular spikes: templated units per channel, Poisson with refractory period, "
-	"jitter, bursts, overlaps, multi-unit hum and noise",
-	spike_params,
-	spikes_init,
-	spikes_render,
-	spikes_free,
-	spikes_peak,
+	.name = "spikes",
+	.doc = "extracellular spikes: templated units per channel, Poisson with refractory period, "
+	       "jitter, bursts, overlaps, multi-unit hum and noise",
+	.params = spike_params,
+	.init = spikes_init,
+	.free = spikes_free,
+	.peak_uv = spikes_peak,
+	.render_ch = spikes_render_ch,
 };
 
 /* ---------- lfp ---------- */
@@ -651,7 +700,7 @@ struct lfp {
 	unsigned nr, nsh;
 	struct sg_pink *sh;
 	struct sg_rng *sh_rng, ev;
-	float *w, *lat, *common, *acc;
+	float *w, *lat, *common;
 	struct osc theta, beta;
 	struct sg_env env;
 	double next; /* next burst start, samples */
@@ -670,7 +719,6 @@ static void lfp_free(struct sg_src *s)
 	free(e->w);
 	free(e->lat);
 	free(e->common);
-	free(e->acc);
 	free(e);
 	s->st = NULL;
 }
@@ -692,8 +740,7 @@ static int lfp_init(struct sg_src *s, const struct sg_ctx *ctx)
 	e->w = calloc((size_t)e->nr * e->nsh, sizeof(float));
 	e->lat = calloc((size_t)e->nsh * SG_CHUNK, sizeof(float));
 	e->common = calloc(SG_CHUNK, sizeof(float));
-	e->acc = calloc(SG_CHUNK, sizeof(float));
-	if (!e->sh || !e->sh_rng || !e->w || !e->lat || !e->common || !e->acc) {
+	if (!e->sh || !e->sh_rng || !e->w || !e->lat || !e->common) {
 		lfp_free(s);
 		return -ENOMEM;
 	}
@@ -726,12 +773,12 @@ static int lfp_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return 0;
 }
 
-static void lfp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void lfp_prepare(struct sg_src *s, uint64_t t0, size_t n)
 {
 	struct lfp *e = s->st;
 	float a = (float)s->p[LFP_RMS];
 	double th = s->p[LFP_THETA_UV];
-	unsigned k, j;
+	unsigned j;
 	size_t i;
 
 	if (t0 == 0)
@@ -772,9 +819,21 @@ static void lfp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size
 		}
 		e->common[i] = (float)v;
 	}
-	for (k = 0; k < e->nr; k++) {
+}
+
+/* Cloned for wider vectors: the fused mixing loop is the model's hot path. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static void lfp_render_ch(
+	struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride, unsigned k0,
+	unsigned k1)
+{
+	struct lfp *e = s->st;
+	unsigned k, j;
+	size_t i;
+
+	(void)t0;
+	for (k = k0; k < k1; k++) {
 		float *restrict o = out + (size_t)s->ss->route[k] * stride;
-		float *restrict acc = e->acc;
+		float *restrict acc = sg_tmp(s);
 		const float *w = e->w + (size_t)k * e->nsh;
 		float g = s->ss->gain[k];
 
@@ -811,12 +870,13 @@ static double lfp_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_lfp = {
-	"lfp",
-	"local field potential: 1/f background mixed over neighbouring channels, theta, and "
-	"beta bursts of known onset and offset",
-	lfp_params,
-	lfp_init,
-	lfp_render,
-	lfp_free,
-	lfp_peak,
+	.name = "lfp",
+	.doc = "local field potential: 1/f background mixed over neighbouring channels, theta, and "
+	       "beta bursts of known onset and offset",
+	.params = lfp_params,
+	.init = lfp_init,
+	.free = lfp_free,
+	.peak_uv = lfp_peak,
+	.prepare = lfp_prepare,
+	.render_ch = lfp_render_ch,
 };

@@ -134,10 +134,9 @@ static int blink_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return evsrc_init(s, ctx, s->p[1], true, false);
 }
 
-static void blink_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void blink_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	struct evsrc *e = s->st;
-	unsigned k;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -159,19 +158,26 @@ static void blink_render(struct sg_src *s, uint64_t t0, size_t n, float *out, si
 		}
 		s->wave[i] = (float)v;
 	}
-	for (k = 0; k < s->ss->n_route; k++) {
-		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k] * e->w[k];
+}
 
-		for (i = 0; i < n; i++)
-			o[i] += g * s->wave[i];
-	}
+static void blink_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			    unsigned k0, unsigned k1)
+{
+	const struct evsrc *e = s->st;
+
+	(void)t0;
+	sg_add_wave_ch(s, s->wave, e->w, n, out, stride, k0, k1);
 }
 
 const struct sg_model sg_model_blink = {
-	"blink",      "eye blinks (EOG): skewed 400 ms bumps, strongest at frontal-polar channels",
-	blink_params, blink_init,
-	blink_render, evsrc_free,
-	amp_peak,
+	.name = "blink",
+	.doc = "eye blinks (EOG): skewed 400 ms bumps, strongest at frontal-polar channels",
+	.params = blink_params,
+	.init = blink_init,
+	.free = evsrc_free,
+	.peak_uv = amp_peak,
+	.prepare = blink_wave,
+	.render_ch = blink_render_ch,
 };
 
 /* ---------- emg ---------- */
@@ -188,10 +194,9 @@ static int emg_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return evsrc_init(s, ctx, s->p[1], false, true);
 }
 
-static void emg_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void emg_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	struct evsrc *e = s->st;
-	unsigned k;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -210,7 +215,17 @@ static void emg_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size
 		}
 		s->wave[i] = (float)env;
 	}
-	for (k = 0; k < s->ss->n_route; k++) {
+}
+
+static void emg_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			  unsigned k0, unsigned k1)
+{
+	struct evsrc *e = s->st;
+	unsigned k;
+	size_t i;
+
+	(void)t0;
+	for (k = k0; k < k1; k++) {
 		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
 		/* First difference of white noise: high-frequency; sd of diff = sqrt(2). */
 		float a = (float)(s->p[0] / sqrt(2.0));
@@ -231,10 +246,14 @@ static double emg_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_emg = {
-	"emg",	    "EMG bursts: high-frequency noise under a half-sine envelope",
-	emg_params, emg_init,
-	emg_render, evsrc_free,
-	emg_peak,
+	.name = "emg",
+	.doc = "EMG bursts: high-frequency noise under a half-sine envelope",
+	.params = emg_params,
+	.init = emg_init,
+	.free = evsrc_free,
+	.peak_uv = emg_peak,
+	.prepare = emg_wave,
+	.render_ch = emg_render_ch,
 };
 
 /* ---------- pop ---------- */
@@ -277,10 +296,13 @@ static void pop_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size
 }
 
 const struct sg_model sg_model_pop = {
-	"pop",	    "electrode pops: a step with exponential recovery on one random channel",
-	pop_params, pop_init,
-	pop_render, evsrc_free,
-	amp_peak,
+	.name = "pop",
+	.doc = "electrode pops: a step with exponential recovery on one random channel",
+	.params = pop_params,
+	.init = pop_init,
+	.render = pop_render,
+	.free = evsrc_free,
+	.peak_uv = amp_peak,
 };
 
 /* ---------- motion ---------- */
@@ -307,10 +329,9 @@ static int motion_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return 0;
 }
 
-static void motion_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void motion_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	struct evsrc *e = s->st;
-	unsigned k;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -332,12 +353,15 @@ static void motion_render(struct sg_src *s, uint64_t t0, size_t n, float *out, s
 		}
 		s->wave[i] = (float)v;
 	}
-	for (k = 0; k < s->ss->n_route; k++) {
-		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k] * e->w[k];
+}
 
-		for (i = 0; i < n; i++)
-			o[i] += g * s->wave[i];
-	}
+static void motion_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			     unsigned k0, unsigned k1)
+{
+	const struct evsrc *e = s->st;
+
+	(void)t0;
+	sg_add_wave_ch(s, s->wave, e->w, n, out, stride, k0, k1);
 }
 
 static double motion_peak(const struct sg_src *s)
@@ -346,13 +370,14 @@ static double motion_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_motion = {
-	"motion",
-	"motion artifacts: 1-4 Hz swings under a half-sine envelope, weighted per channel",
-	motion_params,
-	motion_init,
-	motion_render,
-	evsrc_free,
-	motion_peak,
+	.name = "motion",
+	.doc = "motion artifacts: 1-4 Hz swings under a half-sine envelope, weighted per channel",
+	.params = motion_params,
+	.init = motion_init,
+	.free = evsrc_free,
+	.peak_uv = motion_peak,
+	.prepare = motion_wave,
+	.render_ch = motion_render_ch,
 };
 
 /* ---------- ecg ---------- */
@@ -430,12 +455,11 @@ static int ecg_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return 0;
 }
 
-static void ecg_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void ecg_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	struct ecg *e = s->st;
 	float amp = (float)s->p[0];
-	unsigned a, k;
-	size_t i;
+	unsigned a;
 
 	while (e->next < (double)(t0 + n)) {
 		uint64_t st = (uint64_t)e->next;
@@ -466,12 +490,15 @@ static void ecg_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size
 			a++;
 		}
 	}
-	for (k = 0; k < s->ss->n_route; k++) {
-		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k] * e->w[k];
+}
 
-		for (i = 0; i < n; i++)
-			o[i] += g * s->wave[i];
-	}
+static void ecg_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			  unsigned k0, unsigned k1)
+{
+	const struct ecg *e = s->st;
+
+	(void)t0;
+	sg_add_wave_ch(s, s->wave, e->w, n, out, stride, k0, k1);
 }
 
 static double ecg_peak(const struct sg_src *s)
@@ -480,13 +507,14 @@ static double ecg_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_ecg = {
-	"ecg",
-	"ECG contamination: PQRST beats with heart-rate variability, a fixed weight per channel",
-	ecg_params,
-	ecg_init,
-	ecg_render,
-	ecg_free,
-	ecg_peak,
+	.name = "ecg",
+	.doc = "ECG contamination: PQRST beats with heart-rate variability, a fixed weight per channel",
+	.params = ecg_params,
+	.init = ecg_init,
+	.free = ecg_free,
+	.peak_uv = ecg_peak,
+	.prepare = ecg_wave,
+	.render_ch = ecg_render_ch,
 };
 
 /* ---------- mains ---------- */
@@ -523,7 +551,7 @@ static int mains_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return 0;
 }
 
-static void mains_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void mains_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	struct mains *m = s->st;
 	unsigned nh = (unsigned)s->p[2], h;
@@ -553,7 +581,6 @@ static void mains_render(struct sg_src *s, uint64_t t0, size_t n, float *out, si
 		}
 		s->wave[i] = (float)v;
 	}
-	sg_add_wave(s, s->wave, n, out, stride);
 }
 
 static double mains_peak(const struct sg_src *s)
@@ -567,10 +594,14 @@ static double mains_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_mains = {
-	"mains",      "power-line interference: 50/60 Hz and harmonics",
-	mains_params, mains_init,
-	mains_render, free_plain,
-	mains_peak,
+	.name = "mains",
+	.doc = "power-line interference: 50/60 Hz and harmonics",
+	.params = mains_params,
+	.init = mains_init,
+	.free = free_plain,
+	.peak_uv = mains_peak,
+	.prepare = mains_wave,
+	.render_ch = sg_wave_render_ch,
 };
 
 /* ---------- drift ---------- */
@@ -602,15 +633,22 @@ static int drift_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return 0;
 }
 
-static void drift_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void drift_prepare(struct sg_src *s, uint64_t t0, size_t n)
+{
+	(void)n;
+	if (t0 == 0)
+		sg_emit(s, SIGGEN_EVENT_BACKGROUND, -1, 0, s->total, 0, 0, (float)s->p[1], 0);
+}
+
+static void drift_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			    unsigned k0, unsigned k1)
 {
 	struct drift *d = s->st;
 	unsigned k;
 	size_t i;
 
-	if (t0 == 0)
-		sg_emit(s, SIGGEN_EVENT_BACKGROUND, -1, 0, s->total, 0, 0, (float)s->p[1], 0);
-	for (k = 0; k < d->nr; k++) {
+	(void)t0;
+	for (k = k0; k < k1; k++) {
 		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
 
 		for (i = 0; i < n; i++)
@@ -624,13 +662,14 @@ static double drift_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_drift = {
-	"drift",
-	"baseline drift and DC offset: a slow random wander per channel plus a constant",
-	drift_params,
-	drift_init,
-	drift_render,
-	free_plain,
-	drift_peak,
+	.name = "drift",
+	.doc = "baseline drift and DC offset: a slow random wander per channel plus a constant",
+	.params = drift_params,
+	.init = drift_init,
+	.free = free_plain,
+	.peak_uv = drift_peak,
+	.prepare = drift_prepare,
+	.render_ch = drift_render_ch,
 };
 
 /* ---------- metrology ---------- */
@@ -665,7 +704,7 @@ static double sine_freq(const struct sg_src *s)
 	return s->p[1];
 }
 
-static void sine_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void sine_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	double f = sine_freq(s), ph = s->p[2] / 360.0;
 	size_t i;
@@ -674,7 +713,6 @@ static void sine_render(struct sg_src *s, uint64_t t0, size_t n, float *out, siz
 	for (i = 0; i < n; i++)
 		s->wave[i] = (float)(s->p[3] +
 				     s->p[0] * sin(2 * M_PI * (cycles_at(f, s->fs, t0 + i) + ph)));
-	sg_add_wave(s, s->wave, n, out, stride);
 }
 
 static double offset_peak(const struct sg_src *s)
@@ -683,10 +721,12 @@ static double offset_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_sine = {
-	"sine",	     "sine (phase exact over long runs), optionally at a coherent frequency J*fs/M",
-	sine_params, NULL,
-	sine_render, NULL,
-	offset_peak,
+	.name = "sine",
+	.doc = "sine (phase exact over long runs), optionally at a coherent frequency J*fs/M",
+	.params = sine_params,
+	.peak_uv = offset_peak,
+	.prepare = sine_wave,
+	.render_ch = sg_wave_render_ch,
 };
 
 static const struct siggen_param_info square_params[] = {
@@ -698,7 +738,7 @@ static const struct siggen_param_info square_params[] = {
 	END_PARAMS,
 };
 
-static void square_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void square_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	double lo = s->p[4] > 0.5 ? 0 : -s->p[0];
 	size_t i;
@@ -707,14 +747,15 @@ static void square_render(struct sg_src *s, uint64_t t0, size_t n, float *out, s
 	for (i = 0; i < n; i++)
 		s->wave[i] = (float)(s->p[3] +
 				     (cycles_at(s->p[1], s->fs, t0 + i) < s->p[2] ? s->p[0] : lo));
-	sg_add_wave(s, s->wave, n, out, stride);
 }
 
 const struct sg_model sg_model_square = {
-	"square",      "square wave / calibration pulse (IFCN: 100 uV, 1-2 s)",
-	square_params, NULL,
-	square_render, NULL,
-	offset_peak,
+	.name = "square",
+	.doc = "square wave / calibration pulse (IFCN: 100 uV, 1-2 s)",
+	.params = square_params,
+	.peak_uv = offset_peak,
+	.prepare = square_wave,
+	.render_ch = sg_wave_render_ch,
 };
 
 static const struct siggen_param_info tri_params[] = {
@@ -725,7 +766,7 @@ static const struct siggen_param_info tri_params[] = {
 	END_PARAMS,
 };
 
-static void tri_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void tri_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	size_t i;
 
@@ -740,12 +781,15 @@ static void tri_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size
 							  c < 0.75 ? 2 - 4 * c :
 								     4 * c - 4));
 	}
-	sg_add_wave(s, s->wave, n, out, stride);
 }
 
 const struct sg_model sg_model_triangle = {
-	"triangle",  "triangle wave in phase with a sine", tri_params, NULL, tri_render, NULL,
-	offset_peak,
+	.name = "triangle",
+	.doc = "triangle wave in phase with a sine",
+	.params = tri_params,
+	.peak_uv = offset_peak,
+	.prepare = tri_wave,
+	.render_ch = sg_wave_render_ch,
 };
 
 static const struct siggen_param_info chirp_params[] = {
@@ -757,7 +801,7 @@ static const struct siggen_param_info chirp_params[] = {
 	END_PARAMS,
 };
 
-static void chirp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void chirp_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	double f0 = s->p[1], f1 = s->p[2], T = s->p[3];
 	uint64_t per = sec(s, T) ? sec(s, T) : 1;
@@ -780,14 +824,15 @@ static void chirp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, si
 		}
 		s->wave[i] = (float)(s->p[0] * sin(2 * M_PI * (ph - floor(ph))));
 	}
-	sg_add_wave(s, s->wave, n, out, stride);
 }
 
 const struct sg_model sg_model_chirp = {
-	"chirp",      "linear or logarithmic frequency sweep, repeated every sweep_s",
-	chirp_params, NULL,
-	chirp_render, NULL,
-	amp_peak,
+	.name = "chirp",
+	.doc = "linear or logarithmic frequency sweep, repeated every sweep_s",
+	.params = chirp_params,
+	.peak_uv = amp_peak,
+	.prepare = chirp_wave,
+	.render_ch = sg_wave_render_ch,
 };
 
 static const struct siggen_param_info multi_params[] = {
@@ -798,7 +843,7 @@ static const struct siggen_param_info multi_params[] = {
 	END_PARAMS,
 };
 
-static void multi_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void multi_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	unsigned nt = (unsigned)s->p[3], k;
 	size_t i;
@@ -815,7 +860,6 @@ static void multi_render(struct sg_src *s, uint64_t t0, size_t n, float *out, si
 		}
 		s->wave[i] = (float)(s->p[0] * v);
 	}
-	sg_add_wave(s, s->wave, n, out, stride);
 }
 
 static double multi_peak(const struct sg_src *s)
@@ -824,10 +868,12 @@ static double multi_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_multitone = {
-	"multitone",  "sum of equally spaced tones with Schroeder phases",
-	multi_params, NULL,
-	multi_render, NULL,
-	multi_peak,
+	.name = "multitone",
+	.doc = "sum of equally spaced tones with Schroeder phases",
+	.params = multi_params,
+	.peak_uv = multi_peak,
+	.prepare = multi_wave,
+	.render_ch = sg_wave_render_ch,
 };
 
 static const struct siggen_param_info imp_params[] = {
@@ -838,7 +884,7 @@ static const struct siggen_param_info imp_params[] = {
 	END_PARAMS,
 };
 
-static void imp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void imp_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	uint64_t first = sec(s, s->p[3]), per = sec(s, s->p[2]) ? sec(s, s->p[2]) : 1;
 	uint64_t w = (uint64_t)s->p[1];
@@ -857,14 +903,15 @@ static void imp_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size
 		if (ph < w)
 			s->wave[i] = (float)s->p[0];
 	}
-	sg_add_wave(s, s->wave, n, out, stride);
 }
 
 const struct sg_model sg_model_impulse = {
-	"impulse",  "periodic rectangular impulses of a set width in samples",
-	imp_params, NULL,
-	imp_render, NULL,
-	amp_peak,
+	.name = "impulse",
+	.doc = "periodic rectangular impulses of a set width in samples",
+	.params = imp_params,
+	.peak_uv = amp_peak,
+	.prepare = imp_wave,
+	.render_ch = sg_wave_render_ch,
 };
 
 static const struct siggen_param_info step_params[] = {
@@ -874,7 +921,7 @@ static const struct siggen_param_info step_params[] = {
 	END_PARAMS,
 };
 
-static void step_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void step_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	uint64_t at = sec(s, s->p[1]);
 	size_t i;
@@ -885,7 +932,6 @@ static void step_render(struct sg_src *s, uint64_t t0, size_t n, float *out, siz
 				(float)(s->p[0] - s->p[2]), 0);
 		s->wave[i] = (float)(t0 + i < at ? s->p[2] : s->p[0]);
 	}
-	sg_add_wave(s, s->wave, n, out, stride);
 }
 
 static double step_peak(const struct sg_src *s)
@@ -894,10 +940,12 @@ static double step_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_dc_step = {
-	"dc_step",   "a DC step from from_uv to level_uv at at_s",
-	step_params, NULL,
-	step_render, NULL,
-	step_peak,
+	.name = "dc_step",
+	.doc = "a DC step from from_uv to level_uv at at_s",
+	.params = step_params,
+	.peak_uv = step_peak,
+	.prepare = step_wave,
+	.render_ch = sg_wave_render_ch,
 };
 
 static const struct siggen_param_info silence_params[] = {
@@ -913,10 +961,10 @@ static void silence_render(struct sg_src *s, uint64_t t0, size_t n, float *out, 
 }
 
 const struct sg_model sg_model_silence = {
-	"silence",	"zero output (for noise floor and crosstalk measurements)",
-	silence_params, NULL,
-	silence_render, NULL,
-	NULL,
+	.name = "silence",
+	.doc = "zero output (for noise floor and crosstalk measurements)",
+	.params = silence_params,
+	.render = silence_render,
 };
 
 /* ---------- stimulation pulse trains ---------- */
@@ -932,7 +980,7 @@ static const struct siggen_param_info stim_params[] = {
 	END_PARAMS,
 };
 
-static void stim_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void stim_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	uint64_t first = sec(s, s->p[6]), per = sec(s, 1 / s->p[4]) ? sec(s, 1 / s->p[4]) : 1;
 	uint64_t w1 = sec(s, s->p[1] * 1e-6), gap = sec(s, s->p[2] * 1e-6),
@@ -960,7 +1008,6 @@ static void stim_render(struct sg_src *s, uint64_t t0, size_t n, float *out, siz
 		else if (ph >= w1 + gap && ph < w1 + gap + w2)
 			s->wave[i] = (float)a2;
 	}
-	sg_add_wave(s, s->wave, n, out, stride);
 }
 
 static double stim_peak(const struct sg_src *s)
@@ -969,11 +1016,151 @@ static double stim_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_stim = {
-	"stim",
-	"biphasic charge-balanced stimulation pulse trains (amplitude, widths, gap, rate)",
-	stim_params,
-	NULL,
-	stim_render,
-	NULL,
-	stim_peak,
+	.name = "stim",
+	.doc = "biphasic charge-balanced stimulation pulse trains (amplitude, widths, gap, rate)",
+	.params = stim_params,
+	.peak_uv = stim_peak,
+	.prepare = stim_wave,
+	.render_ch = sg_wave_render_ch,
+};
+
+/* ---------- stimulation artifacts on recording channels ---------- */
+
+enum {
+	SA_AMP,
+	SA_W1,
+	SA_GAP,
+	SA_W2,
+	SA_RATE,
+	SA_CATH,
+	SA_FIRST,
+	SA_TAIL,
+	SA_TAU,
+	SA_CHAN,
+	SA_SPREAD,
+};
+
+static const struct siggen_param_info sa_params[] = {
+	{ "amp_uv", "uV", 500, -1e7, 1e7, "artifact of the first phase at weight 1" },
+	{ "phase1_us", "us", 100, 1, 1e6, "first phase width" },
+	{ "gap_us", "us", 50, 0, 1e6, "interphase gap" },
+	{ "phase2_us", "us", 100, 1, 1e6, "second phase width (charge-balanced amplitude)" },
+	{ "rate_hz", "Hz", 130, 0.01, 1e5, "pulse rate" },
+	{ "cathodic_first", "", 1, 0, 1, "1: first phase negative" },
+	{ "first_s", "s", 0.1, 0, 1e6, "first pulse (same timing as a stim source)" },
+	{ "tail_uv", "uV", 50, -1e6, 1e6, "exponential recovery tail after each pulse" },
+	{ "tau_ms", "ms", 2, 0.01, 1000, "time constant of the tail" },
+	{ "stim_channel", "", -1, -1, SIGGEN_MAX_CHANNELS - 1,
+	  "output channel nearest the stimulating contact (-1: weight 1 everywhere)" },
+	{ "spread_ch", "ch", 4, 0.1, SIGGEN_MAX_CHANNELS,
+	  "channels over which the artifact falls by e (exp(-distance / spread_ch))" },
+	END_PARAMS,
+};
+
+struct stim_art {
+	float *w;     /* per routed channel */
+	double tail;  /* current tail, uV at weight 1 */
+	double decay; /* per sample */
+};
+
+static void sa_free(struct sg_src *s)
+{
+	struct stim_art *e = s->st;
+
+	if (!e)
+		return;
+	free(e->w);
+	free(e);
+	s->st = NULL;
+}
+
+static int sa_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	struct stim_art *e = calloc(1, sizeof(*e));
+	unsigned k;
+
+	(void)ctx;
+	if (!e)
+		return -ENOMEM;
+	s->st = e;
+	e->w = malloc(s->ss->n_route * sizeof(float) + 1);
+	if (!e->w) {
+		sa_free(s);
+		return -ENOMEM;
+	}
+	for (k = 0; k < s->ss->n_route; k++)
+		e->w[k] = s->p[SA_CHAN] < 0 ?
+				  1.0f :
+				  (float)exp(-fabs((double)s->ss->route[k] - s->p[SA_CHAN]) /
+					     s->p[SA_SPREAD]);
+	e->decay = exp(-1 / (s->p[SA_TAU] * 1e-3 * s->fs));
+	return 0;
+}
+
+static void sa_wave(struct sg_src *s, uint64_t t0, size_t n)
+{
+	struct stim_art *e = s->st;
+	const double *p = s->p;
+	uint64_t first = sec(s, p[SA_FIRST]),
+		 per = sec(s, 1 / p[SA_RATE]) ? sec(s, 1 / p[SA_RATE]) : 1;
+	uint64_t w1 = sec(s, p[SA_W1] * 1e-6), gap = sec(s, p[SA_GAP] * 1e-6),
+		 w2 = sec(s, p[SA_W2] * 1e-6), settle;
+	double a1 = p[SA_CATH] > 0.5 ? -p[SA_AMP] : p[SA_AMP], a2;
+	size_t i;
+
+	if (w1 < 1)
+		w1 = 1;
+	if (w2 < 1)
+		w2 = 1;
+	a2 = -a1 * (double)w1 / (double)w2;
+	settle = (uint64_t)ceil(5 * p[SA_TAU] * 1e-3 * s->fs);
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i, ph;
+		double v = e->tail;
+
+		e->tail *= e->decay;
+		if (t >= first) {
+			ph = (t - first) % per;
+			if (ph == 0)
+				sg_emit(s, SIGGEN_EVENT_STIM_ARTIFACT, -1, t,
+					t + w1 + gap + w2 + settle < s->total ?
+						t + w1 + gap + w2 + settle :
+						s->total,
+					t, 0, (float)a1, (float)p[SA_RATE]);
+			if (ph < w1)
+				v += a1;
+			else if (ph >= w1 + gap && ph < w1 + gap + w2)
+				v += a2;
+			if (ph + 1 == w1 + gap + w2) /* the tail starts on the next sample */
+				e->tail += p[SA_TAIL];
+		}
+		s->wave[i] = (float)v;
+	}
+}
+
+static void sa_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			 unsigned k0, unsigned k1)
+{
+	const struct stim_art *e = s->st;
+
+	(void)t0;
+	sg_add_wave_ch(s, s->wave, e->w, n, out, stride, k0, k1);
+}
+
+static double sa_peak(const struct sg_src *s)
+{
+	return fabs(s->p[SA_AMP]) * fmax(1, s->p[SA_W1] / s->p[SA_W2]) + fabs(s->p[SA_TAIL]);
+}
+
+const struct sg_model sg_model_stim_artifact = {
+	.name = "stim_artifact",
+	.doc = "stimulation artifact on recording channels: each biphasic pulse through the "
+	       "tissue, weighted by distance from the stimulating channel, then an exponential "
+	       "recovery tail",
+	.params = sa_params,
+	.init = sa_init,
+	.free = sa_free,
+	.peak_uv = sa_peak,
+	.prepare = sa_wave,
+	.render_ch = sa_render_ch,
 };

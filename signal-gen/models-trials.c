@@ -171,13 +171,13 @@ static double erp_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_erp = {
-	"erp",
-	"ERP / P300 oddball trials: N100, P200 and a P300 on targets, posterior-weighted",
-	erp_params,
-	erp_init,
-	erp_render,
-	erp_free,
-	erp_peak,
+	.name = "erp",
+	.doc = "ERP / P300 oddball trials: N100, P200 and a P300 on targets, posterior-weighted",
+	.params = erp_params,
+	.init = erp_init,
+	.render = erp_render,
+	.free = erp_free,
+	.peak_uv = erp_peak,
 };
 
 /* ---------- ssvep ---------- */
@@ -261,11 +261,11 @@ static int ssvep_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return 0;
 }
 
-static void ssvep_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void ssvep_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	struct ssvep *e = s->st;
 	const double *p = s->p;
-	unsigned nh = (unsigned)p[SV_HARM], h, k;
+	unsigned nh = (unsigned)p[SV_HARM], h;
 	float *wave = s->wave;
 	size_t i;
 
@@ -315,7 +315,18 @@ static void ssvep_render(struct sg_src *s, uint64_t t0, size_t n, float *out, si
 		}
 		wave[i] = (float)v;
 	}
-	for (k = 0; k < s->ss->n_route; k++) {
+}
+
+static void ssvep_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			    unsigned k0, unsigned k1)
+{
+	struct ssvep *e = s->st;
+	const float *wave = s->wave;
+	unsigned k;
+	size_t i;
+
+	(void)t0;
+	for (k = k0; k < k1; k++) {
 		float *o = out + (size_t)s->ss->route[k] * stride;
 		float g = s->ss->gain[k], gw = g * e->w[k];
 
@@ -340,14 +351,15 @@ static double ssvep_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_ssvep = {
-	"ssvep",
-	"SSVEP trials: one frequency/phase class per trial with harmonics, optional noise at a "
-	"set SNR",
-	ssvep_params,
-	ssvep_init,
-	ssvep_render,
-	ssvep_free,
-	ssvep_peak,
+	.name = "ssvep",
+	.doc = "SSVEP trials: one frequency/phase class per trial with harmonics, optional noise "
+	       "at a set SNR",
+	.params = ssvep_params,
+	.init = ssvep_init,
+	.free = ssvep_free,
+	.peak_uv = ssvep_peak,
+	.prepare = ssvep_wave,
+	.render_ch = ssvep_render_ch,
 };
 
 /* ---------- motor imagery ---------- */
@@ -462,12 +474,11 @@ static void rot(double *c, double *sn, double cr, double sr, uint64_t t)
 	*sn = b;
 }
 
-static void mi_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void mi_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	struct mi *e = s->st;
 	const double *p = s->p;
 	double ramp = p[MI_RAMP] * s->fs;
-	unsigned k;
 	size_t i;
 	int g;
 
@@ -511,7 +522,17 @@ static void mi_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_
 			rot(&e->be_c[g], &e->be_s[g], e->bcr, e->bsr, t);
 		}
 	}
-	for (k = 0; k < s->ss->n_route; k++) {
+}
+
+static void mi_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			 unsigned k0, unsigned k1)
+{
+	const struct mi *e = s->st;
+	unsigned k;
+	size_t i;
+
+	(void)t0;
+	for (k = k0; k < k1; k++) {
 		float *o = out + (size_t)s->ss->route[k] * stride, gk = s->ss->gain[k];
 		const float *w = e->gw + (size_t)e->group[k] * SG_CHUNK;
 
@@ -526,14 +547,15 @@ static double mi_peak(const struct sg_src *s)
 }
 
 const struct sg_model sg_model_mi = {
-	"mi",
-	"motor imagery trials: mu/beta ERD over the contralateral hemisphere (midline for feet) "
-	"and a post-trial beta rebound",
-	mi_params,
-	mi_init,
-	mi_render,
-	mi_free,
-	mi_peak,
+	.name = "mi",
+	.doc = "motor imagery trials: mu/beta ERD over the contralateral hemisphere (midline for "
+	       "feet) and a post-trial beta rebound",
+	.params = mi_params,
+	.init = mi_init,
+	.free = mi_free,
+	.peak_uv = mi_peak,
+	.prepare = mi_wave,
+	.render_ch = mi_render_ch,
 };
 
 /* ---------- seizure ---------- */
@@ -546,7 +568,10 @@ enum {
 	SZ_AMP,
 	SZ_SW,
 	SZ_RATE,
-	SZ_RAMP
+	SZ_RAMP,
+	SZ_PI_DEPTH,
+	SZ_PI_HOLD,
+	SZ_PI_REC,
 };
 
 static const struct siggen_param_info sz_params[] = {
@@ -558,6 +583,12 @@ static const struct siggen_param_info sz_params[] = {
 	{ "spike_wave", "", 1, 0, 1, "1: second half is spike-and-wave morphology" },
 	{ "rate_per_hour", "1/h", 0, 0, 60, "further seizures (Poisson) after the first" },
 	{ "ramp_s", "s", 3, 0.1, 600, "amplitude build-up and decay time" },
+	{ "postictal_depth", "", 0.8, 0, 1,
+	  "post-ictal suppression: fraction of the earlier sources' amplitude removed" },
+	{ "postictal_s", "s", 20, 0, 3600,
+	  "post-ictal suppression held at full depth after offset" },
+	{ "recovery_s", "s", 40, 0, 3600,
+	  "raised-cosine recovery to full amplitude after the hold" },
 	END_PARAMS,
 };
 
@@ -569,6 +600,11 @@ struct seizure {
 	uint64_t next, start, end;
 	double phase; /* cycles */
 	bool on;
+	/* Post-ictal window [pi_start, pi_end), full depth until pi_hold. */
+	uint64_t pi_start, pi_hold, pi_end;
+	bool pi_on;
+	bool supp_chunk; /* this chunk has a gain below 1 somewhere */
+	float supp[SG_CHUNK];
 };
 
 static int sz_init(struct sg_src *s, const struct sg_ctx *ctx)
@@ -594,13 +630,14 @@ static int sz_init(struct sg_src *s, const struct sg_ctx *ctx)
 	return 0;
 }
 
-static void sz_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride)
+static void sz_wave(struct sg_src *s, uint64_t t0, size_t n)
 {
 	struct seizure *e = s->st;
 	const double *p = s->p;
 	double ramp = p[SZ_RAMP] * s->fs;
 	size_t i;
 
+	e->supp_chunk = false;
 	for (i = 0; i < n; i++) {
 		uint64_t t = t0 + i;
 		double v = 0;
@@ -629,6 +666,13 @@ static void sz_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_
 			e->phase += f / s->fs;
 			if (t + 1 >= e->end) {
 				e->on = false;
+				if (p[SZ_PI_DEPTH] > 0 && p[SZ_PI_HOLD] + p[SZ_PI_REC] > 0 &&
+				    e->end < s->total) {
+					e->pi_on = true;
+					e->pi_start = e->end;
+					e->pi_hold = e->end + sec(s, p[SZ_PI_HOLD]);
+					e->pi_end = e->pi_hold + sec(s, p[SZ_PI_REC]);
+				}
 				e->next = p[SZ_RATE] > 0 ?
 						  e->end + 1 +
 							  (uint64_t)(sg_exp(&e->ev) * 3600 * s->fs /
@@ -637,8 +681,46 @@ static void sz_render(struct sg_src *s, uint64_t t0, size_t n, float *out, size_
 			}
 		}
 		s->wave[i] = (float)v;
+		e->supp[i] = 1;
+		if (e->pi_on && t >= e->pi_start) {
+			double d = p[SZ_PI_DEPTH];
+
+			if (t == e->pi_start)
+				sg_emit(s, SIGGEN_EVENT_POSTICTAL, -1, e->pi_start,
+					e->pi_end > s->total ? s->total : e->pi_end, e->pi_hold, 0,
+					0, (float)p[SZ_PI_DEPTH]);
+			if (t >= e->pi_end) {
+				e->pi_on = false;
+			} else {
+				if (t >= e->pi_hold) /* raised-cosine recovery */
+					d *= 0.5 + 0.5 * cos(M_PI * (double)(t - e->pi_hold) /
+							     (double)(e->pi_end - e->pi_hold));
+				e->supp[i] = (float)(1 - d);
+				e->supp_chunk = true;
+			}
+		}
 	}
-	sg_add_wave(s, s->wave, n, out, stride);
+}
+
+/*
+ * Post-ictal suppression scales what the sources before this one put on the
+ * channel (the background), then the discharge is added.
+ */
+static void sz_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			 unsigned k0, unsigned k1)
+{
+	const struct seizure *e = s->st;
+	unsigned k;
+	size_t i;
+
+	if (e->supp_chunk)
+		for (k = k0; k < k1; k++) {
+			float *o = out + (size_t)s->ss->route[k] * stride;
+
+			for (i = 0; i < n; i++)
+				o[i] *= e->supp[i];
+		}
+	sg_wave_render_ch(s, t0, n, out, stride, k0, k1);
 }
 
 static double sz_peak(const struct sg_src *s)
@@ -653,12 +735,14 @@ static void free_plain(struct sg_src *s)
 }
 
 const struct sg_model sg_model_seizure = {
-	"seizure",
-	"seizures: evolving rhythmic discharge slowing from f_start to f_end, ending in 3 Hz "
-	"spike-and-wave; onset/offset truth",
-	sz_params,
-	sz_init,
-	sz_render,
-	free_plain,
-	sz_peak,
+	.name = "seizure",
+	.doc = "seizures: evolving rhythmic discharge slowing from f_start to f_end, ending in 3 Hz "
+	       "spike-and-wave, then post-ictal suppression of the sources listed before it; "
+	       "onset/offset truth",
+	.params = sz_params,
+	.init = sz_init,
+	.free = free_plain,
+	.peak_uv = sz_peak,
+	.prepare = sz_wave,
+	.render_ch = sz_render_ch,
 };

@@ -8,8 +8,18 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "siggen-internal.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SG_HAVE_X86_SIMD 1
+#endif
+
+/* Noise kernel: 0 portable, 1 AVX2, 2 AVX-512F; chosen once in tables_build(). */
+static int simd_level;
 
 uint32_t sg_zig_k[128];
 float sg_zig_w[128];
@@ -100,10 +110,18 @@ static float ntab[65536];
 
 static void tables_build(void)
 {
+	const char *env;
 	double ss = 0;
 	int i;
 
 	zig_build();
+#ifdef SG_HAVE_X86_SIMD
+	__builtin_cpu_init();
+	simd_level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+	env = getenv("SIGGEN_NO_SIMD"); /* for tests: force the portable path */
+	if (env && *env && strcmp(env, "0") != 0)
+		simd_level = 0;
+#endif
 	for (i = 0; i < 65536; i++) {
 		double v = inv_norm((i + 0.5) / 65536.0);
 
@@ -140,10 +158,9 @@ static inline uint32_t fmix32(uint32_t x)
 	return x;
 }
 
-__attribute__((target_clones("avx2", "default"))) static void noise_run(uint32_t k1, uint32_t k2,
-									uint32_t t0,
-									float *restrict out,
-									size_t n, float sigma)
+/* Portable form; the SIMD forms below give bit-identical results (no FMA contraction). */
+static void noise_run_c(uint32_t k1, uint32_t k2, uint32_t t0, float *restrict out, size_t n,
+			float sigma)
 {
 	size_t i;
 
@@ -152,6 +169,87 @@ __attribute__((target_clones("avx2", "default"))) static void noise_run(uint32_t
 
 		out[i] += sigma * (ntab[x & 0xffff] + ntab[x >> 16]);
 	}
+}
+
+#ifdef SG_HAVE_X86_SIMD
+__attribute__((target("avx2"))) static inline __m256i fmix32_v8(__m256i x)
+{
+	x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
+	x = _mm256_mullo_epi32(x, _mm256_set1_epi32((int)0x85ebca6bu));
+	x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 13));
+	x = _mm256_mullo_epi32(x, _mm256_set1_epi32((int)0xc2b2ae35u));
+	return _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
+}
+
+/* Explicit gathers: compilers otherwise extract the indices and load one by one. */
+__attribute__((target("avx2"))) static void noise_run_avx2(uint32_t k1, uint32_t k2, uint32_t t0,
+							   float *restrict out, size_t n,
+							   float sigma)
+{
+	const __m256i step = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0),
+		      lo = _mm256_set1_epi32(0xffff);
+	const __m256i vk1 = _mm256_set1_epi32((int)k1), vk2 = _mm256_set1_epi32((int)k2);
+	const __m256 vs = _mm256_set1_ps(sigma);
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		__m256i t = _mm256_add_epi32(_mm256_set1_epi32((int)(t0 + (uint32_t)i)), step);
+		__m256i x = fmix32_v8(_mm256_add_epi32(fmix32_v8(_mm256_xor_si256(t, vk1)), vk2));
+		__m256 a = _mm256_i32gather_ps(ntab, _mm256_and_si256(x, lo), 4);
+		__m256 b = _mm256_i32gather_ps(ntab, _mm256_srli_epi32(x, 16), 4);
+		__m256 v = _mm256_mul_ps(vs, _mm256_add_ps(a, b));
+
+		_mm256_storeu_ps(out + i, _mm256_add_ps(_mm256_loadu_ps(out + i), v));
+	}
+	noise_run_c(k1, k2, t0 + (uint32_t)i, out + i, n - i, sigma);
+}
+
+__attribute__((target("avx512f"))) static inline __m512i fmix32_v16(__m512i x)
+{
+	x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 16));
+	x = _mm512_mullo_epi32(x, _mm512_set1_epi32((int)0x85ebca6bu));
+	x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 13));
+	x = _mm512_mullo_epi32(x, _mm512_set1_epi32((int)0xc2b2ae35u));
+	return _mm512_xor_si512(x, _mm512_srli_epi32(x, 16));
+}
+
+__attribute__((target("avx512f"))) static void noise_run_avx512(uint32_t k1, uint32_t k2,
+								uint32_t t0, float *restrict out,
+								size_t n, float sigma)
+{
+	const __m512i step = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+	const __m512i lo = _mm512_set1_epi32(0xffff);
+	const __m512i vk1 = _mm512_set1_epi32((int)k1), vk2 = _mm512_set1_epi32((int)k2);
+	const __m512 vs = _mm512_set1_ps(sigma);
+	size_t i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		__m512i t = _mm512_add_epi32(_mm512_set1_epi32((int)(t0 + (uint32_t)i)), step);
+		__m512i x = fmix32_v16(_mm512_add_epi32(fmix32_v16(_mm512_xor_si512(t, vk1)), vk2));
+		__m512 a = _mm512_i32gather_ps(_mm512_and_si512(x, lo), ntab, 4);
+		__m512 b = _mm512_i32gather_ps(_mm512_srli_epi32(x, 16), ntab, 4);
+		__m512 v = _mm512_mul_ps(vs, _mm512_add_ps(a, b));
+
+		_mm512_storeu_ps(out + i, _mm512_add_ps(_mm512_loadu_ps(out + i), v));
+	}
+	noise_run_c(k1, k2, t0 + (uint32_t)i, out + i, n - i, sigma);
+}
+#endif
+
+static void noise_run(uint32_t k1, uint32_t k2, uint32_t t0, float *restrict out, size_t n,
+		      float sigma)
+{
+#ifdef SG_HAVE_X86_SIMD
+	if (simd_level == 2) {
+		noise_run_avx512(k1, k2, t0, out, n, sigma);
+		return;
+	}
+	if (simd_level == 1) {
+		noise_run_avx2(k1, k2, t0, out, n, sigma);
+		return;
+	}
+#endif
+	noise_run_c(k1, k2, t0, out, n, sigma);
 }
 
 void sg_noise_add(uint64_t key, uint64_t t0, float *out, size_t n, float sigma)

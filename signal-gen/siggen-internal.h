@@ -30,7 +30,8 @@ enum {
 	SG_P_EVENTS,
 	SG_P_SHAPE,
 	SG_P_ENV,
-	SG_P_UNIT = 16, /* + unit index */
+	SG_P_UNIT = 16,	 /* + unit index */
+	SG_P_DRIFT = 64, /* + unit index */
 };
 
 void sg_rng_init(struct sg_rng *r, uint64_t seed, uint32_t source, uint32_t channel,
@@ -132,6 +133,14 @@ struct sg_ctx {
  * A model. render() ADDS its signal for frames [t0, t0 + n) into out:
  * output channel c at out[c * stride + i]. It emits events whose start is in
  * [t0, t0 + n) with sg_emit().
+ *
+ * The split form, which lets threads share a source: prepare() (optional)
+ * does the serial part of a chunk (state shared by the channels, events) on
+ * the calling thread; render_ch() then ADDS routed channels k0..k1-1 (route
+ * indices) and runs on several threads at once for disjoint ranges, so it
+ * may only touch per-channel state (indexed by k), read shared state, call
+ * sg_emit() and use sg_tmp() as scratch. A model sets render, or render_ch
+ * (+ prepare); the generator prefers render_ch.
  */
 struct sg_model {
 	const char *name;
@@ -141,6 +150,9 @@ struct sg_model {
 	void (*render)(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride);
 	void (*free)(struct sg_src *s);
 	double (*peak_uv)(const struct sg_src *s); /* for siggen_suggested_range_uv() */
+	void (*prepare)(struct sg_src *s, uint64_t t0, size_t n);
+	void (*render_ch)(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			  unsigned k0, unsigned k1);
 };
 
 struct sg_src {
@@ -164,6 +176,14 @@ void sg_emit(struct sg_src *s, enum siggen_event_type type, int32_t channel, uin
 
 /* Adds wave[0..n) x gain to every routed channel. */
 void sg_add_wave(const struct sg_src *s, const float *wave, size_t n, float *out, size_t stride);
+/* Adds wave[0..n) x gain[k] (x w[k] unless w is NULL) to routed channels k0..k1-1. */
+void sg_add_wave_ch(const struct sg_src *s, const float *wave, const float *w, size_t n, float *out,
+		    size_t stride, unsigned k0, unsigned k1);
+/* render_ch() for models whose prepare() leaves one waveform in s->wave. */
+void sg_wave_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+		       unsigned k0, unsigned k1);
+/* SG_CHUNK floats of scratch private to the calling thread (for render_ch()). */
+float *sg_tmp(const struct sg_src *s);
 
 /* Frames per internal chunk (scratch size), and scratch for wave models. */
 #define SG_CHUNK 1024
@@ -173,7 +193,7 @@ extern const struct sg_model sg_model_eeg, sg_model_spikes, sg_model_lfp, sg_mod
 	sg_model_erp, sg_model_ssvep, sg_model_mi, sg_model_seizure, sg_model_blink, sg_model_emg,
 	sg_model_mains, sg_model_pop, sg_model_drift, sg_model_motion, sg_model_sine,
 	sg_model_square, sg_model_triangle, sg_model_chirp, sg_model_multitone, sg_model_impulse,
-	sg_model_dc_step, sg_model_silence, sg_model_stim, sg_model_ecg;
+	sg_model_dc_step, sg_model_silence, sg_model_stim, sg_model_ecg, sg_model_stim_artifact;
 
 /* Index of parameter @name in model @m, or -1. */
 int sg_param_index(const struct sg_model *m, const char *name);

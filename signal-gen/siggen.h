@@ -21,10 +21,15 @@
  * events whatever block sizes are used to read them. Different seeds give
  * independent streams.
  *
+ * The same holds whatever the number of threads a generator uses
+ * (siggen_open2()): channels are split between threads, every stream belongs
+ * to one (source, channel), and each sample is summed in spec order.
+ *
  * Errors: functions return 0 (or a count) or a negative errno. Parse errors
  * are written to the caller's buffer as "FILE:LINE: message". The library
- * never prints or exits. Objects are not thread-safe; distinct objects may be
- * used from distinct threads.
+ * never prints or exits. Objects are not thread-safe (a generator's own
+ * helper threads are internal); distinct objects may be used from distinct
+ * threads.
  */
 #ifndef SIGGEN_SIGGEN_H
 #define SIGGEN_SIGGEN_H
@@ -42,6 +47,7 @@ struct _xmlNode;
 #define SIGGEN_MAX_FRAMES (UINT64_C(1) << 40) /* ~ 1 year at 30 kS/s */
 #define SIGGEN_NAME_LEN 15		      /* channel name, bytes without the NUL */
 #define SIGGEN_ID_LEN 31		      /* source id, bytes without the NUL */
+#define SIGGEN_MAX_THREADS 64
 
 enum siggen_layout {
 	SIGGEN_LAYOUT_PLANAR,	   /* channel c at out[c * frames + i] */
@@ -72,6 +78,10 @@ enum siggen_event_type {
 	SIGGEN_EVENT_WAVEFORM, /* a metrology waveform; value = frequency Hz (0 if none) */
 	SIGGEN_EVENT_STIM,     /* one biphasic stimulation pulse */
 	SIGGEN_EVENT_ECG,      /* a heartbeat; peak = R wave, value = bpm of the next RR interval */
+	SIGGEN_EVENT_POSTICTAL,	    /* suppression after a seizure; peak = recovery starts,
+				 * value = depth (fraction of amplitude removed) */
+	SIGGEN_EVENT_STIM_ARTIFACT, /* artifact of one stimulation pulse on recording channels;
+				     * end = pulse end + 5 tail time constants */
 	SIGGEN_EVENT_TYPE_COUNT,
 };
 
@@ -226,6 +236,33 @@ const char *siggen_spec_source_model(const struct siggen_spec *spec, unsigned in
  * Return: 0, -EINVAL (spec without sources), -ENOMEM.
  */
 int siggen_open(const struct siggen_spec *spec, uint64_t seed, struct siggen **ret_gen);
+
+/* Options for siggen_open2(); zero-initialise, then set what you need. */
+struct siggen_opts {
+	/*
+	 * Threads rendering each block, the caller's included: 0 or 1 = the
+	 * caller's thread only; at most SIGGEN_MAX_THREADS; more threads than
+	 * channels are not started. Samples and events do not depend on it.
+	 */
+	unsigned threads;
+};
+
+/**
+ * siggen_open2() - siggen_open() with options (@opts may be NULL).
+ *
+ * With threads > 1 the generator starts threads - 1 helper threads that
+ * live until siggen_close(); each siggen_read() splits the channels of the
+ * sources that support it between them and the caller (sources that do not,
+ * common-mode ones, and the events' serial part run on the caller's thread).
+ *
+ * Return: 0, -EINVAL (spec without sources, threads > SIGGEN_MAX_THREADS),
+ * -ENOMEM, -EAGAIN (the system refused a thread).
+ */
+int siggen_open2(const struct siggen_spec *spec, uint64_t seed, const struct siggen_opts *opts,
+		 struct siggen **ret_gen);
+
+/* Threads the generator renders with (>= 1), or 0 for NULL. */
+unsigned siggen_threads(const struct siggen *gen);
 
 /**
  * siggen_read() - the next @frames frames (or fewer at the end).

@@ -74,7 +74,7 @@ static int read_line(int fd, char *buf, size_t size, int timeout_ms)
 	return (int)n;
 }
 
-int bench_cli_sim_spawn(const char *model, uint64_t seed, const char *const *faults,
+int bench_cli_sim_spawn(const char *model, uint64_t seed, bool realtime, const char *const *faults,
 			size_t n_faults, struct bench_cli_sim *ret)
 {
 	char seed_s[32], line[128];
@@ -88,8 +88,10 @@ int bench_cli_sim_spawn(const char *model, uint64_t seed, const char *const *fau
 	snprintf(seed_s, sizeof(seed_s), "%" PRIu64, seed);
 	argv[argc++] = "bcibench";
 	argv[argc++] = "sim";
-	argv[argc++] = "--dut";
+	argv[argc++] = strstr(model, ".rig.xml") ? "--rig" : "--dut";
 	argv[argc++] = model;
+	argv[argc++] = "--pace";
+	argv[argc++] = realtime ? "realtime" : "fast";
 	argv[argc++] = "--port";
 	argv[argc++] = "0";
 	argv[argc++] = "--seed";

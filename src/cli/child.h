@@ -7,6 +7,7 @@
 #ifndef BENCH_CLI_CHILD_H
 #define BENCH_CLI_CHILD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,13 +26,15 @@ struct bench_cli_sim {
 
 /**
  * bench_cli_sim_spawn() - start `bcibench sim --dut @model --port 0` with @faults.
- * @faults: "NAME=VALUE" specs (docs/sim.md), @n_faults of them.
+ * @model:    a DUT model name, or a rig file path (ending in .rig.xml, given as --rig).
+ * @realtime: `--pace realtime` instead of the default fast pace.
+ * @faults:   "NAME=VALUE" specs (docs/sim.md), @n_faults of them.
  * @ret:    receives the process and its URI, read from its first stdout line.
  *
  * Return: 0, -EIO (the rig did not start or did not print its address within 20 s),
  * or -errno from pipe/fork.
  */
-int bench_cli_sim_spawn(const char *model, uint64_t seed, const char *const *faults,
+int bench_cli_sim_spawn(const char *model, uint64_t seed, bool realtime, const char *const *faults,
 			size_t n_faults, struct bench_cli_sim *ret);
 
 /* Stops the rig with SIGTERM (SIGKILL after 5 s) and reaps it. Accepts pid 0. */

@@ -10,6 +10,7 @@
 #define BENCH_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Exit codes CI can tell apart (architecture.md, LAVA's infra-vs-test split). */
 enum bench_exit {
@@ -60,6 +61,17 @@ int bench_cmd_sim(int argc, char **argv);
 int bench_cmd_runs(int argc, char **argv);
 int bench_cmd_show(int argc, char **argv);
 int bench_cmd_compare(int argc, char **argv);
+/*
+ * The differences between runs @a and @b as `bcibench compare` prints them: a table and a
+ * summary line, or with @json the members "differences":[...],"summary":{...} of an
+ * object the caller opens and closes. *@ret_n_changes gets the number of differences.
+ * Return: 0 or the store's negative errno.
+ */
+struct bench_store;
+int bench_cli_compare_print(struct bench_store *st, int64_t a, int64_t b, bool json,
+			    int64_t *ret_n_changes);
+/* cmd-rescore.c: recompute a run from its stored artifacts (engine/rescore.h). */
+int bench_cmd_rescore(int argc, char **argv);
 /* `bcibench verify --db FILE`: the audit chain and artifact hashes of a database. */
 int bench_cli_verify_db(int argc, char **argv);
 

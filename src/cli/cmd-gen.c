@@ -28,7 +28,7 @@ enum out_kind {
 
 struct gen_opts {
 	const char *spec_path, *model, *out, *truth;
-	unsigned channels;
+	unsigned channels, threads;
 	double rate_hz, duration_s, range_uv;
 	uint64_t seed;
 	bool have_channels, have_rate, have_duration;
@@ -62,7 +62,9 @@ static int parse_args(const struct bench_cli_command *cmd, int argc, char **argv
 {
 	int i;
 
-	*o = (struct gen_opts){ .channels = 8, .rate_hz = 1000, .duration_s = 10, .seed = 1 };
+	*o = (struct gen_opts){
+		.channels = 8, .rate_hz = 1000, .duration_s = 10, .seed = 1, .threads = 1
+	};
 	*ret_list = false;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -103,6 +105,12 @@ static int parse_args(const struct bench_cli_command *cmd, int argc, char **argv
 							     "--duration must be > 0 s, not '%s'",
 							     v);
 			o->have_duration = true;
+		} else if (strcmp(a, "--threads") == 0) {
+			if (bench_parse_i64(v, &n) < 0 || n < 1 || n > SIGGEN_MAX_THREADS)
+				return bench_cli_usage_error(cmd,
+							     "--threads must be 1..%d, not '%s'",
+							     SIGGEN_MAX_THREADS, v);
+			o->threads = (unsigned)n;
 		} else if (strcmp(a, "--seed") == 0) {
 			if (bench_parse_u64(v, &o->seed) < 0)
 				return bench_cli_usage_error(
@@ -241,7 +249,8 @@ static bool many_events(const struct siggen_spec *spec)
 	for (i = 0; i < siggen_spec_sources(spec); i++) {
 		const char *m = siggen_spec_source_model(spec, i);
 
-		if (!strcmp(m, "spikes") || !strcmp(m, "stim") || !strcmp(m, "impulse"))
+		if (!strcmp(m, "spikes") || !strcmp(m, "stim") || !strcmp(m, "impulse") ||
+		    !strcmp(m, "stim_artifact"))
 			return true;
 	}
 	return false;
@@ -422,7 +431,7 @@ int bench_cmd_gen(int argc, char **argv)
 	rc = build_spec(cmd, &o, &spec);
 	if (rc != BENCH_EXIT_PASS)
 		return rc;
-	rc = siggen_open(spec, o.seed, &g);
+	rc = siggen_open2(spec, o.seed, &(struct siggen_opts){ .threads = o.threads }, &g);
 	if (rc < 0) {
 		siggen_spec_free(spec);
 		bench_cli_error("cannot start the generator: %s", strerror(-rc));

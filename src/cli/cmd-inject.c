@@ -33,7 +33,7 @@
 	"usage: bcibench run --fixture F (--seconds T --sine UV@HZ | --stimulus FILE)\n" \
 	"                    [--seconds T] [--seed N] [--uri URI] [--out DIR]\n"         \
 	"                    [--channel NAME] [--tail-ms MS] [--no-power-up]\n"          \
-	"                    [--certification] [--marker FILE]\n"
+	"                    [--certification] [--marker FILE] [--db FILE]\n"
 
 /*
  * The stimulus: a built-in sine on one DAC channel, or a signal-gen spec
@@ -404,6 +404,8 @@ int bench_cli_run_raw(int argc, char **argv)
 			power = false;
 		} else if (!strcmp(argv[i], "--channel") && i + 1 < (size_t)argc) {
 			channel = argv[++i];
+		} else if (!strcmp(argv[i], "--db") && i + 1 < (size_t)argc) {
+			o.cal_db = argv[++i]; /* stored loopback calibration for the DAC codes */
 		} else {
 			return bench_cli_usage_error(cmd, "unknown argument '%s'\n%s", argv[i],
 						     RUN_USAGE);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/efficiency.h"
 #include "cli/hw-cli.h"
 #include "common/buf.h"
 #include "common/clock.h"
@@ -78,6 +79,8 @@ struct run_args {
 	const char *limits_dir;
 	uint64_t seed;
 	bool has_seed;
+	bool realtime; /* --pace realtime: the in-process emulated rig runs in real time */
+	bool has_pace;
 };
 
 static int find_run_seed(void *ctx, const struct bench_store_run_row *row)
@@ -109,6 +112,8 @@ int bench_cmd_run(int argc, char **argv)
 	struct bench_sim *sim = NULL;
 	struct bench_buf err = BENCH_BUF_INIT;
 	struct bench_engine_rig_io rio;
+	struct bench_cli_efficiency eff;
+	char eff_line[256];
 	struct bench_engine_options eo = { 0 };
 	struct bench_engine_result res;
 	struct progress pg = { 0 };
@@ -158,6 +163,14 @@ int bench_cmd_run(int argc, char **argv)
 			a.db = argv[++i];
 		} else if (!strcmp(opt, "--resume")) {
 			a.resume = argv[++i];
+		} else if (!strcmp(opt, "--pace")) {
+			i++;
+			if (strcmp(argv[i], "fast") && strcmp(argv[i], "realtime")) {
+				rc = bench_cli_usage_error(cmd, "--pace is fast or realtime");
+				goto out;
+			}
+			a.realtime = !strcmp(argv[i], "realtime");
+			a.has_pace = true;
 		} else if (!strcmp(opt, "--limits-dir")) {
 			a.limits_dir = argv[++i];
 		} else if (!strcmp(opt, "--seed")) {
@@ -249,7 +262,7 @@ int bench_cmd_run(int argc, char **argv)
 
 			so.rig_path = is_path ? sim_name : NULL;
 			so.dut_name = is_path ? NULL : sim_name;
-			so.pace = BENCH_SIM_PACE_FAST;
+			so.pace = a.realtime ? BENCH_SIM_PACE_REALTIME : BENCH_SIM_PACE_FAST;
 			so.seed = a.seed;
 			r = bench_sim_start(&so, &sim);
 			if (r == 0)
@@ -265,6 +278,7 @@ int bench_cmd_run(int argc, char **argv)
 		bench_fixture_free(fx);
 	}
 
+	o.cal_db = a.db; /* DAC codes from the newest stored loopback calibration */
 	rc = bench_hw_cli_begin(&o, &ses);
 	if (rc != BENCH_EXIT_PASS)
 		goto out;
@@ -272,7 +286,8 @@ int bench_cmd_run(int argc, char **argv)
 	pg.tty = isatty(STDERR_FILENO);
 	eo.plan = plan;
 	eo.store = st;
-	eo.io = &rio.io;
+	bench_cli_efficiency_init(&eff, &rio.io);
+	eo.io = &eff.io;
 	eo.progress.ctx = &pg;
 	eo.progress.trial_done = p_trial;
 	eo.progress.test_end = p_test_end;
@@ -287,6 +302,7 @@ int bench_cmd_run(int argc, char **argv)
 					BENCH_STORE_RUN_ENGINEERING;
 	eo.resume_run_id = resume_id;
 	r = bench_engine_run(&eo, &res);
+	bench_cli_efficiency_stop(&eff);
 	if (r < 0 && r != -ECANCELED) {
 		bench_cli_error("run failed: %s", bench_strerror(r));
 		rc = bench_hw_cli_end(&ses, BENCH_EXIT_ERROR);
@@ -299,6 +315,16 @@ int bench_cmd_run(int argc, char **argv)
 	       res.n_verdicts[BENCH_VERDICT_MARGINAL], res.n_verdicts[BENCH_VERDICT_FAIL],
 	       res.n_verdicts[BENCH_VERDICT_ERROR], r == -ECANCELED ? " (aborted)" : "",
 	       res.trials_run, res.trials_resumed, a.db);
+	/* Wall time over stimulus time (efficiency.h); a --uri rig's pace is what --pace says. */
+	if (eff.n_trials) {
+		const char *pace = a.has_pace	    ? (a.realtime ? "realtime" : "fast") :
+				   o.uri == sim_uri ? "fast" :
+						      "rig";
+
+		bench_cli_efficiency_format(&eff, pace, eff_line, sizeof(eff_line));
+		printf("%s\n", eff_line);
+		bench_cli_efficiency_record(&eff, pace, st, res.run_id);
+	}
 	rc = bench_hw_cli_end(&ses, bench_verdict_exit_code(res.verdict));
 out:
 	bench_sim_stop(sim);

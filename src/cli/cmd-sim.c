@@ -5,6 +5,7 @@
  * so scripts and tests started with --port 0 can read the port.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +17,23 @@
 
 #define MAX_FAULTS 64
 
-static struct bench_sim *running;
+static struct bench_sim *volatile running;
+static volatile sig_atomic_t stop_asked;
 
+/*
+ * SIGTERM/SIGINT are blocked while the server's threads are created, so they
+ * inherit a blocked mask and the signal always lands on the main thread (no
+ * EINTR in a connection's send/recv); a signal that arrives before the server
+ * runs is remembered in stop_asked and honoured as soon as it does.
+ */
 static void on_signal(int sig)
 {
+	struct bench_sim *sim = running;
+
 	(void)sig;
-	if (running)
-		bench_sim_request_stop(running);
+	stop_asked = 1;
+	if (sim)
+		bench_sim_request_stop(sim);
 }
 
 static int parse_listen(const char *arg, char *host, size_t size, uint16_t *ret_port)
@@ -48,7 +59,8 @@ int bench_cmd_sim(int argc, char **argv)
 	char host[64] = "127.0.0.1";
 	char *err = NULL;
 	struct sigaction sa;
-	struct bench_sim *sim;
+	sigset_t block, old;
+	struct bench_sim *sim = NULL;
 	int i, r;
 
 	memset(&o, 0, sizeof(o));
@@ -88,6 +100,9 @@ int bench_cmd_sim(int argc, char **argv)
 			if (o.n_faults >= MAX_FAULTS)
 				return bench_cli_usage_error(cmd, "too many --fault options");
 			faults[o.n_faults++] = v;
+		} else if (strcmp(a, "--rt-priority") == 0) {
+			o.rt_priority = true;
+			continue; /* no value */
 		} else if (strcmp(a, "--seed") == 0) {
 			uint64_t s;
 
@@ -104,7 +119,25 @@ int bench_cmd_sim(int argc, char **argv)
 	o.listen_host = host;
 	o.ret_error = &err;
 
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+
 	r = bench_sim_start(&o, &sim);
+	if (r == 0) {
+		running = sim;
+		if (stop_asked)
+			bench_sim_request_stop(sim);
+	}
+	/* Pending signals are delivered here, to this thread only. */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r < 0) {
 		if (err)
 			fprintf(stderr, "%s\n", err);
@@ -113,18 +146,12 @@ int bench_cmd_sim(int argc, char **argv)
 		free(err);
 		return r == -EINVAL || r == -ENOENT ? BENCH_EXIT_USAGE : BENCH_EXIT_ERROR;
 	}
-	running = sim;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
 	printf("listening ip:%s:%u\n", host, bench_sim_port(sim));
 	fflush(stdout);
 
 	bench_sim_wait(sim);
+	/* Further signals stay pending: the handler must not see a freed server. */
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
 	running = NULL;
 	bench_sim_stop(sim);
 	return BENCH_EXIT_PASS;

@@ -21,6 +21,7 @@ struct store_opts {
 	const char *db;
 	const char *dut;
 	const char *since;
+	char since_buf[32];
 	const char *status;
 	int limit;
 	bool json;
@@ -33,6 +34,50 @@ static const char *default_db(void)
 	const char *env = getenv("BCIBENCH_DB");
 
 	return env && env[0] ? env : "bcibench.db";
+}
+
+/* Checks @n digits at @s and their value in [lo, hi]. */
+static bool digits(const char *s, int n, int lo, int hi)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= lo && v <= hi;
+}
+
+/*
+ * --since: a UTC date or date-time, "YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z]", normalised to
+ * the prefix of the stored start_utc text ("2026-11-21T10:00"), which compares in time
+ * order as text. Return: 0, or -EINVAL for anything else (a time zone offset included).
+ */
+static int since_norm(const char *in, char out[32])
+{
+	size_t n = strlen(in), i;
+
+	if (n && in[n - 1] == 'Z')
+		n--;
+	if (n >= 32 || n < 10 || !digits(in, 4, 1970, 9999) || in[4] != '-' ||
+	    !digits(in + 5, 2, 1, 12) || in[7] != '-' || !digits(in + 8, 2, 1, 31))
+		return -EINVAL;
+	if (n > 10 && (n < 16 || (in[10] != 'T' && in[10] != ' ') || !digits(in + 11, 2, 0, 23) ||
+		       in[13] != ':' || !digits(in + 14, 2, 0, 59)))
+		return -EINVAL;
+	if (n > 16 && (n < 19 || in[16] != ':' || !digits(in + 17, 2, 0, 60)))
+		return -EINVAL;
+	if (n > 19 && (in[19] != '.' || n == 20))
+		return -EINVAL;
+	for (i = 20; i < n; i++)
+		if (in[i] < '0' || in[i] > '9')
+			return -EINVAL;
+	memcpy(out, in, n);
+	out[n] = '\0';
+	if (n > 10)
+		out[10] = 'T';
+	return 0;
 }
 
 /* Parses argv; @max_pos positional arguments. Returns 0 or an exit code. */
@@ -54,7 +99,13 @@ static int parse_opts(const struct bench_cli_command *cmd, int argc, char **argv
 		} else if (filters && strcmp(a, "--dut") == 0 && has_val) {
 			o->dut = argv[++i];
 		} else if (filters && strcmp(a, "--since") == 0 && has_val) {
-			o->since = argv[++i];
+			if (since_norm(argv[++i], o->since_buf) < 0)
+				return bench_cli_usage_error(
+					cmd,
+					"bad --since '%s': want a UTC date or time, "
+					"YYYY-MM-DD[THH:MM[:SS[.mmm]]][Z]",
+					argv[i]);
+			o->since = o->since_buf;
 		} else if (filters && strcmp(a, "--status") == 0 && has_val) {
 			enum bench_store_run_status s;
 
@@ -526,6 +577,7 @@ static int cmp_diff(void *ctx, const struct bench_store_diff *d)
 		fputs("\n{", stdout);
 		jk_str("kind", bench_store_diff_kind_name(d->kind), &f);
 		jk_str("protocol_id", d->protocol_id, &f);
+		jk_str("test", d->test_name, &f);
 		jk_int("trial_seq", d->trial_seq, &f);
 		jk_str("name", d->name, &f);
 		jk_int("seq", d->seq, &f);
@@ -545,10 +597,10 @@ static int cmp_diff(void *ctx, const struct bench_store_diff *d)
 		putchar('}');
 	} else {
 		if (!c->n_all)
-			printf("%-8s %-28s %5s %-24s %14s %14s %-8s %s\n", "CHANGE", "PROTOCOL",
+			printf("%-8s %-36s %5s %-24s %14s %14s %-8s %s\n", "CHANGE", "TEST",
 			       "TRIAL", "NAME", "A", "B", "UNIT", "VERDICT A -> B");
-		printf("%-8s %-28s %5d %-24s ", bench_store_diff_kind_name(d->kind), d->protocol_id,
-		       d->trial_seq, d->name);
+		printf("%-8s %-36s %5d %-24s ", bench_store_diff_kind_name(d->kind),
+		       d->test_name ? d->test_name : d->protocol_id, d->trial_seq, d->name);
 		printf("%14.6g %14.6g %-8s %s -> %s", d->value_a, d->value_b,
 		       or_dash(d->unit_b ? d->unit_b : d->unit_a), or_dash(d->verdict_a),
 		       or_dash(d->verdict_b));
@@ -560,14 +612,52 @@ static int cmp_diff(void *ctx, const struct bench_store_diff *d)
 	return 0;
 }
 
+int bench_cli_compare_print(struct bench_store *st, int64_t a, int64_t b, bool json,
+			    int64_t *ret_n_changes)
+{
+	struct cmp_ctx c = { 0 };
+	int64_t same = 0;
+	bool f = true;
+	int r;
+
+	c.json = json;
+	if (json)
+		fputs("\"differences\":[", stdout);
+	r = bench_store_compare(st, a, b, cmp_diff, &c, &same);
+	if (r < 0) {
+		if (json)
+			fputs("]", stdout);
+		return r;
+	}
+	if (json) {
+		fputs("\n],\"summary\":{", stdout);
+		jk_int("unchanged", same, &f);
+		jk_int("verdict_flips", c.n[BENCH_STORE_DIFF_VERDICT], &f);
+		jk_int("shifts", c.n[BENCH_STORE_DIFF_SHIFT], &f);
+		jk_int("only_a", c.n[BENCH_STORE_DIFF_ONLY_A], &f);
+		jk_int("only_b", c.n[BENCH_STORE_DIFF_ONLY_B], &f);
+		jk_int("unit_mismatch", c.n[BENCH_STORE_DIFF_UNIT], &f);
+		fputs("}", stdout);
+	} else {
+		printf("%s%lld unchanged, %lld verdict flips, %lld shifts beyond uncertainty, "
+		       "%lld only in A, %lld only in B, %lld unit mismatches\n",
+		       c.n_all ? "\n" : "", (long long)same,
+		       (long long)c.n[BENCH_STORE_DIFF_VERDICT],
+		       (long long)c.n[BENCH_STORE_DIFF_SHIFT],
+		       (long long)c.n[BENCH_STORE_DIFF_ONLY_A],
+		       (long long)c.n[BENCH_STORE_DIFF_ONLY_B],
+		       (long long)c.n[BENCH_STORE_DIFF_UNIT]);
+	}
+	*ret_n_changes = c.n_all;
+	return 0;
+}
+
 static int cmd_compare(int argc, char **argv)
 {
 	const struct bench_cli_command *cmd = bench_cli_find("compare");
-	struct cmp_ctx c = { 0 };
 	struct bench_store *st;
 	struct store_opts o;
-	int64_t a, b, same = 0;
-	bool f = true;
+	int64_t a, b, n_changes = 0;
 	int r;
 
 	r = parse_opts(cmd, argc, argv, 2, false, &o);
@@ -583,38 +673,18 @@ static int cmd_compare(int argc, char **argv)
 		bench_store_close(st);
 		return r;
 	}
-	c.json = o.json;
 	if (o.json)
-		fputs("{\"differences\":[", stdout);
-	r = bench_store_compare(st, a, b, cmp_diff, &c, &same);
+		putchar('{');
+	r = bench_cli_compare_print(st, a, b, o.json, &n_changes);
 	bench_store_close(st);
+	if (o.json)
+		fputs("}\n", stdout);
 	if (r < 0) {
-		if (o.json)
-			fputs("]}\n", stdout);
 		bench_cli_error("%s: %s", o.db, bench_strerror(r));
 		return BENCH_EXIT_ERROR;
 	}
-	if (o.json) {
-		fputs("\n],\"summary\":{", stdout);
-		jk_int("unchanged", same, &f);
-		jk_int("verdict_flips", c.n[BENCH_STORE_DIFF_VERDICT], &f);
-		jk_int("shifts", c.n[BENCH_STORE_DIFF_SHIFT], &f);
-		jk_int("only_a", c.n[BENCH_STORE_DIFF_ONLY_A], &f);
-		jk_int("only_b", c.n[BENCH_STORE_DIFF_ONLY_B], &f);
-		jk_int("unit_mismatch", c.n[BENCH_STORE_DIFF_UNIT], &f);
-		fputs("}}\n", stdout);
-	} else {
-		printf("%s%lld unchanged, %lld verdict flips, %lld shifts beyond uncertainty, "
-		       "%lld only in A, %lld only in B, %lld unit mismatches\n",
-		       c.n_all ? "\n" : "", (long long)same,
-		       (long long)c.n[BENCH_STORE_DIFF_VERDICT],
-		       (long long)c.n[BENCH_STORE_DIFF_SHIFT],
-		       (long long)c.n[BENCH_STORE_DIFF_ONLY_A],
-		       (long long)c.n[BENCH_STORE_DIFF_ONLY_B],
-		       (long long)c.n[BENCH_STORE_DIFF_UNIT]);
-	}
 	/* Like diff(1): 0 = no change, 1 = changes found. */
-	return c.n_all ? BENCH_EXIT_FAIL : BENCH_EXIT_PASS;
+	return n_changes ? BENCH_EXIT_FAIL : BENCH_EXIT_PASS;
 }
 
 /* verify --db */

@@ -5,10 +5,12 @@
 #include "cli/hw-cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -16,7 +18,10 @@
 #include "hw/envelope.h"
 #include "hw/rig.h"
 #include "hw/safe.h"
+#include "hw/selfcal.h"
 #include "sim/sim.h"
+#include "store/store-calib.h"
+#include "store/store.h"
 
 void bench_hw_cli_opts_init(struct bench_hw_cli_opts *o)
 {
@@ -122,6 +127,26 @@ int bench_hw_cli_begin(const struct bench_hw_cli_opts *o, struct bench_hw_cli_se
 				ses->marker);
 		bench_safe_state("unclean-stop");
 	}
+	if (o->cal_db) {
+		struct bench_store *st = NULL;
+
+		/* Read only: a store that does not exist yet holds no calibration. */
+		r = bench_store_open(o->cal_db,
+				     BENCH_STORE_OPEN_READONLY | BENCH_STORE_OPEN_EXISTING, &st);
+		if (r == 0)
+			r = bench_hw_cli_apply_stored_calibration(ses, st);
+		else if (r == -ENOENT)
+			r = 0;
+		bench_store_close(st);
+		if (r < 0) {
+			bench_cli_error("%s: cannot read the calibration record: %s", o->cal_db,
+					strerror(-r));
+			bench_rig_close(ses->rig);
+			ses->rig = NULL;
+			r = -EIO;
+			goto err_free_fx;
+		}
+	}
 	r = bench_safe_marker_arm(ses->marker);
 	if (r < 0) {
 		bench_cli_error("cannot write the marker %s: %s", ses->marker, strerror(-r));
@@ -132,6 +157,9 @@ int bench_hw_cli_begin(const struct bench_hw_cli_opts *o, struct bench_hw_cli_se
 	return BENCH_EXIT_PASS;
 
 err_free_fx:
+	free(ses->cal_ids);
+	ses->cal_ids = NULL;
+	ses->n_cal_ids = 0;
 	bench_sim_stop(ses->sim);
 	ses->sim = NULL;
 	bench_fixture_free(ses->fx);
@@ -196,8 +224,118 @@ int bench_hw_cli_end(struct bench_hw_cli_session *ses, int rc)
 	bench_sim_stop(ses->sim);
 	ses->sim = NULL;
 	bench_fixture_free(ses->fx);
+	free(ses->cal_ids);
+	ses->cal_ids = NULL;
+	ses->n_cal_ids = 0;
 	ses->fx = NULL;
 	if (sig && rc == BENCH_EXIT_PASS)
 		rc = BENCH_EXIT_ERROR;
 	return rc;
+}
+
+void bench_hw_cli_dac_instrument(const struct bench_fixture *fx, struct bench_store_instrument *ret)
+{
+	const struct bench_fixture_instrument *in =
+		fx->dac.instrument[0] ? bench_fixture_instrument(fx, fx->dac.instrument) : NULL;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->kind = "dac";
+	if (in) {
+		ret->manufacturer = in->make[0] ? in->make : NULL;
+		ret->model = in->model;
+		ret->serial = in->serial;
+	} else {
+		/* No instrument named: the fixture's DAC is the identity. */
+		ret->model = fx->dac.device;
+		ret->serial = fx->name;
+	}
+}
+
+/* "YYYY-MM-DD" of now + @days (UTC), and the date-time "YYYY-MM-DDTHH:MM:SSZ" of now. */
+static void utc_texts(unsigned days, char date[16], char datetime[32])
+{
+	time_t now = time(NULL), later = now + (time_t)days * 86400;
+	struct tm tm;
+
+	gmtime_r(&later, &tm);
+	strftime(date, 16, "%Y-%m-%d", &tm);
+	gmtime_r(&now, &tm);
+	strftime(datetime, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int bench_hw_cli_apply_stored_calibration(struct bench_hw_cli_session *ses, struct bench_store *st)
+{
+	const struct bench_fixture *fx = ses->fx;
+	struct bench_store_instrument in;
+	char today[16], now[32];
+	int64_t *ids;
+	size_t i;
+	int r, n = 0;
+
+	if (!ses->rig || !st)
+		return -EINVAL;
+	bench_hw_cli_dac_instrument(fx, &in);
+	utc_texts(0, today, now);
+	for (i = 0; i < fx->dac.n_channels; i++) {
+		struct bench_store_calibration_found f;
+
+		r = bench_store_find_calibration(st, &in, fx->dac.channels[i].name, NULL, today,
+						 &f);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return r;
+		if (strcmp(f.offset_unit, "uV") != 0)
+			continue; /* only uV records map onto cal-offset-uv */
+		r = bench_rig_set_dac_calibration(ses->rig, i, f.gain, f.offset);
+		if (r < 0)
+			return r;
+		ids = realloc(ses->cal_ids, (ses->n_cal_ids + 1) * sizeof(*ids));
+		if (!ids)
+			return -ENOMEM;
+		ses->cal_ids = ids;
+		ses->cal_ids[ses->n_cal_ids++] = f.id;
+		fprintf(stderr,
+			"bcibench: calibration in force for %s: gain %.6f offset %.3f uV (%s %s, "
+			"due %s, record %lld)\n",
+			fx->dac.channels[i].name, f.gain, f.offset, f.method, f.cal_date,
+			f.due_date[0] ? f.due_date : "-", (long long)f.id);
+		n++;
+	}
+	return n;
+}
+
+int bench_hw_cli_store_calibration(struct bench_hw_cli_session *ses, struct bench_store *st,
+				   const struct bench_selfcal_result *res, unsigned valid_days,
+				   int64_t *ret_id)
+{
+	struct bench_store_instrument in;
+	struct bench_store_calibration c;
+	double cal_gain = 1, cal_offset_uv = 0;
+	char due[16], now[32];
+	size_t i;
+	int r;
+
+	if (!ses || !st || !res || !res->channel)
+		return -EINVAL;
+	for (i = 0; i < ses->fx->dac.n_channels; i++)
+		if (!strcmp(ses->fx->dac.channels[i].name, res->channel))
+			bench_rig_dac_calibration(ses->rig, i, &cal_gain, &cal_offset_uv);
+	bench_hw_cli_dac_instrument(ses->fx, &in);
+	r = bench_store_add_instrument(st, &in, &c.instrument_id);
+	if (r < 0)
+		return r;
+	utc_texts(valid_days, due, now);
+	c.channel = res->channel;
+	c.gain = res->cal_gain_new;
+	c.offset = res->cal_offset_new_uv;
+	c.offset_unit = "uV";
+	/* new gain = g x gain in force; new offset = o + g x offset in force */
+	c.u_gain = res->u_gain * cal_gain;
+	c.u_offset = hypot(res->u_offset_uv, res->u_gain * cal_offset_uv);
+	c.method = "loopback";
+	c.certificate = NULL;
+	c.cal_date = now;
+	c.due_date = due;
+	return bench_store_add_calibration(st, &c, ret_id);
 }

@@ -21,8 +21,10 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", bench_cmd_demo },
 	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
 	  "usage: bcibench sim [--rig FILE | --dut NAME] [--listen HOST:PORT | --port N]\n"
-	  "                    [--pace fast|realtime] [--fault NAME=VALUE]... [--seed N]\n"
-	  "Serves fixtures/sim/NAME.rig.xml (default neural-recorder) on 127.0.0.1;\n"
+	  "                    [--pace fast|realtime [--rt-priority]] [--fault NAME=VALUE]...\n"
+	  "                    [--seed N]\n"
+	  "Serves fixtures/sim/NAME.rig.xml (default neural-recorder; shipped: eeg-amp,\n"
+	  "neural-recorder, neural-recorder-256, ssvep-decoder, closed-loop-stim) on 127.0.0.1;\n"
 	  "--port 0 picks a free port. First stdout line: listening ip:HOST:PORT.\n"
 	  "--fixture FILE is a synonym of --rig FILE. See docs/sim.md.\n",
 	  bench_cmd_sim },
@@ -30,24 +32,29 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "usage: bcibench run --fixture F (--suite S | --protocol P...) --dut-serial SN\n"
 	  "                    [--dut-profile FILE] [--operator NAME] [--seed N] [--db FILE]\n"
 	  "                    [--resume RUN] [--uri URI] [--certification] [--limits-dir DIR]\n"
+	  "                    [--pace fast|realtime]\n"
 	  "       bcibench run --fixture F --seconds T --sine UV@HZ [--uri URI] [--channel C]\n"
-	  "       bcibench run --slots K --dut-serial SN1,...,SNK [--slot-fault N:NAME=VALUE]...\n"
+	  "       bcibench run --slots K [--dut-serial SN1,...,SNK] [--slot-fault N:NAME=VALUE]...\n"
 	  "                    [--slot-uri N:URI]... (other options as above, for every slot)\n"
 	  "A fixture whose context is sim:NAME runs the emulated rig in-process (with --slots:\n"
-	  "one 'bcibench sim' process per slot).\n"
+	  "one 'bcibench sim' process per slot). With --slots the fixture's <slots> list gives\n"
+	  "each slot its context and DUT serial (docs/fixtures.md). A run prints its real-time\n"
+	  "efficiency: wall time / stimulus time (target <= 1.05 at --pace realtime).\n"
 	  "Exit: 0 all pass, 1 a test failed or is marginal, 2 error/aborted, 64 bad input.\n",
 	  bench_cmd_run },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",
 	  "usage: bcibench gen (--spec FILE | --model NAME) [--channels N] [--rate HZ]\n"
 	  "                    [--duration S] [--seed N] --out FILE [--truth FILE.csv]\n"
-	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] | --list-models\n"
+	  "                    [--set [ID.]PARAM=VALUE]... [--range-uv UV] [--threads N]\n"
+	  "       bcibench gen --list-models\n"
+	  "  --threads N: render with N threads (the output does not depend on N).\n"
 	  "  --out FILE.bdf (BDF+ 24-bit), FILE.edf (EDF+ 16-bit): truth as annotations;\n"
 	  "  --out FILE.f32: raw float32 uV, interleaved, with FILE.f32.json describing it.\n"
 	  "  Defaults with --model: 8 channels, 1000 Hz, 10 s; seed 1. See docs/signal-gen.md.\n",
 	  bench_cmd_gen },
 	{ "calibrate", "loopback self-calibration of a fixture's converters",
 	  "usage: bcibench calibrate --fixture F [--uri URI] [--seconds S] [--amplitude-uv A]\n"
-	  "                          [--db FILE]\n",
+	  "                          [--db FILE [--valid-days N]]\n",
 	  bench_cmd_calibrate },
 	{ "validate", "validate a fixture, protocol, suite, limits or stimulus file",
 	  "usage: bcibench validate [--limits-dir DIR] [--dut-profile FILE] FILE...\n",
@@ -66,6 +73,7 @@ const struct bench_cli_command bench_cli_commands[] = {
 	{ "runs", "list recorded runs",
 	  "usage: bcibench runs [--db FILE] [--dut SN] [--since DATE] [--status S] [--limit N]\n"
 	  "                     [--json]\n"
+	  "DATE is UTC: YYYY-MM-DD[THH:MM[:SS[.mmm]]][Z] (a space may replace the T).\n"
 	  "The database defaults to $BCIBENCH_DB, else ./bcibench.db.\n",
 	  bench_cmd_runs },
 	{ "show", "show the tests, measurements and verdicts of a run",
@@ -77,7 +85,15 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "exit: 0 no change, 1 verdict flips or shifts beyond uncertainty, 2 error\n",
 	  bench_cmd_compare },
 	{ "rescore", "recompute a run's measurements from its stored artifacts",
-	  "usage: bcibench rescore [--db FILE] RUN\n", NULL },
+	  "usage: bcibench rescore [--db FILE] RUN [--limits-dir DIR] [--dut-profile FILE]\n"
+	  "                        [--json]\n"
+	  "Recomputes every measurement of RUN from its trial capture records with this\n"
+	  "build's metric code and the protocol XML stored in the database, as a new run\n"
+	  "linked to RUN (rescored_from), and prints what changed as `compare` does.\n"
+	  "Limits and DUT claims are resolved as for `run` (--limits-dir, --dut-profile).\n"
+	  "exit: 0 nothing changed, 1 verdict flips or shifts, 2 an artifact does not match\n"
+	  "its recorded SHA-256 (named) or the bench failed, 64 usage, unknown run\n",
+	  bench_cmd_rescore },
 	{ "upload", "upload dossiers and results through the outbox",
 	  "usage: bcibench upload --url URL [--db FILE] [--header 'N: V']... [--token-env VAR]\n"
 	  "                       [--cacert PEM] [--retries N] [--retry-delay-ms MS] [--kind K]\n"
@@ -86,7 +102,13 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "exit: 0 nothing pending, 2 some files kept for the next upload, 64 usage\n",
 	  bench_cmd_upload },
 	{ "qualify", "qualify the bench: good DUTs over seeds and every seeded fault",
-	  "usage: bcibench qualify [--seeds N] [--out DIR]\n", bench_cmd_qualify },
+	  "usage: bcibench qualify [--seeds N] [--out DIR] [--dut MODEL] [--jobs N]\n"
+	  "                        [--suites standard|screening]\n"
+	  "Runs the good reference DUTs over N seeds (default 3) and every seeded fault of\n"
+	  "docs/sim.md, --jobs at a time (default: the CPU count), into DIR/qualify.db, and\n"
+	  "writes the detection matrix to DIR/qualify-matrix.md and .csv.\n"
+	  "Exit: 0 no false fail and no gap, 1 a false fail or a gap, 2 bench error.\n",
+	  bench_cmd_qualify },
 	{ "version", "print the bcibench version and the versions of linked libraries",
 	  "usage: bcibench version   (same as bcibench --version)\n", bench_cmd_version },
 	{ NULL, NULL, NULL, NULL },

@@ -11,16 +11,16 @@
 const struct bench_reference_dut bench_reference_duts[] = {
 	{ "eeg-amp", "fixtures/sim/eeg-amp-cert.fixture.xml",
 	  "protocols/suites/eeg-amp-certification.xml", "fixtures/duts/sim-eeg-amp.xml",
-	  "SIM-EEG-0001" },
+	  "SIM-EEG-0001", "protocols/suites/eeg-amp-production.xml" },
 	{ "neural-recorder", "fixtures/sim/neural-recorder.fixture.xml",
 	  "protocols/suites/neural-recorder.xml", "fixtures/duts/sim-neural-recorder.xml",
-	  "SIM-NR-0001" },
+	  "SIM-NR-0001", "tests/data/qualify/neural-recorder.xml" },
 	{ "ssvep-decoder", "fixtures/sim/ssvep-decoder.fixture.xml",
 	  "protocols/suites/ssvep-decoder.xml", "fixtures/duts/sim-ssvep-decoder.xml",
-	  "SIM-SSVEP-0001" },
+	  "SIM-SSVEP-0001", "protocols/suites/ssvep-decoder.xml" },
 	{ "closed-loop-stim", "fixtures/sim/closed-loop-stim.fixture.xml",
 	  "protocols/suites/closed-loop-stim.xml", "fixtures/duts/sim-closed-loop-stim.xml",
-	  "SIM-CLS-0001" },
+	  "SIM-CLS-0001", "tests/data/qualify/closed-loop-stim.xml" },
 };
 
 const size_t bench_n_reference_duts = sizeof(bench_reference_duts) /

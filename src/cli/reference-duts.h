@@ -15,6 +15,11 @@ struct bench_reference_dut {
 	const char *suite;   /* the model's standard suite */
 	const char *profile; /* DUT profile (datasheet claims, serial format) */
 	const char *serial;  /* a serial that matches the profile's format */
+	/*
+	 * The short screening suite of `bcibench qualify --suites screening` (the same
+	 * protocols, fewer and shorter trials; the standard suite where it is short already).
+	 */
+	const char *screen_suite;
 };
 
 extern const struct bench_reference_dut bench_reference_duts[];

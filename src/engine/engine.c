@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "edf/edf-writer.h"
 #include "engine/engine.h"
+#include "engine/rescore.h"
 
 #define MAX_ATTEMPTS 20
 
@@ -222,12 +223,13 @@ static enum bench_retest_policy policy_of(enum bench_protocol_final f)
 					       BENCH_RETEST_LAST;
 }
 
-/* Measures and judges every criterion (and unjudged metric) of one trial. */
-static enum bench_verdict score_trial(const struct bench_protocol *p,
-				      const struct bench_engine_capture *cap,
-				      struct bench_store_measurement *ms, size_t *ret_n,
-				      char (*names)[96], char (*clauses)[160],
-				      struct bench_buf *note)
+/* Measures and judges every criterion (and unjudged metric) of one trial (engine.h). */
+enum bench_verdict bench_engine_score_trial(const struct bench_protocol *p,
+					    const struct bench_engine_capture *cap,
+					    struct bench_store_measurement *ms, size_t *ret_n,
+					    char (*names)[BENCH_ENGINE_NAME_LEN],
+					    char (*clauses)[BENCH_ENGINE_CLAUSE_LEN],
+					    struct bench_buf *note)
 {
 	enum bench_verdict worst = BENCH_VERDICT_SKIPPED;
 	size_t i, j, n = 0;
@@ -415,6 +417,29 @@ static int write_captures(struct run *rn, const struct bench_plan_trial *t, unsi
 	return r < 0 ? r : (int)n;
 }
 
+/* Writes the trial's capture record (rescore.h) into the run folder as artifact @a. */
+static int save_record(struct run *rn, const struct bench_plan_trial *t, unsigned attempt,
+		       const struct bench_protocol *p, const struct bench_engine_capture *cap,
+		       struct bench_store_artifact *a, char *rel)
+{
+	struct bench_buf path = BENCH_BUF_INIT;
+	int r;
+
+	snprintf(rel, 96, "test%zu-trial%u-attempt%u.bcap", t->test, t->index, attempt);
+	r = bench_store_run_dir(rn->st, rn->run_id, &path);
+	if (r == 0)
+		r = bench_buf_appendf(&path, "/%s", rel);
+	if (r == 0)
+		r = bench_engine_record_save(bench_buf_str(&path), p, cap);
+	bench_buf_free(&path);
+	if (r < 0)
+		return r;
+	a->kind = BENCH_ENGINE_RECORD_KIND;
+	a->path = rel;
+	a->media_type = BENCH_ENGINE_RECORD_MEDIA;
+	return 0;
+}
+
 /* Runs (or takes from the record) one trial attempt. Return: its verdict. */
 static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial *t,
 				   unsigned attempt, int setup_err)
@@ -429,8 +454,8 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 	struct bench_buf note = BENCH_BUF_INIT;
 	char(*names)[96] = NULL;
 	char(*clauses)[160] = NULL;
-	struct bench_store_artifact arts[4];
-	char rel[4][96];
+	struct bench_store_artifact arts[5];
+	char rel[5][96];
 	enum bench_verdict v;
 	size_t n_ms = 0;
 	char name[160];
@@ -465,7 +490,7 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 		bench_buf_appendf(&note, "%s: %s%s%s", setup_err ? "setup failed" : "trial failed",
 				  strerror(-r), cap.note[0] ? ": " : "", cap.note);
 	} else {
-		v = score_trial(p, &cap, ms, &n_ms, names, clauses, &note);
+		v = bench_engine_score_trial(p, &cap, ms, &n_ms, names, clauses, &note);
 		if (cap.note[0])
 			bench_buf_appendf(&note, "%s", cap.note);
 		r = write_captures(rn, t, attempt, &cap, arts, rel);
@@ -473,6 +498,13 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 			bench_buf_appendf(&note, "capture not saved: %s", strerror(-r));
 		else
 			tr.n_artifacts = (size_t)r;
+		/* The lossless record `bcibench rescore` recomputes from (rescore.h). */
+		r = save_record(rn, t, attempt, p, &cap, &arts[tr.n_artifacts],
+				rel[tr.n_artifacts]);
+		if (r < 0)
+			bench_buf_appendf(&note, "capture record not saved: %s", strerror(-r));
+		else
+			tr.n_artifacts++;
 	}
 	tr.artifacts = arts;
 	tr.seq = (int)t->index;

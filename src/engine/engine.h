@@ -30,6 +30,8 @@
 #include "score/verdict.h"
 #include "store/store.h"
 
+struct bench_buf;
+
 /* One captured input of a trial, as the I/O layer hands it to the engine. */
 struct bench_engine_trace {
 	char role[32];	      /* protocol capture role: "dut-data", "stim-monitor", ... */
@@ -155,6 +157,29 @@ int bench_engine_measure(const struct bench_protocol *protocol, size_t metric,
 			 const struct bench_protocol_criterion *criterion,
 			 const struct bench_engine_capture *cap, struct bench_quantity *ret_q,
 			 char *reterr, size_t errlen);
+
+/* Sizes of the name and clause buffers bench_engine_score_trial() fills. */
+#define BENCH_ENGINE_NAME_LEN 96
+#define BENCH_ENGINE_CLAUSE_LEN 160
+
+/**
+ * bench_engine_score_trial() - measure and judge every criterion of one trial.
+ * @protocol: the protocol instance.
+ * @cap:      the capture; borrowed.
+ * @ms:       receives the measurements (room for n_criteria + n_metrics entries); their
+ *            name and clause strings point into @names and @clauses.
+ * @ret_n:    receives the number of measurements written.
+ * @note:     reasons for ERROR / not judged are appended.
+ *
+ * The engine scores with this function and `bcibench rescore` re-scores with it, so both
+ * give the same numbers from the same capture. Return: the trial's verdict.
+ */
+enum bench_verdict bench_engine_score_trial(const struct bench_protocol *protocol,
+					    const struct bench_engine_capture *cap,
+					    struct bench_store_measurement *ms, size_t *ret_n,
+					    char (*names)[BENCH_ENGINE_NAME_LEN],
+					    char (*clauses)[BENCH_ENGINE_CLAUSE_LEN],
+					    struct bench_buf *note);
 
 /* The score/verdict.h limit for a resolved criterion under @protocol's decision rule. */
 void bench_engine_limit_from_criterion(const struct bench_protocol *protocol,

@@ -101,7 +101,8 @@ static int rig_steps(void *ctx, const struct bench_protocol_steps *steps, const 
 				r = bench_line_set(line, false);
 			break;
 		case BENCH_PROTOCOL_STEP_DELAY:
-			sleep_ns(st->width_ns);
+			/* spent capturing, like the power-off time (a fast-pace rig advances) */
+			r = off_time(rio, st->width_ns);
 			break;
 		case BENCH_PROTOCOL_STEP_POWER_CYCLE:
 			/* Timings of the fixture's <power-up> (the rig's ready and reset lines). */
@@ -166,6 +167,10 @@ struct collect {
 	struct bench_engine_truth_event *truth;
 	size_t n_truth;
 	double stim_rate_hz;
+	/* a line the stimulus asserts mid-trial (metric params fault-line, fault-at) */
+	struct bench_line *fault_line;
+	uint64_t fault_frame, made;
+	bool fault_set;
 };
 
 static int fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
@@ -207,6 +212,19 @@ static int fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
 		for (i = 0; i < (size_t)n; i++)
 			uv[i * c->nch_out + (size_t)c->cm_channel] = c->cm[i];
 	*ret_frames = (size_t)n;
+	c->made += (uint64_t)n;
+	if (c->fault_line && !c->fault_set && c->made >= c->fault_frame) {
+		/*
+		 * Asserted when the stimulus reaches fault-at: the rig plays it at most the
+		 * output buffering later, so the edge lands at or before fault-at in the
+		 * capture; metrics take the edge from the DUT's fault acknowledgement.
+		 */
+		int r = bench_line_set(c->fault_line, true);
+
+		if (r < 0)
+			return r;
+		c->fault_set = true;
+	}
 	ev = siggen_truth(c->gen, &k);
 	if (k) {
 		struct bench_engine_truth_event *t = realloc(c->truth,
@@ -354,6 +372,30 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 	for (i = 0; i < fx->dac.n_channels; i++)
 		if (fx->dac.channels[i].routing == BENCH_FIXTURE_ROUTING_COMMON_MODE)
 			c.cm_channel = (int)i;
+	for (i = 0; i < p->n_metrics && !c.fault_line; i++) {
+		const struct bench_protocol_metric *m = &p->metrics[i];
+		size_t j;
+		const char *role = NULL;
+		double at = NAN;
+
+		for (j = 0; j < m->n_params; j++) {
+			if (strcmp(m->params[j].name, "fault-line") == 0)
+				role = m->params[j].value;
+			else if (strcmp(m->params[j].name, "fault-at") == 0 &&
+				 m->params[j].is_number)
+				at = m->params[j].number;
+		}
+		if (!role || !(at >= 0))
+			continue;
+		c.fault_line = line_for(rio->rig, role);
+		if (!c.fault_line) {
+			snprintf(ret->note, sizeof(ret->note), "the fixture has no '%s' line",
+				 role);
+			r = -ENOENT;
+			goto out;
+		}
+		c.fault_frame = (uint64_t)llround(at * c.stim_rate_hz);
+	}
 	cfg.output = true;
 	for (i = 0; i < p->n_inputs && i < 4; i++) {
 		idx[i] = capture_for_role(fx, p->inputs[i].role);
@@ -407,6 +449,11 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 	c.truth = NULL;
 out:
 	bench_stream_close(s);
+	if (c.fault_set) {
+		int rc = bench_line_set(c.fault_line, false);
+
+		r = r < 0 ? r : rc;
+	}
 	siggen_close(c.gen);
 	for (i = 0; i < 8; i++) {
 		free(c.data[i]);

@@ -38,6 +38,9 @@ struct bench_rig {
 	struct iio_device *dac;
 	struct iio_channel **dac_ch;
 	struct bench_calib_dac *dac_cal;
+	double *dac_scale_v;	   /* per DAC channel: V per code used by dac_cal */
+	double *dac_cal_gain;	   /* per DAC channel: the calibration record in force */
+	double *dac_cal_offset_uv; /* (fixture values, or bench_rig_set_dac_calibration()) */
 	double dac_rate_hz;
 	struct bench_rig_capture *cap;
 	struct bench_line *lines;

@@ -102,7 +102,11 @@ static int open_dac(struct bench_rig *rig, struct bench_fixture_error *err)
 					  rig->uri);
 	rig->dac_ch = calloc(d->n_channels, sizeof(*rig->dac_ch));
 	rig->dac_cal = calloc(d->n_channels, sizeof(*rig->dac_cal));
-	if (!rig->dac_ch || !rig->dac_cal)
+	rig->dac_scale_v = calloc(d->n_channels, sizeof(double));
+	rig->dac_cal_gain = calloc(d->n_channels, sizeof(double));
+	rig->dac_cal_offset_uv = calloc(d->n_channels, sizeof(double));
+	if (!rig->dac_ch || !rig->dac_cal || !rig->dac_scale_v || !rig->dac_cal_gain ||
+	    !rig->dac_cal_offset_uv)
 		return -ENOMEM;
 	for (i = 0; i < d->n_channels; i++) {
 		const struct bench_fixture_dac_channel *fc = &d->channels[i];
@@ -129,6 +133,9 @@ static int open_dac(struct bench_rig *rig, struct bench_fixture_error *err)
 			return bench_fixture_fail(fx, fc->line, err, r,
 						  "DAC channel '%s': bad code map", fc->name);
 		rig->dac_ch[i] = ch;
+		rig->dac_scale_v[i] = scale;
+		rig->dac_cal_gain[i] = fc->cal_gain;
+		rig->dac_cal_offset_uv[i] = fc->cal_offset_uv;
 	}
 	r = device_rate(rig->dac, d->rate_hz, &rig->dac_rate_hz);
 	if (r < 0)
@@ -381,6 +388,9 @@ void bench_rig_close(struct bench_rig *rig)
 	free(rig->lines);
 	free(rig->dac_ch);
 	free(rig->dac_cal);
+	free(rig->dac_scale_v);
+	free(rig->dac_cal_gain);
+	free(rig->dac_cal_offset_uv);
 	if (rig->ctx)
 		iio_context_destroy(rig->ctx);
 	pthread_mutex_destroy(&rig->out_lock);
@@ -430,6 +440,42 @@ double bench_rig_capture_rate_hz(const struct bench_rig *rig, size_t index)
 const struct bench_calib_dac *bench_rig_dac_calib(const struct bench_rig *rig, size_t index)
 {
 	return rig->dac && index < rig->fx->dac.n_channels ? &rig->dac_cal[index] : NULL;
+}
+
+int bench_rig_dac_calibration(const struct bench_rig *rig, size_t index, double *ret_gain,
+			      double *ret_offset_uv)
+{
+	if (!rig || !rig->dac || !rig->dac_cal_gain || index >= rig->fx->dac.n_channels ||
+	    !ret_gain || !ret_offset_uv)
+		return -EINVAL;
+	*ret_gain = rig->dac_cal_gain[index];
+	*ret_offset_uv = rig->dac_cal_offset_uv[index];
+	return 0;
+}
+
+int bench_rig_set_dac_calibration(struct bench_rig *rig, size_t index, double gain,
+				  double offset_uv)
+{
+	struct bench_fixture_dac_channel ch;
+	const struct iio_data_format *fmt;
+	struct bench_calib_dac map;
+	int r;
+
+	if (!rig || !rig->dac || !rig->dac_cal_gain || index >= rig->fx->dac.n_channels ||
+	    !isfinite(gain) || !(gain > 0) || !isfinite(offset_uv) || atomic_load(&rig->out_live))
+		return -EINVAL;
+	/* The same one place as at open (calib.c), with this record instead of the fixture's. */
+	ch = rig->fx->dac.channels[index];
+	ch.cal_gain = gain;
+	ch.cal_offset_uv = offset_uv;
+	fmt = iio_channel_get_data_format(rig->dac_ch[index]);
+	r = bench_calib_dac_init(&ch, rig->dac_scale_v[index], fmt->bits, fmt->is_signed, &map);
+	if (r < 0)
+		return r;
+	rig->dac_cal[index] = map;
+	rig->dac_cal_gain[index] = gain;
+	rig->dac_cal_offset_uv[index] = offset_uv;
+	return 0;
 }
 
 double bench_rig_capture_lsb_uv(const struct bench_rig *rig, size_t index, size_t ch)

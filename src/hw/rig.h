@@ -74,6 +74,25 @@ double bench_rig_capture_rate_hz(const struct bench_rig *rig, size_t index);
 const struct bench_calib_dac *bench_rig_dac_calib(const struct bench_rig *rig, size_t index);
 
 /*
+ * The calibration record in force for DAC channel @index: the fixture's
+ * cal-gain / cal-offset-uv, or what bench_rig_set_dac_calibration() installed.
+ * Return: 0, or -EINVAL (no DAC or @index out of range).
+ */
+int bench_rig_dac_calibration(const struct bench_rig *rig, size_t index, double *ret_gain,
+			      double *ret_offset_uv);
+
+/*
+ * bench_rig_set_dac_calibration() - use another calibration record for DAC
+ * channel @index (e.g. a loopback calibration from the results store): its code
+ * map is recomputed in calib.c from the fixture chain and @gain (measured /
+ * nominal) and @offset_uv (at the DUT). Not while an output stream plays.
+ * Return: 0, or -EINVAL (no such channel, @gain not > 0, a value not finite, or
+ * the output is live).
+ */
+int bench_rig_set_dac_calibration(struct bench_rig *rig, size_t index, double gain,
+				  double offset_uv);
+
+/*
  * The resolution (one code) of channel @ch of capture @index in uV at the DUT input,
  * through the channel's scale and gain; 0 if out of range or not opened.
  */

@@ -11,6 +11,7 @@
 
 #include "fixture/fixture.h"
 #include "hw/rig-private.h"
+#include "hw/rig.h"
 #include "hw/stream.h"
 
 struct sine_src {
@@ -100,7 +101,7 @@ int bench_selfcal_channel(struct bench_rig *rig, size_t dac_index, double amplit
 	struct sink_ctx sk = { 0 };
 	struct bench_alignment al;
 	size_t cap_i, col, n, k, max_lag;
-	double f_hz, sx = 0, sy = 0, sxx = 0, sxy = 0, g, o, ss = 0, den;
+	double f_hz, sx = 0, sy = 0, sxx = 0, sxy = 0, g, o, ss = 0, den, cal_gain, cal_offset_uv;
 	int r;
 
 	if (!rig->dac || dac_index >= fx->dac.n_channels || !(seconds > 0) || !ret)
@@ -177,8 +178,13 @@ int bench_selfcal_channel(struct bench_rig *rig, size_t dac_index, double amplit
 	ret->residual_rms_uv = sqrt(ss / (double)n);
 	ret->u_gain = sqrt(ss / (double)(n - 2) * (double)n / den);
 	ret->u_offset_uv = sqrt(ss / (double)(n - 2) * sxx / den);
-	ret->cal_gain_new = g * ch->cal_gain;
-	ret->cal_offset_new_uv = o + g * ch->cal_offset_uv;
+	/* Relative to the record in force (the fixture's, or one loaded from the store). */
+	if (bench_rig_dac_calibration(rig, dac_index, &cal_gain, &cal_offset_uv) < 0) {
+		cal_gain = ch->cal_gain;
+		cal_offset_uv = ch->cal_offset_uv;
+	}
+	ret->cal_gain_new = g * cal_gain;
+	ret->cal_offset_new_uv = o + g * cal_offset_uv;
 	ret->align = al;
 	ret->frames = n;
 	r = 0;

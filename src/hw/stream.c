@@ -59,6 +59,7 @@ struct capture {
 	int64_t period_ns;
 	struct chan_io *io; /* channels + event column */
 	struct chan_io io_ts;
+	double *uv_per_code; /* per channel, from the rig's calibration map */
 	float *scratch;	     /* one converted buffer: buffer_frames x width */
 	int64_t *scratch_ts; /* its timestamps */
 };
@@ -215,7 +216,8 @@ int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *c
 		c->io = calloc(c->width, sizeof(*c->io));
 		c->scratch = malloc(c->fc->buffer_frames * c->width * sizeof(float));
 		c->scratch_ts = malloc(c->fc->buffer_frames * sizeof(int64_t));
-		if (!c->io || !c->scratch || !c->scratch_ts) {
+		c->uv_per_code = calloc(c->width, sizeof(double));
+		if (!c->io || !c->scratch || !c->scratch_ts || !c->uv_per_code) {
 			r = -ENOMEM;
 			goto err_close;
 		}
@@ -460,6 +462,26 @@ static void put_frame(const struct chan_io *io, size_t nch, uint8_t *frame, cons
 		write_code(&io[c], frame, codes ? codes[c] : 0);
 }
 
+/*
+ * Kernel-side (or iiod-side) buffering: enough device buffers to cover
+ * KERNEL_QUEUE_NS of samples (at least 4, the libiio default, at most 64), so
+ * a bench thread that the machine does not schedule for a while neither
+ * starves the DAC nor overflows a capture. Best effort: a device that refuses
+ * keeps its default. Called before the buffer is created.
+ */
+#define KERNEL_QUEUE_NS (500 * BENCH_NS_PER_MS)
+
+static void set_kernel_buffers(struct iio_device *dev, size_t frames, double rate_hz)
+{
+	double want = bench_s_from_ns(KERNEL_QUEUE_NS) * rate_hz / (double)frames;
+	unsigned n = want > 64 ? 64 : want < 4 ? 4 : (unsigned)ceil(want);
+	int r = iio_device_set_kernel_buffers_count(dev, n);
+
+	if (r < 0)
+		bench_log(BENCH_LOG_DEBUG, "hw", "%s: kernel buffers count %u refused (%d)",
+			  iio_device_get_name(dev) ? iio_device_get_name(dev) : "?", n, r);
+}
+
 static void *output_thread(void *arg)
 {
 	struct bench_stream *s = arg;
@@ -476,6 +498,8 @@ static void *output_thread(void *arg)
 
 	for (f = 0; f < nch; f++)
 		iio_channel_enable(rig->dac_ch[f]);
+	if (!s->cfg.cyclic)
+		set_kernel_buffers(rig->dac, frames, rig->dac_rate_hz);
 	errno = 0;
 	buf = iio_device_create_buffer(rig->dac, frames, s->cfg.cyclic);
 	if (!buf) {
@@ -590,6 +614,36 @@ static void *output_thread(void *arg)
 
 /* ---- capture --------------------------------------------------------------- */
 
+/*
+ * The common layout of a multichannel capture: every channel a plain
+ * little-endian s16 (no shift), channel k right after channel k-1. Then a
+ * frame converts in one tight loop the compiler vectorises, with the same
+ * arithmetic as bench_calib_adc_uv() (code x uV-per-code in double, then
+ * rounded to float once), so the result is bit-identical to the general path.
+ */
+static bool packed_s16(const struct chan_io *io, size_t nch)
+{
+	size_t k;
+
+	for (k = 0; k < nch; k++)
+		if (!io[k].direct || io[k].length != 16 || !io[k].is_signed ||
+		    io[k].off != io[0].off + (ptrdiff_t)(2 * k))
+			return false;
+	return nch > 0;
+}
+
+static void convert_s16(const uint8_t *src, const double *uv_per_code, size_t nch, float *dst)
+{
+	size_t k;
+
+	for (k = 0; k < nch; k++) {
+		int16_t v;
+
+		memcpy(&v, src + 2 * k, 2);
+		dst[k] = (float)((double)v * uv_per_code[k]);
+	}
+}
+
 static void *capture_thread(void *arg)
 {
 	struct capture *c = arg;
@@ -599,14 +653,18 @@ static void *capture_thread(void *arg)
 	size_t nch = fc->n_channels, n, f, k;
 	ptrdiff_t step;
 	ssize_t got;
+	bool packed;
 	int r = 0;
 
-	for (k = 0; k < nch; k++)
+	for (k = 0; k < nch; k++) {
 		iio_channel_enable(rc->ch[k]);
+		c->uv_per_code[k] = rc->cal[k].uv_per_code;
+	}
 	if (rc->ts)
 		iio_channel_enable(rc->ts);
 	if (rc->event)
 		iio_channel_enable(rc->event);
+	set_kernel_buffers(rc->dev, fc->buffer_frames, rc->rate_hz);
 	errno = 0;
 	pthread_mutex_lock(&s->lock);
 	c->buf = iio_device_create_buffer(rc->dev, fc->buffer_frames, false);
@@ -648,15 +706,20 @@ static void *capture_thread(void *arg)
 			chan_io_init(&c->io[nch], rc->event, c->buf);
 		if (rc->ts)
 			chan_io_init(&c->io_ts, rc->ts, c->buf);
+		packed = packed_s16(c->io, nch);
 		/* Convert outside the lock, into the per-capture scratch block. */
 		for (f = 0; f < n && r == 0; f++) {
 			const uint8_t *frame = start + (ptrdiff_t)f * step;
 			float *dst = c->scratch + f * c->width;
 			int64_t ts = -1;
 
-			for (k = 0; k < nch; k++)
-				dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
-								   read_code(&c->io[k], frame));
+			if (packed)
+				convert_s16(frame + c->io[0].off, c->uv_per_code, nch, dst);
+			else
+				for (k = 0; k < nch; k++)
+					dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
+									   read_code(&c->io[k],
+										     frame));
 			if (rc->event) {
 				/* Bit-for-bit: see bench_stream_event_code(). */
 				uint32_t code = (uint32_t)read_code(&c->io[nch], frame);
@@ -756,13 +819,16 @@ int bench_stream_read(struct bench_stream *s, size_t index, float *uv, int64_t *
 	}
 	if (n > max_frames)
 		n = max_frames;
-	for (f = 0; f < n; f++) {
+	/* At most two contiguous runs of the ring. */
+	for (f = 0; f < n;) {
 		size_t pos = (size_t)((c->ring.tail + f) % c->ring.cap_frames);
+		size_t run = c->ring.cap_frames - pos < n - f ? c->ring.cap_frames - pos : n - f;
 
 		memcpy(uv + f * c->width, c->ring.data + pos * c->ring.frame_bytes,
-		       c->ring.frame_bytes);
+		       run * c->ring.frame_bytes);
 		if (ts_ns)
-			ts_ns[f] = c->ring.ts[pos];
+			memcpy(ts_ns + f, c->ring.ts + pos, run * sizeof(int64_t));
+		f += run;
 	}
 	c->ring.tail += n;
 	pthread_cond_broadcast(&s->changed);
@@ -953,6 +1019,7 @@ void bench_stream_close(struct bench_stream *s)
 		free(s->cap[i].io);
 		free(s->cap[i].scratch);
 		free(s->cap[i].scratch_ts);
+		free(s->cap[i].uv_per_code);
 	}
 	free(s->out.data);
 	free(s->out_io);

@@ -55,6 +55,7 @@ static const struct metric_def metrics[] = {
 	{ "event_sensitivity", { U(PERCENT), U(NONE) }, 2 },
 	{ "event_precision", { U(PERCENT), U(NONE) }, 2 },
 	{ "event_accuracy", { U(PERCENT), U(NONE) }, 2 },
+	{ "event_false_rate", { U(HZ) }, 1 },
 	{ "false_alarm_rate", { U(PER_24H) }, 1 },
 	{ "accuracy", { U(PERCENT), U(NONE) }, 2 },
 	{ "kappa", { U(NONE) }, 1 },
@@ -70,6 +71,8 @@ static const struct metric_def metrics[] = {
 	{ "charge_imbalance", { U(PERCENT) }, 1 },
 	{ "dc_current", { U(NA), U(UA) }, 2 },
 	{ "shutdown_latency", { U(MS), U(US) }, 2 },
+	{ "band_power_on_off", { U(PERCENT) }, 1 },	/* B12: in-band gain, stim ON vs OFF */
+	{ "power_cycle_recovery", { U(S), U(MS) }, 2 }, /* D4: power-on to valid data */
 	/* D1, D2, D5 */
 	{ "pass_rate", { U(PERCENT) }, 1 },
 	{ "drift_slope", { ANY_UNIT }, 1 },

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "score/stats.h"
+
 static double ratio(uint64_t num, uint64_t den)
 {
 	return den ? (double)num / (double)den : NAN;
@@ -63,6 +65,21 @@ int bench_score_match_events(const int64_t *ref_ns, size_t n_ref, const int64_t 
 	m.accuracy = ratio(m.tp, m.tp + m.fn + m.fp);
 	m.f1 = ratio(2 * m.tp, 2 * m.tp + m.fp + m.fn);
 	*ret = m;
+	return 0;
+}
+
+int bench_score_proportion_u(uint64_t successes, uint64_t trials, double *ret_u)
+{
+	struct bench_proportion pr;
+	int r;
+
+	if (!ret_u)
+		return -EINVAL;
+	/* 68.27 %: the probability of |Z| <= 1 for a standard normal Z (erf(1 / sqrt 2)). */
+	r = bench_score_clopper_pearson(successes, trials, erf(M_SQRT1_2), &pr);
+	if (r < 0)
+		return r;
+	*ret_u = (pr.high - pr.low) / 2.0;
 	return 0;
 }
 

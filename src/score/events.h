@@ -51,6 +51,22 @@ int bench_score_match_events(const int64_t *ref_ns, size_t n_ref, const int64_t 
 			     struct bench_match *ret, int64_t *ret_delay_ns);
 
 /**
+ * bench_score_proportion_u() - standard uncertainty of a ratio of event counts.
+ * @successes:  numerator (e.g. tp), <= @trials.
+ * @trials:     denominator (e.g. tp + fn for sensitivity, tp + fp for precision,
+ *              tp + fn + fp for accuracy, trials for classification accuracy), >= 1.
+ * @ret_u:      receives u = (high - low) / 2 of the two-sided Clopper-Pearson interval
+ *              at the 68.27 % level (the coverage of +-1 standard deviation), so that
+ *              U = 2 u spans roughly the 95 % interval. Unlike sqrt(p (1 - p) / n) it is
+ *              not 0 at p = 0 or p = 1: 20 of 20 detections is not a certainty.
+ *
+ * The counts are treated as binomial (independent events with one common probability).
+ *
+ * Return: 0, -EINVAL for trials == 0 or successes > trials.
+ */
+int bench_score_proportion_u(uint64_t successes, uint64_t trials, double *ret_u);
+
+/**
  * bench_score_confusion() - confusion matrix of a classification run.
  * @truth, @pred: @n class labels in [0, n_classes), borrowed.
  * @n_classes:    2..64.

@@ -223,3 +223,142 @@ int bench_score_shutdown_latency(const double *i_ua, size_t n, double fs_hz, siz
 	*ret_s = (double)(last + 1 - fault) / fs_hz;
 	return 0;
 }
+
+struct amp_flag {
+	double amp;
+	bool hit;
+};
+
+static int cmp_amp_desc(const void *pa, const void *pb)
+{
+	double a = ((const struct amp_flag *)pa)->amp, b = ((const struct amp_flag *)pb)->amp;
+
+	return (a < b) - (a > b);
+}
+
+int bench_score_event_threshold(const double *amp_uv, const bool *detected, size_t n,
+				double min_sensitivity, double *ret_uv)
+{
+	struct amp_flag *v;
+	size_t i, hits = 0;
+	double best = INFINITY;
+
+	if (!amp_uv || !detected || !ret_uv || n == 0 || !(min_sensitivity > 0) ||
+	    min_sensitivity > 1)
+		return -EINVAL;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!isfinite(amp_uv[i])) {
+			free(v);
+			return -EINVAL;
+		}
+		v[i].amp = amp_uv[i];
+		v[i].hit = detected[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_amp_desc);
+	/* From the largest down: the set {amplitude >= v[i].amp} is v[0..i] (ties included). */
+	for (i = 0; i < n; i++) {
+		hits += v[i].hit;
+		if (i + 1 < n && v[i + 1].amp == v[i].amp)
+			continue;
+		if ((double)hits >= min_sensitivity * (double)(i + 1) - 1e-12)
+			best = v[i].amp;
+	}
+	free(v);
+	*ret_uv = best;
+	return 0;
+}
+
+int bench_score_xspec_init(struct bench_xspec *acc, size_t win, double fs_hz, double lo_hz,
+			   double hi_hz)
+{
+	double df;
+	size_t k_lo, k_hi;
+
+	if (!acc || win < 8 || !(fs_hz > 0) || !(lo_hz >= 0) || !(hi_hz > lo_hz))
+		return -EINVAL;
+	df = fs_hz / (double)win;
+	k_lo = (size_t)ceil(lo_hz / df - 1e-9);
+	k_hi = (size_t)floor(hi_hz / df + 1e-9);
+	if (k_lo == 0)
+		k_lo = 1;
+	if (k_hi >= win / 2)
+		k_hi = win / 2 - 1;
+	if (k_hi < k_lo || k_hi - k_lo + 1 > BENCH_XSPEC_MAX_BINS)
+		return -EINVAL;
+	memset(acc, 0, sizeof(*acc));
+	acc->win = win;
+	acc->k_lo = k_lo;
+	acc->n_bins = k_hi - k_lo + 1;
+	return 0;
+}
+
+int bench_score_xspec_add(struct bench_xspec *acc, const double *x, const double *y)
+{
+	size_t n = acc->win, i, b;
+	double mx = 0, my = 0;
+
+	if (!x || !y)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!isfinite(x[i]) || !isfinite(y[i]))
+			return -EINVAL;
+		mx += x[i];
+		my += y[i];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	for (b = 0; b < acc->n_bins; b++) {
+		double w0 = 2 * M_PI * (double)(acc->k_lo + b) / (double)n;
+		double xr = 0, xi = 0, yr = 0, yi = 0;
+
+		for (i = 0; i < n; i++) {
+			double h = 0.5 - 0.5 * cos(2 * M_PI * (double)i / (double)n);
+			double c = cos(w0 * (double)i), s = -sin(w0 * (double)i);
+			double xv = (x[i] - mx) * h, yv = (y[i] - my) * h;
+
+			xr += xv * c;
+			xi += xv * s;
+			yr += yv * c;
+			yi += yv * s;
+		}
+		/* S_xy = Y conj(X) */
+		acc->sxy_re[b] += yr * xr + yi * xi;
+		acc->sxy_im[b] += yi * xr - yr * xi;
+		acc->sxx[b] += xr * xr + xi * xi;
+		acc->syy[b] += yr * yr + yi * yi;
+	}
+	acc->n_windows++;
+	return 0;
+}
+
+int bench_score_xspec_gain(const struct bench_xspec *acc, double *ret_gain, double *ret_u_rel)
+{
+	double num = 0, den = 0, syy = 0, c;
+	size_t b;
+
+	if (!acc || !ret_gain || acc->n_windows == 0)
+		return -ENODATA;
+	for (b = 0; b < acc->n_bins; b++) {
+		if (!(acc->sxx[b] > 0))
+			continue;
+		/* |H|^2 S_xx = |S_xy|^2 / S_xx */
+		num += (acc->sxy_re[b] * acc->sxy_re[b] + acc->sxy_im[b] * acc->sxy_im[b]) /
+		       acc->sxx[b];
+		den += acc->sxx[b];
+		syy += acc->syy[b];
+	}
+	if (!(den > 0) || !(syy > 0))
+		return -ENODATA;
+	*ret_gain = num / den;
+	if (ret_u_rel) {
+		c = fmin(num / syy, 1.0);
+		*ret_u_rel = c > 0 ? 2.0 * sqrt((1.0 - c) /
+						(2.0 * (double)(acc->n_windows * acc->n_bins) *
+						 c)) :
+				     INFINITY;
+	}
+	return 0;
+}

@@ -14,6 +14,7 @@
 #ifndef BENCH_SCORE_STIM_H
 #define BENCH_SCORE_STIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /**
@@ -90,5 +91,51 @@ int bench_score_stim_train(const double *i_ua, size_t n, double fs_hz, double th
  */
 int bench_score_shutdown_latency(const double *i_ua, size_t n, double fs_hz, size_t fault,
 				 double thresh_ua, size_t hold, double *ret_s);
+
+/**
+ * bench_score_event_threshold() - smallest reliably detected event amplitude (B12).
+ * @amp_uv:          @n injected event amplitudes (uV), borrowed.
+ * @detected:        @n flags: event i was detected.
+ * @min_sensitivity: fraction in (0, 1], e.g. 0.9.
+ * @ret_uv:          receives the smallest injected amplitude A such that at least
+ *                   @min_sensitivity of the events with amplitude >= A were detected;
+ *                   +INFINITY when no such A exists (the threshold lies above the tested
+ *                   range: nothing is detected reliably).
+ *
+ * Return: 0, -EINVAL (n == 0, a non-finite amplitude or a bad level), -ENOMEM.
+ */
+int bench_score_event_threshold(const double *amp_uv, const bool *detected, size_t n,
+				double min_sensitivity, double *ret_uv);
+
+#define BENCH_XSPEC_MAX_BINS 512
+
+/*
+ * Band-limited transfer between a reference x (what was injected) and a response y (what
+ * the DUT recorded) from averaged cross-spectra over Hann windows: per DFT bin k in the
+ * band, H_k = S_xy,k / S_xx,k; the power gain in the band is
+ * G = sum_k |H_k|^2 S_xx,k / sum_k S_xx,k (|H|^2 weighted by the input power). Noise in y
+ * that is uncorrelated with x averages out of S_xy (unlike a plain power ratio).
+ */
+struct bench_xspec {
+	size_t win;	     /* window length, samples */
+	size_t k_lo, n_bins; /* first bin, bins in the band */
+	size_t n_windows;    /* windows added */
+	double sxy_re[BENCH_XSPEC_MAX_BINS], sxy_im[BENCH_XSPEC_MAX_BINS];
+	double sxx[BENCH_XSPEC_MAX_BINS], syy[BENCH_XSPEC_MAX_BINS];
+};
+
+/* Prepares @acc for windows of @win samples at @fs_hz and the band [lo, hi] Hz.
+ * Return: 0, -EINVAL (no bin in the band, win < 8, or more than BENCH_XSPEC_MAX_BINS). */
+int bench_score_xspec_init(struct bench_xspec *acc, size_t win, double fs_hz, double lo_hz,
+			   double hi_hz);
+/* Adds one window (acc->win samples of each, mean removed, Hann). Return: 0, -EINVAL. */
+int bench_score_xspec_add(struct bench_xspec *acc, const double *x, const double *y);
+/*
+ * The band power gain G (see above) and, if @ret_u_rel is not NULL, its relative standard
+ * uncertainty from the coherence: 2 sqrt((1 - c) / (2 N c)) with c the power-weighted
+ * magnitude-squared coherence and N = windows x bins (Bendat & Piersol, gain estimate).
+ * Return: 0, -ENODATA (no window, or no input power in the band).
+ */
+int bench_score_xspec_gain(const struct bench_xspec *acc, double *ret_gain, double *ret_u_rel);
 
 #endif /* BENCH_SCORE_STIM_H */

@@ -193,12 +193,21 @@ struct sim_dut {
 	unsigned n_freqs, harmonics;
 	double min_ratio;
 
+	/* cue-locked decoder (cue_channel >= 0): see cue_decode() */
+	int cue_ch;
+	double cue_thr_uv, cue_delay_s, cue_t0_s;
+	int64_t cue_n; /* DUT samples since the cue was detected; -1 idle */
+	unsigned n_targets, next_dec, n_dec;
+	uint64_t dec_n[3];   /* decision times, samples after the detection */
+	double *tgt;	     /* n_targets x harmonics x 3: omega (rad/s), phase (rad), weight */
+	double *corr, *ener; /* per target: sum x * template, sum template^2 */
+
 	/* closed-loop stim */
 	struct biquad beta;
 	double zb[2], env, env_k;
 	unsigned sense_ch, burst_min, hold_samples, above, hold_left;
 	double burst_thr_uv;
-	bool train;
+	bool train, was_on;
 	uint64_t pulse_tick;
 	unsigned period_ticks, phase_ticks, gap_ticks;
 	double stim_ua;
@@ -408,6 +417,129 @@ static int resampler_init(struct sim_dut *d)
 	return d->hist ? 0 : -ENOMEM;
 }
 
+static void event_push(struct sim_dut *d, uint32_t code, const struct sim_faults *f);
+
+/*
+ * Cue-locked SSVEP decoding (a speller that drives its own display, so it knows the code):
+ * target k flickers at f0 + k df with phase k phase_step (joint frequency-phase
+ * modulation, Chen 2015 / Wang 2017). The DUT's input channel cue_channel carries the
+ * trial cue (a pulse at flicker onset, like the trigger input of an EEG amplifier); its
+ * rising edge through cue_threshold_uv starts a trial. Each template is
+ * sum_h |H(h f)| / h sin(2 pi h f t + h phi + arg H(h f)), H being the DUT's own
+ * filters (a calibrated decoder's templates include them), t the time since flicker
+ * onset. At each decision time the target with the largest normalised correlation
+ * (sum x T / sqrt(sum T^2), x = sum of the other channels) is emitted.
+ */
+static int cue_init(struct sim_dut *d)
+{
+	double y = 0, prev = 0, zs[4] = { 0 };
+	unsigned k, h, i;
+
+	d->cue_ch = (int)param(d, "cue_channel");
+	d->cue_n = -1;
+	if (d->cue_ch < 0)
+		return 0;
+	if ((unsigned)d->cue_ch >= d->nch || d->nch < 2)
+		return -EINVAL;
+	d->cue_thr_uv = param(d, "cue_threshold_uv");
+	d->n_targets = (unsigned)param(d, "n_targets");
+	if (d->n_targets < 2 || d->harmonics < 1 || !(d->cue_thr_uv > 0))
+		return -EINVAL;
+	for (i = 0; i < 3; i++) {
+		char nm[16];
+		double t_s;
+
+		snprintf(nm, sizeof(nm), "decision%u_s", i);
+		t_s = param(d, nm);
+		if (t_s > 0)
+			d->dec_n[d->n_dec++] = (uint64_t)llround(t_s * d->fd_hz);
+	}
+	if (d->n_dec == 0)
+		return -EINVAL;
+	d->tgt = calloc((size_t)d->n_targets * d->harmonics * 3, sizeof(double));
+	d->corr = calloc(d->n_targets, sizeof(double));
+	d->ener = calloc(d->n_targets, sizeof(double));
+	if (!d->tgt || !d->corr || !d->ener)
+		return -ENOMEM;
+	for (k = 0; k < d->n_targets; k++) {
+		double f = param(d, "f0_hz") + param(d, "df_hz") * k;
+		double phi = param(d, "phase_step_pi") * M_PI * k;
+
+		for (h = 1; h <= d->harmonics; h++) {
+			double *t = d->tgt + ((size_t)k * d->harmonics + h - 1) * 3, p1 = 0, p2 = 0;
+			double m = 0;
+
+			if (h * f < d->fd_hz / 2)
+				m = biquad_resp(&d->hp, h * f, d->fd_hz, &p1) *
+				    biquad_resp(&d->lp, h * f, d->fd_hz, &p2);
+			t[0] = 2 * M_PI * h * f;
+			t[1] = h * phi + p1 + p2;
+			t[2] = m / h;
+		}
+	}
+	/*
+	 * Delay from flicker onset to the threshold crossing of the filtered cue: the cue's
+	 * step response through the DUT filters, the onset sample at half height (a
+	 * band-limited step is 0.5 at its onset). The cue amplitude is taken as twice the
+	 * threshold; the crossing is interpolated between samples, as on the live input.
+	 */
+	for (i = 0; i < (unsigned)d->fd_hz && y < d->cue_thr_uv; i++) {
+		double in = (i == 0 ? 0.5 : 1.0) * 2 * d->cue_thr_uv;
+
+		prev = y;
+		y = d->gain * biquad_run(&d->lp, zs + 2, biquad_run(&d->hp, zs, in));
+	}
+	if (y < d->cue_thr_uv)
+		return -EINVAL;
+	d->cue_delay_s = ((double)i - 1 - (y - d->cue_thr_uv) / (y - prev)) / d->fd_hz;
+	return 0;
+}
+
+static void cue_decode(struct sim_dut *d, const double *y, const struct sim_faults *f)
+{
+	double x = 0, t_s;
+	unsigned c, k, h;
+
+	if (y[d->cue_ch] >= d->cue_thr_uv && d->last_y[d->cue_ch] < d->cue_thr_uv) {
+		double fr = (y[d->cue_ch] - d->cue_thr_uv) / (y[d->cue_ch] - d->last_y[d->cue_ch]);
+
+		/* this sample is fr samples after the crossing, which is cue_delay_s after onset */
+		d->cue_t0_s = fr / d->fd_hz + d->cue_delay_s;
+		d->cue_n = 0;
+		d->next_dec = 0;
+		memset(d->corr, 0, d->n_targets * sizeof(double));
+		memset(d->ener, 0, d->n_targets * sizeof(double));
+	}
+	if (d->cue_n < 0)
+		return;
+	for (c = 0; c < d->nch; c++)
+		if ((int)c != d->cue_ch)
+			x += y[c];
+	t_s = d->cue_t0_s + (double)d->cue_n / d->fd_hz; /* time since flicker onset */
+	for (k = 0; k < d->n_targets; k++) {
+		const double *t = d->tgt + (size_t)k * d->harmonics * 3;
+		double tpl = 0;
+
+		for (h = 0; h < d->harmonics; h++, t += 3)
+			if (t[2] > 0)
+				tpl += t[2] * sin(t[0] * t_s + t[1]);
+		d->corr[k] += x * tpl;
+		d->ener[k] += tpl * tpl;
+	}
+	d->cue_n++;
+	if (d->next_dec < d->n_dec && (uint64_t)d->cue_n >= d->dec_n[d->next_dec]) {
+		unsigned best = 0;
+
+		for (k = 1; k < d->n_targets; k++)
+			if (d->corr[k] / sqrt(d->ener[k] + 1e-300) >
+			    d->corr[best] / sqrt(d->ener[best] + 1e-300))
+				best = k;
+		event_push(d, SIM_EVENT(SIM_EVENT_CLASS, best), f);
+		if (++d->next_dec == d->n_dec)
+			d->cue_n = -1;
+	}
+}
+
 int sim_dut_new(const struct sim_rig *rig, const struct sim_faults *faults, uint64_t seed,
 		struct sim_dut **ret_dut)
 {
@@ -494,6 +626,8 @@ int sim_dut_new(const struct sim_rig *rig, const struct sim_faults *faults, uint
 		d->swin = calloc((size_t)nch * d->swin_len, sizeof(double));
 		if (!d->swin)
 			goto err;
+		if (cue_init(d) < 0)
+			goto err;
 	} else if (rig->model == SIM_MODEL_CLOSED_LOOP_STIM) {
 		double lo = param(d, "beta_lo_hz"), hi = param(d, "beta_hi_hz");
 		double fc = sqrt(lo * hi);
@@ -539,6 +673,9 @@ void sim_dut_free(struct sim_dut *d)
 	free(d->refr_left);
 	free(d->nwin);
 	free(d->swin);
+	free(d->tgt);
+	free(d->corr);
+	free(d->ener);
 	free(d);
 }
 
@@ -673,6 +810,15 @@ static void ssvep_detect(struct sim_dut *d, const double *y, const struct sim_fa
 	double score[SSVEP_MAX_F], best = -1, second = -1;
 	unsigned c, i, h, n, besti = 0;
 
+	if (d->cue_ch >= 0) {
+		cue_decode(d, y, f);
+		if (f->false_rate_hz > 0 && prng_uniform(&d->prng) < f->false_rate_hz / d->fd_hz)
+			event_push(d,
+				   SIM_EVENT(SIM_EVENT_CLASS,
+					     sim_prng_next(&d->prng) % d->n_targets),
+				   f);
+		return;
+	}
 	for (c = 0; c < d->nch; c++)
 		d->swin[(size_t)c * d->swin_len + d->swin_pos] = y[c];
 	d->swin_pos = (d->swin_pos + 1) % d->swin_len;
@@ -740,15 +886,21 @@ static void stim_detect(struct sim_dut *d, const double *y, bool *lines, const s
 		d->above = 0;
 	}
 	on = d->above >= d->burst_min;
-	if (on && !d->train && d->state == SIM_DUT_READY) {
+	/*
+	 * Every detection (rising edge of the detector) is reported; one outside a train
+	 * starts a train. A missed detection (fault miss_pct) does neither.
+	 */
+	if (on && !d->was_on && d->state == SIM_DUT_READY &&
+	    !(f->miss_pct > 0 && prng_uniform(&d->prng) * 100 < f->miss_pct)) {
 		event_push(d, SIM_EVENT(SIM_EVENT_BURST, d->sense_ch), f);
-		if (!(f->miss_pct > 0 && prng_uniform(&d->prng) * 100 < f->miss_pct)) {
+		if (!d->train) {
 			d->train = true;
 			d->pulse_tick = 0;
 			event_push(d, SIM_EVENT(SIM_EVENT_STIM_ON, 0), f);
 		}
 	}
-	if (on)
+	d->was_on = on;
+	if (on && d->train)
 		d->hold_left = d->hold_samples;
 	if (d->train && !on) {
 		if (d->hold_left > 0) {
@@ -760,6 +912,8 @@ static void stim_detect(struct sim_dut *d, const double *y, bool *lines, const s
 	}
 	if (f->false_rate_hz > 0 && !d->train &&
 	    prng_uniform(&d->prng) < f->false_rate_hz / d->fd_hz) {
+		/* a false detection: the detector fires, then the DUT stimulates */
+		event_push(d, SIM_EVENT(SIM_EVENT_BURST, d->sense_ch), f);
 		d->train = true;
 		d->pulse_tick = 0;
 		d->hold_left = d->hold_samples;

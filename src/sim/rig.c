@@ -46,9 +46,27 @@ static const struct param_def neural_params[] = {
 };
 
 static const struct param_def ssvep_params[] = {
-	{ "freq0_hz", 8.0 },  { "freq1_hz", 10.0 }, { "freq2_hz", 12.0 }, { "freq3_hz", 15.0 },
-	{ "freq4_hz", 0.0 },  { "freq5_hz", 0.0 },  { "window_s", 2.0 },  { "step_s", 0.5 },
-	{ "harmonics", 2.0 }, { "min_ratio", 2.0 }, { NULL, 0 },
+	{ "freq0_hz", 8.0 },
+	{ "freq1_hz", 10.0 },
+	{ "freq2_hz", 12.0 },
+	{ "freq3_hz", 15.0 },
+	{ "freq4_hz", 0.0 },
+	{ "freq5_hz", 0.0 },
+	{ "window_s", 2.0 },
+	{ "step_s", 0.5 },
+	{ "harmonics", 2.0 },
+	{ "min_ratio", 2.0 },
+	/* cue-locked decoding (docs/sim.md): cue input, 40-target JFPM code, decision times */
+	{ "cue_channel", -1.0 },
+	{ "cue_threshold_uv", 150.0 },
+	{ "n_targets", 0.0 },
+	{ "f0_hz", 8.0 },
+	{ "df_hz", 0.2 },
+	{ "phase_step_pi", 0.5 },
+	{ "decision0_s", 0.5 },
+	{ "decision1_s", 1.0 },
+	{ "decision2_s", 2.0 },
+	{ NULL, 0 },
 };
 
 static const struct param_def stim_params[] = {

@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE /* POLLRDHUP */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -27,6 +28,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,14 +52,17 @@
 #define IN_BUF 8192
 #define FAST_CHUNK_TICKS 4096
 #define RT_CHUNK_TICKS 1024
+#define RT_STEP_TICKS 30 /* realtime: the clock thread wakes every 30 ticks (1 ms at 30 kS/s) */
 #define WAIT_SLICE_NS (50 * 1000000ll)
 #define MAX_WRITE_ATTR 65536
 #define MAX_BUF_BYTES (256u << 20)
+#define RING_S 2 /* seconds of input kept for a slow reader (realtime) */
 
 struct ring {
 	uint8_t *buf;
-	size_t cap, rd, wr; /* bytes */
-	size_t limit;	    /* max bytes kept; older frames are dropped (overflow) */
+	size_t cap, rd, len; /* bytes: capacity, oldest frame, bytes held */
+	size_t frame;	     /* bytes per frame; cap and limit are multiples of it */
+	size_t limit;	     /* max bytes kept; older frames are dropped (overflow) */
 };
 
 struct stream {
@@ -101,6 +106,10 @@ struct bench_sim {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stopping;
+	atomic_bool stop_flag;	 /* stopping, readable without the lock */
+	atomic_int lock_waiters; /* threads blocked in sim_lock() */
+	bool want_rt;		 /* options.rt_priority */
+	bool clock_rt;		 /* the clock thread got SCHED_RR */
 
 	pthread_mutex_t conns_lock;
 	pthread_cond_t conns_cond;
@@ -131,6 +140,14 @@ struct bench_sim {
 	uint64_t rt_behind; /* realtime: clock steps that found the engine > 1 chunk late */
 	uint8_t *frame;
 };
+
+/* Takes sim->lock, announcing the wait to the clock thread (see let_waiters_in()). */
+static void sim_lock(struct bench_sim *sim)
+{
+	atomic_fetch_add(&sim->lock_waiters, 1);
+	pthread_mutex_lock(&sim->lock);
+	atomic_fetch_sub(&sim->lock_waiters, 1);
+}
 
 static const char *const dac_attrs[] = { "sampling_frequency", NULL };
 static const char *const dac_dbg[] = { "samples_in", "underflows",     "underflow_samples",
@@ -420,43 +437,65 @@ static int build_xml(struct bench_sim *sim)
 
 /* ------------------------------------------------------------------ rings */
 
+/*
+ * A circular ring of whole frames: appending is O(1) also when it is full (the
+ * oldest frame is dropped and counted), and a frame never wraps, because the
+ * capacity is a multiple of the frame size. It grows by doubling up to @limit.
+ */
+static int ring_grow(struct ring *rg)
+{
+	size_t ncap = rg->cap ? rg->cap * 2 : 64 * rg->frame, first;
+	uint8_t *nb;
+
+	if (ncap > rg->limit)
+		ncap = rg->limit;
+	nb = malloc(ncap);
+	if (!nb)
+		return -ENOMEM;
+	/* Linearise: the oldest frame goes to offset 0. */
+	first = rg->cap - rg->rd < rg->len ? rg->cap - rg->rd : rg->len;
+	if (rg->len) {
+		memcpy(nb, rg->buf + rg->rd, first);
+		memcpy(nb + first, rg->buf, rg->len - first);
+	}
+	free(rg->buf);
+	rg->buf = nb;
+	rg->cap = ncap;
+	rg->rd = 0;
+	return 0;
+}
+
 static int ring_append(struct ring *rg, const void *p, size_t n, uint64_t *overflows)
 {
-	if (rg->wr + n > rg->cap) {
-		if (rg->rd > 0) {
-			memmove(rg->buf, rg->buf + rg->rd, rg->wr - rg->rd);
-			rg->wr -= rg->rd;
-			rg->rd = 0;
-		}
-		if (rg->wr + n > rg->cap) {
-			size_t ncap = rg->cap ? rg->cap * 2 : 65536;
-			uint8_t *nb;
+	if (rg->len + n > rg->cap) {
+		if (rg->cap < rg->limit) {
+			int r = ring_grow(rg);
 
-			while (ncap < rg->wr + n)
-				ncap *= 2;
-			if (ncap > rg->limit + n)
-				ncap = rg->limit + n;
-			if (rg->wr + n > ncap) {
-				/* The reader is too slow: drop the oldest frame (overflow). */
-				rg->rd += n;
-				(*overflows)++;
-				return ring_append(rg, p, n, overflows);
-			}
-			nb = realloc(rg->buf, ncap);
-			if (!nb)
-				return -ENOMEM;
-			rg->buf = nb;
-			rg->cap = ncap;
+			if (r < 0)
+				return r;
+		} else {
+			/* The reader is too slow: drop the oldest frame (overflow). */
+			rg->rd = (rg->rd + n) % rg->cap;
+			rg->len -= n;
+			(*overflows)++;
 		}
 	}
-	memcpy(rg->buf + rg->wr, p, n);
-	rg->wr += n;
+	memcpy(rg->buf + (rg->rd + rg->len) % rg->cap, p, n);
+	rg->len += n;
 	return 0;
 }
 
 static size_t ring_bytes(const struct ring *rg)
 {
-	return rg->wr - rg->rd;
+	return rg->len;
+}
+
+/* Sets the ring up for @frame-byte frames, at most @max_frames of them (no allocation yet). */
+static void ring_setup(struct ring *rg, size_t frame, size_t max_frames)
+{
+	memset(rg, 0, sizeof(*rg));
+	rg->frame = frame;
+	rg->limit = (max_frames < 64 ? 64 : max_frames) * frame;
 }
 
 /* ------------------------------------------------------------------ engine */
@@ -631,17 +670,44 @@ static void engine_advance(struct bench_sim *sim, uint64_t ticks)
 	pthread_cond_broadcast(&sim->cond);
 }
 
+/*
+ * Lets threads blocked on sim->lock in (a short sleep, not sched_yield(): the
+ * clock thread may run under SCHED_RR, where a yield only lets other realtime
+ * threads run). glibc mutexes are not fair: without this a clock thread that
+ * re-locks at once could starve the connections (pushes held back -> DAC
+ * underflows) and bench_sim_stop() under load. Called without the lock.
+ */
+static void let_waiters_in(struct bench_sim *sim)
+{
+	struct timespec ts = { 0, 20000 };
+	int i;
+
+	for (i = 0; i < 50 && atomic_load(&sim->lock_waiters) > 0; i++)
+		nanosleep(&ts, NULL);
+}
+
+/* Best effort: SCHED_RR priority 1 for the clock thread (needs CAP_SYS_NICE). */
+static void clock_priority(struct bench_sim *sim)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+
+	sim->clock_rt = pthread_setschedparam(pthread_self(), SCHED_RR, &sp) == 0;
+}
+
 static void *clock_thread(void *arg)
 {
 	struct bench_sim *sim = arg;
 	struct timespec ts;
 
-	pthread_mutex_lock(&sim->lock);
+	if (sim->want_rt)
+		clock_priority(sim);
+	sim_lock(sim);
 	sim->t0_ns = bench_clock_now_ns();
-	while (!sim->stopping) {
+	while (!atomic_load(&sim->stop_flag)) {
 		int64_t now = bench_clock_now_ns();
 		uint64_t target = (uint64_t)((double)(now - sim->t0_ns) * 1e-9 *
 					     sim->rig->dac_rate_hz);
+		int64_t next_ns;
 
 		if (target > sim->tick) {
 			/*
@@ -656,15 +722,21 @@ static void *clock_thread(void *arg)
 			}
 			engine_advance(sim, n);
 			pthread_mutex_unlock(&sim->lock);
-			sched_yield();
-			pthread_mutex_lock(&sim->lock);
+			let_waiters_in(sim);
+			sim_lock(sim);
 			continue;
 		}
 		pthread_mutex_unlock(&sim->lock);
-		ts.tv_sec = 0;
-		ts.tv_nsec = 500000; /* 0.5 ms pacing step */
-		nanosleep(&ts, NULL);
-		pthread_mutex_lock(&sim->lock);
+		/* Sleep until RT_STEP_TICKS more ticks are due: work in batches. */
+		next_ns = sim->t0_ns + (int64_t)((double)(sim->tick + RT_STEP_TICKS) * 1e9 /
+						 sim->rig->dac_rate_hz);
+		now = bench_clock_now_ns();
+		if (next_ns > now) {
+			ts.tv_sec = (time_t)((next_ns - now) / 1000000000ll);
+			ts.tv_nsec = (long)((next_ns - now) % 1000000000ll);
+			nanosleep(&ts, NULL);
+		}
+		sim_lock(sim);
 	}
 	pthread_mutex_unlock(&sim->lock);
 	return NULL;
@@ -1083,7 +1155,7 @@ static void slow_fault(struct bench_sim *sim)
 	double ms;
 	int64_t until;
 
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	ms = sim->faults.slow_ms;
 	until = bench_clock_now_ns() + (int64_t)(ms * 1e6);
 	while (ms > 0 && !sim->stopping && bench_clock_now_ns() < until)
@@ -1124,7 +1196,7 @@ static int do_read(struct conn *cn, const struct sim_cmd *cmd)
 			names = d->dbg;
 		else
 			names = no_attrs;
-		pthread_mutex_lock(&sim->lock);
+		sim_lock(sim);
 		for (k = 0; names[k]; k++) {
 			uint32_t be;
 			size_t len;
@@ -1148,7 +1220,7 @@ static int do_read(struct conn *cn, const struct sim_cmd *cmd)
 		bench_buf_free(&blob);
 		return r;
 	}
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	r = attr_read(sim, di, cmd->kind, c, cmd->attr, val, sizeof(val));
 	pthread_mutex_unlock(&sim->lock);
 	if (r < 0)
@@ -1208,7 +1280,7 @@ static int do_write(struct conn *cn, const struct sim_cmd *cmd)
 		r = send_int(cn, -EINVAL);
 		goto out;
 	}
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	r = attr_write(sim, di, cmd->kind, c, cmd->attr, val);
 	pthread_mutex_unlock(&sim->lock);
 	r = send_int(cn, r < 0 ? r : (long long)cmd->num);
@@ -1234,7 +1306,7 @@ static int do_open(struct conn *cn, const struct sim_cmd *cmd)
 	    sim_layout_compute(d, mask, &lay) < 0 || (cmd->cyclic && di != SIM_DEV_DAC) ||
 	    bench_mul_size(cmd->num, lay.sample_size, &bytes) < 0 || bytes > MAX_BUF_BYTES)
 		return send_int(cn, -EINVAL);
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	st = &sim->st[di];
 	/* A stream whose client has vanished (EOF not yet seen by its thread) is free. */
 	if (st->open && st->owner != cn && fd_peer_gone(st->owner->fd))
@@ -1254,12 +1326,21 @@ static int do_open(struct conn *cn, const struct sim_cmd *cmd)
 		st->lay = lay;
 		if (st->buffers_count == 0)
 			st->buffers_count = 4;
-		memset(&st->ring, 0, sizeof(st->ring));
-		/* Keep up to max(1 s, 4 buffers) of samples, like a deep kernel buffer. */
-		st->ring.limit = (size_t)(dev_rate(sim, di) + 4.0 * (double)cmd->num) *
-				 d->full_size;
-		if (sim->pace == BENCH_SIM_PACE_FAST)
-			st->ring.limit *= 16;
+		/*
+		 * Keep up to max(RING_S, buffers-count + 1 buffers) of samples, like a
+		 * deep kernel buffer (SET BUFFERS_COUNT makes it deeper); fast pace keeps
+		 * 16 times more, for clients that push all stimulus before reading.
+		 */
+		{
+			size_t frames = (size_t)(dev_rate(sim, di) * RING_S);
+			size_t bufs = ((size_t)st->buffers_count + 1) * cmd->num;
+
+			if (bufs > frames)
+				frames = bufs;
+			if (sim->pace == BENCH_SIM_PACE_FAST)
+				frames *= 16;
+			ring_setup(&st->ring, d->full_size, frames);
+		}
 		if (di == SIM_DEV_DAC) {
 			sim->dac_started = false;
 			sim->dac_dry = false;
@@ -1311,7 +1392,7 @@ static int do_readbuf(struct conn *cn, const struct sim_cmd *cmd)
 	d = find_dev(sim, cmd->dev, &di);
 	if (!d)
 		return send_int(cn, -ENODEV);
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	st = di < SIM_N_BUFDEV ? &sim->st[di] : NULL;
 	if (!st || !st->open || st->owner != cn || di == SIM_DEV_DAC) {
 		pthread_mutex_unlock(&sim->lock);
@@ -1326,12 +1407,15 @@ static int do_readbuf(struct conn *cn, const struct sim_cmd *cmd)
 		pthread_mutex_unlock(&sim->lock);
 		return send_int(cn, -EINVAL);
 	}
+	/* The ring must be able to hold one whole answer. */
+	if (need * d->full_size > st->ring.limit)
+		st->ring.limit = need * d->full_size;
 	deadline = bench_clock_now_ns() + cn->timeout_ms * 1000000ll;
 	for (;;) {
 		have = ring_bytes(&st->ring) / d->full_size;
 		if (have >= need)
 			break;
-		if (sim->stopping || !st->open || conn_peer_gone(cn)) {
+		if (sim->stopping || !st->open || st->owner != cn || conn_peer_gone(cn)) {
 			r = -EPIPE;
 			break;
 		}
@@ -1348,6 +1432,12 @@ static int do_readbuf(struct conn *cn, const struct sim_cmd *cmd)
 
 			engine_advance(sim, ticks > FAST_CHUNK_TICKS ? FAST_CHUNK_TICKS :
 								       (uint64_t)ticks);
+			if (atomic_load(&sim->lock_waiters) > 0) {
+				/* Between chunks, let others in (the stream is re-checked above). */
+				pthread_mutex_unlock(&sim->lock);
+				let_waiters_in(sim);
+				sim_lock(sim);
+			}
 			/* Progress: the timeout only bounds waiting for stimulus. */
 			deadline = bench_clock_now_ns() + cn->timeout_ms * 1000000ll;
 		} else {
@@ -1364,9 +1454,18 @@ static int do_readbuf(struct conn *cn, const struct sim_cmd *cmd)
 	r = bench_buf_reserve(&cn->out, (size_t)hn + bytes);
 	if (r == 0) {
 		bench_buf_append(&cn->out, head, (size_t)hn);
-		pack(d, &st->lay, st->ring.buf + st->ring.rd, cn->out.data + cn->out.len, need);
+		struct ring *rg = &st->ring;
+		size_t first = (rg->cap - rg->rd) / d->full_size;
+
+		if (first > need)
+			first = need;
+		/* The frames may wrap around the end of the ring: two runs. */
+		pack(d, &st->lay, rg->buf + rg->rd, cn->out.data + cn->out.len, first);
+		pack(d, &st->lay, rg->buf, cn->out.data + cn->out.len + first * st->lay.sample_size,
+		     need - first);
 		cn->out.len += bytes;
-		st->ring.rd += need * d->full_size;
+		rg->rd = (rg->rd + need * d->full_size) % rg->cap;
+		rg->len -= need * d->full_size;
 		st->count += need;
 	}
 	pthread_mutex_unlock(&sim->lock);
@@ -1419,7 +1518,7 @@ static int do_writebuf(struct conn *cn, const struct sim_cmd *cmd)
 	d = find_dev(sim, cmd->dev, &di);
 	if (!d)
 		return send_int(cn, -ENODEV);
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	st = di < SIM_N_BUFDEV ? &sim->st[di] : NULL;
 	if (!st || !st->open || st->owner != cn || di != SIM_DEV_DAC) {
 		pthread_mutex_unlock(&sim->lock);
@@ -1443,7 +1542,7 @@ static int do_writebuf(struct conn *cn, const struct sim_cmd *cmd)
 	}
 	n = cmd->num / sample_size;
 
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	if (!st->open || st->owner != cn) {
 		r = -EBADF;
 	} else if (cyclic && sim->wave) {
@@ -1503,7 +1602,7 @@ static int do_close(struct conn *cn, const struct sim_cmd *cmd)
 
 	if (!find_dev(sim, cmd->dev, &di))
 		return send_int(cn, -ENODEV);
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	if (di < SIM_N_BUFDEV && sim->st[di].open && sim->st[di].owner == cn) {
 		stream_close(sim, (enum sim_dev)di);
 		r = 0;
@@ -1522,7 +1621,7 @@ static int do_trig(struct conn *cn, const struct sim_cmd *cmd)
 		return send_int(cn, -ENODEV);
 	if (di >= SIM_N_BUFDEV)
 		return send_int(cn, -ENOENT); /* no trigger support (§6.8) */
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	if (cmd->op == SIM_OP_GETTRIG) {
 		snprintf(name, sizeof(name), "%s",
 			 sim->st[di].trigger[0] ? sim->dev[SIM_DEV_TRIG].name : "");
@@ -1554,7 +1653,7 @@ static int do_buffers_count(struct conn *cn, const struct sim_cmd *cmd)
 		return send_int(cn, -ENODEV);
 	if (di >= SIM_N_BUFDEV || cmd->num < 1 || cmd->num > 1024)
 		return send_int(cn, -EINVAL);
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	if (sim->st[di].open)
 		r = -EBUSY;
 	else
@@ -1634,7 +1733,7 @@ static void *conn_thread(void *arg)
 	free(line);
 
 	/* Disconnect = CLOSE of everything this connection opened (§9). */
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	for (i = 0; i < SIM_N_BUFDEV; i++)
 		if (sim->st[i].open && sim->st[i].owner == cn)
 			stream_close(sim, (enum sim_dev)i);
@@ -1763,6 +1862,33 @@ static void set_error(char **ret_error, const char *fmt, ...)
 	*ret_error = strdup(msg);
 }
 
+/* The rig names (NAME.rig.xml) in @dir, sorted, comma separated, for the error text. */
+static void list_rigs(const char *dir, char *out, size_t size)
+{
+	struct dirent **ents = NULL;
+	size_t len = 0;
+	int n, i;
+
+	out[0] = '\0';
+	n = scandir(dir, &ents, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		const char *nm = ents[i]->d_name;
+		size_t l = strlen(nm);
+
+		if (l > 8 && strcmp(nm + l - 8, ".rig.xml") == 0 && len + l < size) {
+			int w = snprintf(out + len, size - len, "%s%.*s", len ? ", " : "",
+					 (int)(l - 8), nm);
+
+			if (w > 0 && (size_t)w < size - len)
+				len += (size_t)w;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (!out[0])
+		snprintf(out, size, "none in %s", dir);
+}
+
 int bench_sim_start(const struct bench_sim_options *opts, struct bench_sim **ret_sim)
 {
 	struct bench_sim *sim;
@@ -1790,6 +1916,7 @@ int bench_sim_start(const struct bench_sim_options *opts, struct bench_sim **ret
 		pthread_condattr_destroy(&ca);
 	}
 	sim->pace = opts->pace;
+	sim->want_rt = opts->rt_priority;
 	sim->trig_hz = 100;
 
 	snprintf(schema, sizeof(schema), "%s/schemas/sim-rig.xsd", BENCH_SIM_SOURCE_ROOT);
@@ -1809,10 +1936,13 @@ int bench_sim_start(const struct bench_sim_options *opts, struct bench_sim **ret
 					     BENCH_SIM_SOURCE_ROOT "/fixtures/sim",
 			 dut);
 		if (access(path, R_OK) != 0) {
-			set_error(opts->ret_error,
-				  "unknown DUT '%s': no %s (models: eeg-amp, neural-recorder, "
-				  "ssvep-decoder, closed-loop-stim)",
-				  dut, path);
+			char names[400];
+
+			list_rigs(opts->fixture_dir ? opts->fixture_dir :
+						      BENCH_SIM_SOURCE_ROOT "/fixtures/sim",
+				  names, sizeof(names));
+			set_error(opts->ret_error, "unknown DUT '%s': no %s (rigs: %s)", dut, path,
+				  names);
 			r = -ENOENT;
 			goto err;
 		}
@@ -1901,7 +2031,7 @@ int bench_sim_set_fault(struct bench_sim *sim, const char *spec)
 {
 	int r;
 
-	pthread_mutex_lock(&sim->lock);
+	sim_lock(sim);
 	r = apply_faults(sim, spec);
 	pthread_mutex_unlock(&sim->lock);
 	return r;
@@ -1942,7 +2072,8 @@ void bench_sim_stop(struct bench_sim *sim)
 
 	if (!sim)
 		return;
-	pthread_mutex_lock(&sim->lock);
+	atomic_store(&sim->stop_flag, true);
+	sim_lock(sim);
 	sim->stopping = true;
 	pthread_cond_broadcast(&sim->cond);
 	pthread_mutex_unlock(&sim->lock);
@@ -1954,10 +2085,26 @@ void bench_sim_stop(struct bench_sim *sim)
 	}
 	if (sim->clock_started)
 		pthread_join(sim->clock_th, NULL);
-	kill_all_conns(sim);
+	/*
+	 * shutdown() wakes every connection thread (blocked in recv, send or a
+	 * pacing wait, which checks sim->stopping). Repeat it until they are all
+	 * gone, so that a thread caught between two blocking calls is woken too.
+	 */
 	pthread_mutex_lock(&sim->conns_lock);
-	while (sim->n_conns > 0)
-		pthread_cond_wait(&sim->conns_cond, &sim->conns_lock);
+	while (sim->n_conns > 0) {
+		struct timespec ts;
+		struct conn *cn;
+
+		for (cn = sim->conns; cn; cn = cn->next)
+			shutdown(cn->fd, SHUT_RDWR);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200000000l;
+		if (ts.tv_nsec >= 1000000000l) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000l;
+		}
+		pthread_cond_timedwait(&sim->conns_cond, &sim->conns_lock, &ts);
+	}
 	pthread_mutex_unlock(&sim->conns_lock);
 	if (sim->listen_fd >= 0)
 		close(sim->listen_fd);

@@ -22,6 +22,7 @@
 #ifndef BENCH_SIM_SIM_H
 #define BENCH_SIM_SIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,12 @@ struct bench_sim_options {
 	size_t n_faults;
 	/* Seed of the model noise generators; same seed, same samples (fast pace). */
 	uint64_t seed;
+	/*
+	 * Realtime pace: run the clock thread under SCHED_RR priority 1 (needs
+	 * CAP_SYS_NICE; silently normal priority otherwise), so the virtual clock
+	 * keeps up with the wall clock on a loaded machine. Off by default.
+	 */
+	bool rt_priority;
 	/*
 	 * Where rig-file errors go: on -EINVAL, if non-NULL, receives a malloc'd
 	 * "FILE:LINE: what is wrong" text the caller frees. May be NULL.

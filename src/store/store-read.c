@@ -409,6 +409,83 @@ int bench_store_events_list(struct bench_store *st, int64_t run_id, bench_store_
 	return walk(st, s, event_row, &w);
 }
 
+/* Artifacts. */
+
+struct artifact_walk {
+	bench_store_artifact_fn fn;
+	void *ctx;
+};
+
+static int artifact_row(sqlite3_stmt *s, void *arg)
+{
+	struct artifact_walk *w = arg;
+	struct bench_store_artifact_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.trial_id = sqlite3_column_int64(s, 1),
+		.kind = col_text(s, 2),
+		.path = col_text(s, 3),
+		.media_type = col_text(s, 5),
+		.sha256 = col_text(s, 6),
+		.size_bytes = sqlite3_column_int64(s, 7),
+	};
+
+	if (sqlite3_column_type(s, 4) != SQLITE_NULL) {
+		row.blob = sqlite3_column_blob(s, 4);
+		row.blob_len = (size_t)sqlite3_column_bytes(s, 4);
+		if (!row.blob)
+			row.blob = "";
+	}
+	return w->fn(w->ctx, &row);
+}
+
+int bench_store_artifacts_list(struct bench_store *st, int64_t run_id, bench_store_artifact_fn fn,
+			       void *ctx)
+{
+	static const char *const sql = "SELECT id, trial_id, kind, path, blob, media_type, sha256, "
+				       "size_bytes FROM artifact WHERE run_id = ? ORDER BY id";
+	struct artifact_walk w = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if (!st || !fn)
+		return -EINVAL;
+	r = run_exists(st, run_id);
+	if (r < 0)
+		return r;
+	r = store_stmt(st, sql, &s);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(s, 1, run_id);
+	return walk(st, s, artifact_row, &w);
+}
+
+int bench_store_test_protocol(struct bench_store *st, int64_t test_id, struct bench_buf *xml,
+			      int64_t *ret_protocol_row)
+{
+	static const char *const sql = "SELECT p.id, p.xml FROM test t JOIN protocol p ON "
+				       "p.id = t.protocol_id WHERE t.id = ?";
+	sqlite3_stmt *s;
+	int rc, r;
+
+	if (!st || !xml)
+		return -EINVAL;
+	r = store_stmt(st, sql, &s);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(s, 1, test_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		r = bench_buf_append(xml, sqlite3_column_text(s, 1),
+				     (size_t)sqlite3_column_bytes(s, 1));
+		if (r == 0 && ret_protocol_row)
+			*ret_protocol_row = sqlite3_column_int64(s, 0);
+	} else {
+		r = rc == SQLITE_DONE ? -ENOENT : store_errno(st, rc);
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
 /* Compare. */
 
 const char *bench_store_diff_kind_name(enum bench_store_diff_kind k)
@@ -422,7 +499,8 @@ const char *bench_store_diff_kind_name(enum bench_store_diff_kind k)
 
 /* Measurements of the last attempt of every trial of run ?N. */
 #define LAST_ATTEMPT(N)                                                                           \
-	"SELECT p.protocol_id AS pid, tr.seq AS tseq, m.name AS name, m.seq AS mseq, "            \
+	"SELECT p.protocol_id AS pid, t.name AS tname, tr.seq AS tseq, m.name AS name, "          \
+	"m.seq AS mseq, "                                                                         \
 	"m.value AS value, m.unit AS unit, m.u_expanded AS uexp, m.verdict AS verdict "           \
 	"FROM test t JOIN protocol p ON p.id = t.protocol_id JOIN trial tr ON tr.test_id = t.id " \
 	"JOIN measurement m ON m.trial_id = tr.id WHERE t.run_id = " N " AND tr.attempt = "       \
@@ -442,20 +520,21 @@ static bool same_text(const char *a, const char *b)
 static int cmp_row(sqlite3_stmt *s, void *arg)
 {
 	struct cmp_walk *w = arg;
-	int side = sqlite3_column_int(s, 12);
+	int side = sqlite3_column_int(s, 13);
 	struct bench_store_diff d = {
 		.protocol_id = col_text(s, 0),
-		.trial_seq = sqlite3_column_int(s, 1),
-		.name = col_text(s, 2),
-		.seq = sqlite3_column_int(s, 3),
-		.unit_a = col_text(s, 4),
-		.unit_b = col_text(s, 5),
-		.value_a = col_double(s, 6),
-		.value_b = col_double(s, 7),
-		.u_expanded_a = col_double(s, 8),
-		.u_expanded_b = col_double(s, 9),
-		.verdict_a = col_text(s, 10),
-		.verdict_b = col_text(s, 11),
+		.test_name = col_text(s, 1),
+		.trial_seq = sqlite3_column_int(s, 2),
+		.name = col_text(s, 3),
+		.seq = sqlite3_column_int(s, 4),
+		.unit_a = col_text(s, 5),
+		.unit_b = col_text(s, 6),
+		.value_a = col_double(s, 7),
+		.value_b = col_double(s, 8),
+		.u_expanded_a = col_double(s, 9),
+		.u_expanded_b = col_double(s, 10),
+		.verdict_a = col_text(s, 11),
+		.verdict_b = col_text(s, 12),
 		.en = NAN,
 	};
 	double ua, ub, den, diff;
@@ -500,15 +579,17 @@ int bench_store_compare(struct bench_store *st, int64_t run_a, int64_t run_b,
 {
 	static const char *const sql = "WITH a AS (" LAST_ATTEMPT("?1") "), b AS (" LAST_ATTEMPT(
 		"?2") ") "
-		      "SELECT a.pid, a.tseq, a.name, a.mseq, a.unit, b.unit, a.value, b.value, a.uexp, "
-		      "b.uexp, a.verdict, b.verdict, CASE WHEN b.pid IS NULL THEN 1 ELSE 0 END "
-		      "FROM a LEFT JOIN b ON b.pid = a.pid AND b.tseq = a.tseq AND b.name = a.name "
-		      "AND b.mseq = a.mseq "
+		      "SELECT a.pid, a.tname, a.tseq, a.name, a.mseq, a.unit, b.unit, a.value, "
+		      "b.value, a.uexp, b.uexp, a.verdict, b.verdict, "
+		      "CASE WHEN b.pid IS NULL THEN 1 ELSE 0 END "
+		      "FROM a LEFT JOIN b ON b.pid = a.pid AND b.tname = a.tname AND b.tseq = a.tseq "
+		      "AND b.name = a.name AND b.mseq = a.mseq "
 		      "UNION ALL "
-		      "SELECT b.pid, b.tseq, b.name, b.mseq, NULL, b.unit, NULL, b.value, NULL, b.uexp, "
-		      "NULL, b.verdict, 2 FROM b LEFT JOIN a ON a.pid = b.pid AND a.tseq = b.tseq "
-		      "AND a.name = b.name AND a.mseq = b.mseq WHERE a.pid IS NULL "
-		      "ORDER BY 1, 2, 4, 3";
+		      "SELECT b.pid, b.tname, b.tseq, b.name, b.mseq, NULL, b.unit, NULL, b.value, "
+		      "NULL, b.uexp, NULL, b.verdict, 2 FROM b LEFT JOIN a ON a.pid = b.pid "
+		      "AND a.tname = b.tname AND a.tseq = b.tseq AND a.name = b.name "
+		      "AND a.mseq = b.mseq WHERE a.pid IS NULL "
+		      "ORDER BY 1, 2, 3, 5, 4";
 	struct cmp_walk w = { fn, ctx, 0 };
 	sqlite3_stmt *s;
 	int r;

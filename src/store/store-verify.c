@@ -148,6 +148,20 @@ static int check_table(struct bench_store *st, const char *tbl, sqlite3_stmt *ge
 	sqlite3_stmt *s;
 	int rc, r = 0;
 
+	/* A table added by a later migration is absent from an older file opened read-only. */
+	snprintf(sql, sizeof(sql),
+		 "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND "
+		 "name = '%s'",
+		 tbl);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return store_errno(st, rc);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return store_errno(st, rc);
 	snprintf(sql, sizeof(sql), "SELECT * FROM main.%s ORDER BY id", tbl);
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	if (rc != SQLITE_OK)

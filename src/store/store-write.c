@@ -14,6 +14,7 @@
 
 #include "common/buf.h"
 #include "common/clock.h"
+#include "common/error.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "store/store-internal.h"
@@ -401,6 +402,7 @@ static void bind_start_ticks(sqlite3_stmt *s, int i)
 
 struct run_ctx {
 	const struct bench_store_run_info *info;
+	const char *why;
 	char uuid[BENCH_STORE_UUID_LEN];
 	int64_t id;
 };
@@ -452,6 +454,8 @@ static int run_insert(struct bench_store *st, void *ctx)
 	rc->id = sqlite3_last_insert_rowid(st->db);
 	st->a_tbl = "run";
 	st->a_row = rc->id;
+	if (rc->why)
+		st->a_why = rc->why;
 	r = store_audit_cover(st, "run", rc->id);
 	for (i = 0; i < in->n_calibrations && r == 0; i++) {
 		r = store_stmt(st, ins_cal, &s);
@@ -480,10 +484,10 @@ static int set_sync_full(struct bench_store *st)
 	return r;
 }
 
-int bench_store_run_begin(struct bench_store *st, const struct bench_store_run_info *info,
-			  int64_t *ret_run_id, char *ret_uuid)
+static int run_begin_why(struct bench_store *st, const struct bench_store_run_info *info,
+			 const char *why, int64_t *ret_run_id, char *ret_uuid)
 {
-	struct run_ctx rc = { .info = info };
+	struct run_ctx rc = { .info = info, .why = why };
 	int r;
 
 	if (!st || !info || !ret_run_id || (unsigned)info->run_type >= BENCH_STORE_RUN_TYPE_COUNT ||
@@ -504,6 +508,88 @@ int bench_store_run_begin(struct bench_store *st, const struct bench_store_run_i
 	if (ret_uuid)
 		memcpy(ret_uuid, rc.uuid, BENCH_STORE_UUID_LEN);
 	return 0;
+}
+
+int bench_store_run_begin(struct bench_store *st, const struct bench_store_run_info *info,
+			  int64_t *ret_run_id, char *ret_uuid)
+{
+	return run_begin_why(st, info, NULL, ret_run_id, ret_uuid);
+}
+
+int bench_store_rescore_begin(struct bench_store *st, int64_t src_run_id, const char *why,
+			      int64_t *ret_run_id, char *ret_uuid)
+{
+	static const char *const sel =
+		"SELECT run_type, status, station_id, operator_id, dut_id, fixture_id, "
+		"limit_set_id, suite, seed, slot FROM run WHERE id = ?";
+	static const char *const sel_cal =
+		"SELECT calibration_id FROM run_calibration WHERE run_id = ? ORDER BY id";
+	struct bench_store_run_info info = { .slot = -1, .rescored_from = src_run_id };
+	int64_t *cals = NULL;
+	char *suite = NULL;
+	size_t n_cals = 0;
+	sqlite3_stmt *s;
+	int rc, r, i;
+
+	if (!st || !ret_run_id)
+		return -EINVAL;
+	r = store_stmt(st, sel, &s);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(s, 1, src_run_id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? -ENOENT : store_errno(st, rc);
+	}
+	r = -EINVAL;
+	for (i = 0; i < BENCH_STORE_RUN_TYPE_COUNT; i++)
+		if (strcmp((const char *)sqlite3_column_text(s, 0), run_type_names[i]) == 0) {
+			info.run_type = (enum bench_store_run_type)i;
+			r = 0;
+		}
+	if (strcmp((const char *)sqlite3_column_text(s, 1), "running") == 0)
+		r = -EINVAL; /* its record is still being written */
+	info.station_id = sqlite3_column_int64(s, 2);
+	info.operator_id = sqlite3_column_int64(s, 3);
+	info.dut_id = sqlite3_column_int64(s, 4);
+	info.fixture_id = sqlite3_column_int64(s, 5);
+	info.limit_set_id = sqlite3_column_int64(s, 6);
+	if (r == 0 && sqlite3_column_type(s, 7) != SQLITE_NULL) {
+		suite = strdup((const char *)sqlite3_column_text(s, 7));
+		if (!suite)
+			r = -ENOMEM;
+	}
+	info.suite = suite;
+	info.seed = (uint64_t)sqlite3_column_int64(s, 8);
+	if (sqlite3_column_type(s, 9) != SQLITE_NULL)
+		info.slot = sqlite3_column_int(s, 9);
+	sqlite3_reset(s);
+	if (r == 0)
+		r = store_stmt(st, sel_cal, &s);
+	if (r == 0) {
+		sqlite3_bind_int64(s, 1, src_run_id);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			int64_t *n = realloc(cals, (n_cals + 1) * sizeof(*cals));
+
+			if (!n) {
+				r = -ENOMEM;
+				break;
+			}
+			cals = n;
+			cals[n_cals++] = sqlite3_column_int64(s, 0);
+		}
+		if (r == 0 && rc != SQLITE_DONE)
+			r = store_errno(st, rc);
+		sqlite3_reset(s);
+	}
+	info.calibration_ids = cals;
+	info.n_calibrations = n_cals;
+	if (r == 0)
+		r = run_begin_why(st, &info, why, ret_run_id, ret_uuid);
+	free(cals);
+	free(suite);
+	return r;
 }
 
 struct status_ctx {
@@ -966,82 +1052,232 @@ struct trial_ctx {
 	const struct art_prep *arts;
 };
 
-static int measurement_insert(struct bench_store *st, sqlite3_stmt *s, int64_t trial_id, int seq,
-			      const struct bench_store_measurement *m)
-{
-	int rc;
+/*
+ * Measurements go in with multi-row INSERTs of MEAS_BATCH rows (then 8, then 1): one
+ * statement step per 32 rows instead of per row. Row ids are contiguous (the write lock is
+ * held, ids are max + 1), so the ids of a batch are last_insert_rowid - n + 1 .. last.
+ */
+#define MEAS_COLS 17
+#define MEAS_BATCH 32
+#define MV1 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define MV2 MV1 "," MV1
+#define MV4 MV2 "," MV2
+#define MV8 MV4 "," MV4
+#define MV16 MV8 "," MV8
+#define MV32 MV16 "," MV16
+#define INS_M                                                                             \
+	"INSERT INTO measurement (trial_id, seq, name, value, unit, u, u_expanded, k, "   \
+	"limit_low, limit_high, comparator, marginal_low, marginal_high, decision_rule, " \
+	"verdict, evidence, clause) VALUES "
 
-	sqlite3_bind_int64(s, 1, trial_id);
-	sqlite3_bind_int(s, 2, seq);
-	sqlite3_bind_text(s, 3, m->name, -1, SQLITE_STATIC);
-	store_bind_double(s, 4, m->value);
-	sqlite3_bind_text(s, 5, m->unit, -1, SQLITE_STATIC);
-	store_bind_double(s, 6, m->u);
-	store_bind_double(s, 7, m->u_expanded);
-	store_bind_double(s, 8, m->k);
-	store_bind_double(s, 9, m->limit_low);
-	store_bind_double(s, 10, m->limit_high);
-	store_bind_text(s, 11, m->comparator);
-	store_bind_double(s, 12, m->marginal_low);
-	store_bind_double(s, 13, m->marginal_high);
-	store_bind_text(s, 14, m->decision_rule);
-	sqlite3_bind_text(s, 15, m->verdict, -1, SQLITE_STATIC);
-	store_bind_text(s, 16, m->evidence);
-	store_bind_text(s, 17, m->clause);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_errno(st, rc);
+static const char *const ins_m_sql[] = { INS_M MV1, INS_M MV8, INS_M MV32 };
+static const size_t ins_m_rows[] = { 1, 8, MEAS_BATCH };
+
+/* Binds one measurement at parameters @base + 1 .. @base + MEAS_COLS. */
+static void measurement_bind(sqlite3_stmt *s, int base, int64_t trial_id, int seq,
+			     const struct bench_store_measurement *m)
+{
+	sqlite3_bind_int64(s, base + 1, trial_id);
+	sqlite3_bind_int(s, base + 2, seq);
+	sqlite3_bind_text(s, base + 3, m->name, -1, SQLITE_STATIC);
+	store_bind_double(s, base + 4, m->value);
+	sqlite3_bind_text(s, base + 5, m->unit, -1, SQLITE_STATIC);
+	store_bind_double(s, base + 6, m->u);
+	store_bind_double(s, base + 7, m->u_expanded);
+	store_bind_double(s, base + 8, m->k);
+	store_bind_double(s, base + 9, m->limit_low);
+	store_bind_double(s, base + 10, m->limit_high);
+	store_bind_text(s, base + 11, m->comparator);
+	store_bind_double(s, base + 12, m->marginal_low);
+	store_bind_double(s, base + 13, m->marginal_high);
+	store_bind_text(s, base + 14, m->decision_rule);
+	sqlite3_bind_text(s, base + 15, m->verdict, -1, SQLITE_STATIC);
+	store_bind_text(s, base + 16, m->evidence);
+	store_bind_text(s, base + 17, m->clause);
 }
+
+/* Canonical encoding written straight into a reserved buffer (the hot path). */
+static char *put_key(char *p, const char *key, size_t n)
+{
+	memcpy(p, key, n);
+	p[n] = '=';
+	return p + n + 1;
+}
+
+static char *put_int(char *p, const char *key, size_t klen, int64_t v)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n = sizeof(tmp);
+
+	do {
+		tmp[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--n] = '-';
+	p = put_key(p, key, klen);
+	*p++ = 'i';
+	memcpy(p, tmp + n, sizeof(tmp) - n);
+	p += sizeof(tmp) - n;
+	*p++ = '\n';
+	return p;
+}
+
+static char *put_real(char *p, const char *key, size_t klen, double d)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t u;
+	int k;
+
+	if (d != d)
+		return p; /* NULL: left out */
+	if (d == 0.0)
+		d = 0.0; /* -0.0 reads back as 0.0 */
+	memcpy(&u, &d, sizeof(u));
+	p = put_key(p, key, klen);
+	*p++ = 'r';
+	for (k = 0; k < 16; k++)
+		*p++ = hex[(u >> (60 - 4 * k)) & 0xf];
+	*p++ = '\n';
+	return p;
+}
+
+static char *put_text(char *p, const char *key, size_t klen, const char *v, size_t n)
+{
+	char tmp[24];
+	size_t d = sizeof(tmp), len = n;
+
+	if (!v)
+		return p;
+	do {
+		tmp[--d] = (char)('0' + len % 10);
+		len /= 10;
+	} while (len);
+	p = put_key(p, key, klen);
+	*p++ = 't';
+	memcpy(p, tmp + d, sizeof(tmp) - d);
+	p += sizeof(tmp) - d;
+	*p++ = ':';
+	memcpy(p, v, n);
+	p += n;
+	*p++ = '\n';
+	return p;
+}
+
+#define KEY(s) s, sizeof(s) - 1
+#define SLEN(s) ((s) ? strlen(s) : 0)
 
 /*
  * Canonical content of the measurement row just inserted, from the values
- * bound (same order and encoding as reading it back: schemas/sql/0001, the
- * verify tests compare both). Saves one query per measurement.
+ * bound (same order and encoding as reading it back: schemas/sql/0001,
+ * docs/database.md; the verify tests compare both). Saves one query per
+ * measurement.
  */
 static int measurement_cover(struct bench_store *st, int64_t id, int64_t trial_id, int seq,
 			     const struct bench_store_measurement *m)
 {
+	size_t l_name = strlen(m->name), l_unit = strlen(m->unit), l_cmp = SLEN(m->comparator);
+	size_t l_rule = SLEN(m->decision_rule), l_verdict = strlen(m->verdict);
+	size_t l_ev = SLEN(m->evidence), l_clause = SLEN(m->clause);
+	char *p, *p0;
 	int r;
 
-	store_canon_begin(st, "measurement");
-	r = store_canon_int(st, "id", id);
-	if (r == 0)
-		r = store_canon_int(st, "trial_id", trial_id);
-	if (r == 0)
-		r = store_canon_int(st, "seq", seq);
-	if (r == 0)
-		r = store_canon_text(st, "name", m->name);
-	if (r == 0)
-		r = store_canon_real(st, "value", m->value);
-	if (r == 0)
-		r = store_canon_text(st, "unit", m->unit);
-	if (r == 0)
-		r = store_canon_real(st, "u", m->u);
-	if (r == 0)
-		r = store_canon_real(st, "u_expanded", m->u_expanded);
-	if (r == 0)
-		r = store_canon_real(st, "k", m->k);
-	if (r == 0)
-		r = store_canon_real(st, "limit_low", m->limit_low);
-	if (r == 0)
-		r = store_canon_real(st, "limit_high", m->limit_high);
-	if (r == 0)
-		r = store_canon_text(st, "comparator", m->comparator);
-	if (r == 0)
-		r = store_canon_real(st, "marginal_low", m->marginal_low);
-	if (r == 0)
-		r = store_canon_real(st, "marginal_high", m->marginal_high);
-	if (r == 0)
-		r = store_canon_text(st, "decision_rule", m->decision_rule);
-	if (r == 0)
-		r = store_canon_text(st, "verdict", m->verdict);
-	if (r == 0)
-		r = store_canon_text(st, "evidence", m->evidence);
-	if (r == 0)
-		r = store_canon_text(st, "clause", m->clause);
-	if (r == 0)
-		r = store_canon_cover(st, "measurement", id);
-	return r;
+	/* 18 fields of at most 64 bytes besides the text itself. */
+	bench_buf_clear(&st->canon);
+	r = bench_buf_reserve(&st->canon, 12 + 18 * 64 + l_name + l_unit + l_cmp + l_rule +
+						  l_verdict + l_ev + l_clause);
+	if (r < 0)
+		return r;
+	p0 = p = (char *)st->canon.data;
+	memcpy(p, "measurement\n", 12);
+	p += 12;
+	p = put_int(p, KEY("id"), id);
+	p = put_int(p, KEY("trial_id"), trial_id);
+	p = put_int(p, KEY("seq"), seq);
+	p = put_text(p, KEY("name"), m->name, l_name);
+	p = put_real(p, KEY("value"), m->value);
+	p = put_text(p, KEY("unit"), m->unit, l_unit);
+	p = put_real(p, KEY("u"), m->u);
+	p = put_real(p, KEY("u_expanded"), m->u_expanded);
+	p = put_real(p, KEY("k"), m->k);
+	p = put_real(p, KEY("limit_low"), m->limit_low);
+	p = put_real(p, KEY("limit_high"), m->limit_high);
+	p = put_text(p, KEY("comparator"), m->comparator, l_cmp);
+	p = put_real(p, KEY("marginal_low"), m->marginal_low);
+	p = put_real(p, KEY("marginal_high"), m->marginal_high);
+	p = put_text(p, KEY("decision_rule"), m->decision_rule, l_rule);
+	p = put_text(p, KEY("verdict"), m->verdict, l_verdict);
+	p = put_text(p, KEY("evidence"), m->evidence, l_ev);
+	p = put_text(p, KEY("clause"), m->clause, l_clause);
+	*p = '\0';
+	st->canon.len = (size_t)(p - p0);
+	return store_canon_cover(st, "measurement", id);
+}
+
+/* Inserts and covers the measurements of trial @trial_id. */
+static int measurements_insert(struct bench_store *st, int64_t trial_id,
+			       const struct bench_store_measurement *ms, size_t n)
+{
+	size_t i = 0, j, k;
+	sqlite3_stmt *s;
+	int64_t last;
+	int rc, r;
+
+	while (i < n) {
+		for (k = BENCH_ARRAY_SIZE(ins_m_rows) - 1; k > 0 && n - i < ins_m_rows[k]; k--)
+			;
+		r = store_stmt(st, ins_m_sql[k], &s);
+		if (r < 0)
+			return r;
+		for (j = 0; j < ins_m_rows[k]; j++)
+			measurement_bind(s, (int)(j * MEAS_COLS), trial_id, (int)(i + j),
+					 &ms[i + j]);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return store_errno(st, rc);
+		last = sqlite3_last_insert_rowid(st->db);
+		for (j = 0; j < ins_m_rows[k]; j++) {
+			r = measurement_cover(st, last - (int64_t)ins_m_rows[k] + 1 + (int64_t)j,
+					      trial_id, (int)(i + j), &ms[i + j]);
+			if (r < 0)
+				return r;
+		}
+		i += ins_m_rows[k];
+	}
+	return 0;
+}
+
+/* rescore_input rows of a re-scored trial; each artifact must belong to the source trial. */
+static int sources_insert(struct bench_store *st, int64_t trial_id,
+			  const struct bench_store_trial *t)
+{
+	static const char *const ins =
+		"INSERT INTO rescore_input (trial_id, source_trial_id, artifact_id, sha256) "
+		"SELECT ?1, ?2, id, sha256 FROM artifact WHERE id = ?3 AND trial_id = ?2";
+	int64_t first = 0, last = 0;
+	sqlite3_stmt *s;
+	size_t i;
+	int r;
+
+	for (i = 0; i < t->n_source_artifacts; i++) {
+		r = store_stmt(st, ins, &s);
+		if (r < 0)
+			return r;
+		sqlite3_bind_int64(s, 1, trial_id);
+		sqlite3_bind_int64(s, 2, t->source_trial_id);
+		sqlite3_bind_int64(s, 3, t->source_artifact_ids[i]);
+		r = store_step_done(st, s);
+		if (r < 0)
+			return r;
+		if (sqlite3_changes(st->db) != 1)
+			return -EINVAL; /* not an artifact of the source trial */
+		last = sqlite3_last_insert_rowid(st->db);
+		if (i == 0)
+			first = last;
+	}
+	return store_audit_cover_range(st, "rescore_input", first, last);
 }
 
 static int trial_insert(struct bench_store *st, void *ctx)
@@ -1049,11 +1285,6 @@ static int trial_insert(struct bench_store *st, void *ctx)
 	static const char *const ins =
 		"INSERT INTO trial (test_id, seq, attempt, seed, status, start_utc, end_utc, note) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-	static const char *const ins_m =
-		"INSERT INTO measurement (trial_id, seq, name, value, unit, u, u_expanded, k, "
-		"limit_low, limit_high, comparator, marginal_low, marginal_high, decision_rule, "
-		"verdict, evidence, clause) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"?)";
 	struct trial_ctx *tc = ctx;
 	const struct bench_store_trial *t = tc->t;
 	int64_t first[3] = { 0 }, last[3] = { 0 };
@@ -1083,20 +1314,10 @@ static int trial_insert(struct bench_store *st, void *ctx)
 	st->a_tbl = "trial";
 	st->a_row = tc->id;
 	r = store_audit_cover(st, "trial", tc->id);
+	if (r == 0)
+		r = measurements_insert(st, tc->id, t->measurements, t->n_measurements);
 	if (r < 0)
 		return r;
-	/* Fetched last: no other store_stmt() call may run while it is held. */
-	r = store_stmt(st, ins_m, &s);
-	if (r < 0)
-		return r;
-	for (i = 0; i < t->n_measurements; i++) {
-		r = measurement_insert(st, s, tc->id, (int)i, &t->measurements[i]);
-		if (r == 0)
-			r = measurement_cover(st, sqlite3_last_insert_rowid(st->db), tc->id, (int)i,
-					      &t->measurements[i]);
-		if (r < 0)
-			return r;
-	}
 	for (i = 0; i < t->n_artifacts; i++) {
 		r = art_insert(st, tc->run_id, tc->id, &tc->arts[i]);
 		if (r < 0)
@@ -1117,6 +1338,8 @@ static int trial_insert(struct bench_store *st, void *ctx)
 		r = store_audit_cover_range(st, "artifact", first[1], last[1]);
 	if (r == 0 && t->n_events)
 		r = store_audit_cover_range(st, "event", first[2], last[2]);
+	if (r == 0 && t->n_source_artifacts)
+		r = sources_insert(st, tc->id, t);
 	return r;
 }
 
@@ -1150,7 +1373,8 @@ int bench_store_trial_commit(struct bench_store *st, int64_t test_id,
 	if (!st || !trial || trial->seq < 0 || trial->attempt < 1 ||
 	    !bench_store_verdict_valid(trial->status) ||
 	    (trial->n_measurements && !trial->measurements) ||
-	    (trial->n_artifacts && !trial->artifacts) || (trial->n_events && !trial->events))
+	    (trial->n_artifacts && !trial->artifacts) || (trial->n_events && !trial->events) ||
+	    (trial->n_source_artifacts && (!trial->source_artifact_ids || !trial->source_trial_id)))
 		return -EINVAL;
 	for (i = 0; i < trial->n_measurements; i++) {
 		const struct bench_store_measurement *m = &trial->measurements[i];

@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,10 +28,9 @@
 static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 const char *const store_audited_tables[] = {
-	"station", "operator", "instrument",  "calibration", "fixture",
-	"dut",	   "protocol", "limit_set",   "run",	     "run_calibration",
-	"test",	   "trial",    "measurement", "artifact",    "event",
-	NULL,
+	"station",     "operator",  "instrument", "calibration",     "fixture", "dut",
+	"protocol",    "limit_set", "run",	  "run_calibration", "test",	"trial",
+	"measurement", "artifact",  "event",	  "rescore_input",   NULL,
 };
 
 int store_errno(struct bench_store *st, int rc)
@@ -916,6 +916,18 @@ static int open_readonly_medium(struct bench_store *st, const char *path)
 	return rc == SQLITE_OK ? 0 : store_errno(st, rc);
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Process-wide SQLite settings, before its first use: no memory statistics (they take a
+ * global mutex on every allocation of every connection; the store never reads them). If
+ * SQLite was already initialised by other code the call is refused and changes nothing.
+ */
+static void sqlite_config(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int open_common(const char *path, unsigned flags, int target_version,
 		       struct bench_store **ret_store)
 {
@@ -948,6 +960,7 @@ static int open_common(const char *path, unsigned flags, int target_version,
 	if (r < 0)
 		goto err_free;
 
+	pthread_once(&sqlite_once, sqlite_config);
 	oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	/* SQLite usually hands back a handle even when open fails. */
 	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);

@@ -44,7 +44,7 @@ struct bench_buf;
 struct bench_store;
 
 /* Schema version this build writes (the last schemas/sql migration). */
-#define BENCH_STORE_SCHEMA_VERSION 2
+#define BENCH_STORE_SCHEMA_VERSION 3
 
 /* "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" plus NUL. */
 #define BENCH_STORE_UUID_LEN 37
@@ -274,6 +274,36 @@ int bench_store_run_set_status(struct bench_store *st, int64_t run_id,
 int bench_store_run_resume(struct bench_store *st, int64_t run_id, const char *why);
 
 /**
+ * bench_store_rescore_begin() - start a run that re-scores the record of run @src_run_id.
+ * @why:        reason, recorded in the new run's audit row (e.g. "bcibench rescore").
+ * @ret_run_id: receives the new run's row id.
+ * @ret_uuid:   if not NULL, receives its UUID (BENCH_STORE_UUID_LEN bytes).
+ *
+ * The new run (status `running`, owned by this process) copies the source run's type,
+ * station, operator, DUT, fixture, limit set, suite, seed, slot and calibrations, and
+ * has rescored_from = @src_run_id; software_version and build_id are this build's (the
+ * metric code that re-scores). Its trials are committed with source_trial_id and
+ * source_artifact_ids set (table rescore_input). A certification source run switches
+ * the connection to synchronous=FULL like bench_store_run_begin().
+ *
+ * Return: 0, -ENOENT (no such run), -EINVAL (the source run is still `running`), or a
+ * write error.
+ */
+int bench_store_rescore_begin(struct bench_store *st, int64_t src_run_id, const char *why,
+			      int64_t *ret_run_id, char *ret_uuid);
+
+/**
+ * bench_store_test_protocol() - the protocol a test executed, as recorded.
+ * @xml:             receives the whole protocol file (appended; not NUL-terminated
+ *                   beyond bench_buf's own terminator).
+ * @ret_protocol_row: if not NULL, receives the protocol row id.
+ *
+ * Return: 0, -ENOENT (no such test), -ENOMEM, -EIO.
+ */
+int bench_store_test_protocol(struct bench_store *st, int64_t test_id, struct bench_buf *xml,
+			      int64_t *ret_protocol_row);
+
+/**
  * bench_store_run_find() - resolve a run given on a command line.
  * @name: a UUID, a unique UUID prefix (>= 4 characters), or a decimal row id.
  *
@@ -375,6 +405,15 @@ struct bench_store_trial {
 	size_t n_artifacts;
 	const struct bench_store_event *events;
 	size_t n_events;
+	/*
+	 * Re-scored trials only (bench_store_rescore_begin()): the trial of the source run
+	 * this one was recomputed from, and the ids of that trial's artifacts that were read
+	 * (each recorded in rescore_input with the artifact's stored SHA-256, which the caller
+	 * has checked against the content). 0 / NULL / 0 for a trial that was measured.
+	 */
+	int64_t source_trial_id;
+	const int64_t *source_artifact_ids;
+	size_t n_source_artifacts;
 };
 
 /**
@@ -523,6 +562,24 @@ typedef int (*bench_store_calibration_fn)(void *ctx, const struct bench_store_ca
 int bench_store_run_calibrations(struct bench_store *st, int64_t run_id,
 				 bench_store_calibration_fn fn, void *ctx);
 
+/* An artifact of a run, as recorded. */
+struct bench_store_artifact_row {
+	int64_t id;
+	int64_t trial_id; /* 0 = run-level */
+	const char *kind;
+	const char *path; /* relative to the run folder, or NULL for an inline blob */
+	const void *blob; /* inline content (NULL for a file) */
+	size_t blob_len;
+	const char *media_type;
+	const char *sha256; /* hex, as stored */
+	int64_t size_bytes;
+};
+typedef int (*bench_store_artifact_fn)(void *ctx, const struct bench_store_artifact_row *row);
+
+/* Artifacts of a run in id order (trial-level and run-level). */
+int bench_store_artifacts_list(struct bench_store *st, int64_t run_id, bench_store_artifact_fn fn,
+			       void *ctx);
+
 /* Events of a run in insertion order. */
 struct bench_store_event_row {
 	int64_t id;
@@ -551,8 +608,9 @@ enum bench_store_diff_kind {
 const char *bench_store_diff_kind_name(enum bench_store_diff_kind k);
 
 /*
- * Measurements are matched by (protocol id, trial seq, measurement name,
- * measurement seq), using the last attempt of each trial. A shift is
+ * Measurements are matched by (protocol id, test name, trial seq, measurement
+ * name, measurement seq), using the last attempt of each trial; the test name
+ * tells the conditions of one protocol apart ("id[condition]"). A shift is
  * reported when the normalised error En = |b - a| / sqrt(Ua^2 + Ub^2) > 1
  * (ISO 13528), U the expanded uncertainties; with no uncertainty on either
  * side any difference is a shift. A verdict flip is reported even when the
@@ -562,6 +620,7 @@ const char *bench_store_diff_kind_name(enum bench_store_diff_kind k);
 struct bench_store_diff {
 	enum bench_store_diff_kind kind;
 	const char *protocol_id;
+	const char *test_name; /* test.name, e.g. "eeg-a2-amplitude-accuracy[a10uv]" */
 	int trial_seq;
 	const char *name;
 	int seq;

@@ -44,8 +44,13 @@ static int start_sim(const char *pace)
 	const char *bin = getenv("BCIBENCH");
 	const char *root = getenv("BCIBENCH_SOURCE_ROOT");
 	char rig[512];
-	char *argv[] = { (char *)bin, "sim",	"--rig",      rig, "--port",
-			 "0",	      "--pace", (char *)pace, NULL };
+	/* Realtime: the clock thread under SCHED_RR when allowed (docs/sim.md). */
+	char *argv[] = {
+		(char *)bin, "sim",	   "--rig",
+		rig,	     "--port",	   "0",
+		"--pace",    (char *)pace, strcmp(pace, "realtime") ? NULL : "--rt-priority",
+		NULL
+	};
 	posix_spawn_file_actions_t fa;
 	char line[128];
 	size_t n = 0;
@@ -143,6 +148,32 @@ static double run_bench_capture(const struct bench_fixture *fx, unsigned long n)
 	return got >= n ? secs : NAN;
 }
 
+/* utime + stime of process @pid (0 = this process), s. */
+static double cpu_s(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+	int k;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid ? (long)pid : (long)getpid());
+	f = fopen(path, "r");
+	if (!f)
+		return NAN;
+	if (!fgets(buf, sizeof(buf), f)) {
+		fclose(f);
+		return NAN;
+	}
+	fclose(f);
+	p = strrchr(buf, ')');
+	/* after ")": state is field 3; utime and stime are fields 14 and 15 */
+	for (k = 3; p && k < 14; k++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%lu %lu", &ut, &st) != 2)
+		return NAN;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -161,6 +192,19 @@ static long rss_kib(void)
 		fclose(f);
 	}
 	return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static double load_avg(void)
+{
+	double l = NAN;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = NAN;
+		fclose(f);
+	}
+	return l;
 }
 
 struct rt {
@@ -259,8 +303,8 @@ int main(void)
 	       t_readdev[1], n / t_readdev[1] / 1e3, n * frame_bytes / t_readdev[1] / 1e6);
 	printf("  bench stream path (codes -> uV ring):   %8.3f s  %8.1f kframes/s  %7.1f MB/s\n",
 	       t_bench[1], n / t_bench[1] / 1e3, n * frame_bytes / t_bench[1] / 1e6);
-	printf("  bench / iio_readdev throughput: %.3f (target >= 0.90)\n",
-	       t_readdev[1] / t_bench[1]);
+	printf("  bench / iio_readdev throughput: %.3f (target >= 0.90); load average %.1f\n",
+	       t_readdev[1] / t_bench[1], load_avg());
 
 realtime:
 	/* 2. Realtime pace, 256 ch x 30 kS/s, stimulus on 8 channels. */
@@ -276,6 +320,7 @@ realtime:
 		struct bench_stream *s = NULL;
 		struct bench_rig *rig = NULL;
 		struct rt rt = { 0 };
+		double cpu0, sim_cpu0;
 		int64_t t0;
 		size_t k;
 
@@ -290,6 +335,9 @@ realtime:
 		rt.total = (uint64_t)(seconds * rt.rate_hz);
 		t0 = bench_clock_now_ns();
 		rt.next_report = t0;
+		cpu0 = cpu_s(0);
+		sim_cpu0 = cpu_s(sim_pid);
+		printf("  start: bench RSS %ld KiB, load average %.1f\n", rss_kib(), load_avg());
 		r = bench_stream_open(rig, &cfg, &s);
 		if (r == 0)
 			r = bench_stream_run(s, rt_fill, &rt, rt_sink, &rt, 100 * BENCH_NS_PER_MS,
@@ -307,6 +355,10 @@ realtime:
 		print_attr(rig, "bench-dac", "underflow_samples");
 		print_attr(rig, "dut", "overflows");
 		print_attr(rig, "bench-adc", "overflows");
+		printf("  end: bench CPU %.1f s, sim CPU %.1f s over %.1f s wall; bench RSS %ld KiB; "
+		       "load average %.1f\n",
+		       cpu_s(0) - cpu0, cpu_s(sim_pid) - sim_cpu0,
+		       bench_s_from_ns(bench_clock_now_ns() - t0), rss_kib(), load_avg());
 		printf("  resident memory every 10 s (KiB):");
 		for (k = 0; k < rt.n_rss; k++)
 			printf(" %ld", rt.rss[k]);

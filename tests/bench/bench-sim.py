@@ -9,7 +9,7 @@
    SECONDS (default 60) while iio_writedev streams stimulus into the DAC;
    prints DAC underflows (target 0) and capture overflows.
 
-Usage: /usr/bin/python3 bench-sim.py [--realtime-seconds N]
+Usage: /usr/bin/python3 bench-sim.py [--realtime-seconds N] [--skip-fast] [--rt-priority]
 """
 import os
 import tempfile
@@ -49,6 +49,14 @@ def timed_readdev(sim, dev, samples, buf):
     return dt, len(r.stdout), cpu
 
 
+def sim_rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
+
+
 def fast(seconds):
     fs = 30000
     n = seconds * fs
@@ -67,10 +75,12 @@ def fast(seconds):
                                            seconds / cpu_ref))
 
 
-def realtime(seconds):
+def realtime(seconds, rt_priority=False):
     fs = 30000
     n = seconds * fs
-    with Sim("--dut", "neural-recorder-256", "--pace", "realtime") as sim:
+    extra = ["--rt-priority"] if rt_priority else []
+    with Sim("--dut", "neural-recorder-256", "--pace", "realtime", *extra) as sim:
+        c0 = cpu_s(sim.proc.pid)
         u = sim.uri
         # DAC stream: 8 channels x 16 bit, slightly more than the capture needs.
         stim = tempfile.TemporaryFile()
@@ -88,15 +98,19 @@ def realtime(seconds):
         dac_in = attr(u, "-D", "bench-dac", "samples_in")
         ovf = attr(u, "-D", "dut", "overflows")
         late = attr(u, "-D", "bench-dac", "late_steps")
+        cpu = cpu_s(sim.proc.pid) - c0
+        rss = sim_rss_kib(sim.proc.pid)
         wd.kill()
         wd.wait()
-    print("realtime pace, 256 ch x 30 kS/s x 16 bit for %d s (iio_readdev dut + iio_writedev "
-          "bench-dac, -b 3000):" % seconds)
+    print("realtime pace%s, 256 ch x 30 kS/s x 16 bit for %d s (iio_readdev dut + "
+          "iio_writedev bench-dac, -b 3000):" % (" --rt-priority" if rt_priority else "", seconds))
     print("  captured %d samples (%.1f MB) in %.1f s wall; DAC samples in %s; "
           "DAC underflows %s (%s samples, target 0); dut overflows %s; clock steps late %s; "
           "readdev rc %d; load average %.1f on %d cores"
           % (len(out) // 528, len(out) / 1e6, dt, dac_in, und, und_s, ovf, late, rd.returncode,
              os.getloadavg()[0], os.cpu_count()))
+    print("  sim CPU %.1f s (%.2f cores); sim resident memory at the end %d KiB"
+          % (cpu, cpu / dt, rss))
     if rd.returncode:
         print("  iio_readdev: " + err.decode().strip())
     print("  reference:   real time %d s" % seconds)
@@ -106,8 +120,9 @@ def main():
     secs = 60
     if "--realtime-seconds" in sys.argv:
         secs = int(sys.argv[sys.argv.index("--realtime-seconds") + 1])
-    fast(20)
-    realtime(secs)
+    if "--skip-fast" not in sys.argv:
+        fast(20)
+    realtime(secs, "--rt-priority" in sys.argv)
 
 
 if __name__ == "__main__":

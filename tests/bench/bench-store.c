@@ -155,9 +155,43 @@ static double store_write(const char *db, enum bench_store_run_type type, int n_
 /*
  * Reference: the same rows with plain prepared INSERTs into the same table
  * with the same constraints (foreign key, CHECK, UNIQUE), one transaction per
- * trial, but no audit chain and no argument checks.
+ * trial, but no audit chain and no argument checks; @batch rows per INSERT
+ * statement (1: one statement step per row; 32: as the store does).
  */
+#define RAW_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+static void raw_bind(sqlite3_stmt *s, int base, sqlite3_int64 tid, int seq,
+		     const struct bench_store_measurement *m)
+{
+	sqlite3_bind_int64(s, base + 1, tid);
+	sqlite3_bind_int(s, base + 2, seq);
+	sqlite3_bind_text(s, base + 3, m->name, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, base + 4, m->value);
+	sqlite3_bind_text(s, base + 5, m->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, base + 6, m->u);
+	sqlite3_bind_double(s, base + 7, m->u_expanded);
+	sqlite3_bind_double(s, base + 8, m->k);
+	sqlite3_bind_null(s, base + 9);
+	sqlite3_bind_double(s, base + 10, m->limit_high);
+	sqlite3_bind_text(s, base + 11, m->comparator, -1, SQLITE_STATIC);
+	sqlite3_bind_null(s, base + 12);
+	sqlite3_bind_double(s, base + 13, m->marginal_high);
+	sqlite3_bind_text(s, base + 14, m->decision_rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, base + 15, m->verdict, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, base + 16, m->evidence, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, base + 17, m->clause, -1, SQLITE_STATIC);
+}
+
+static double raw_write_batched(const char *db, const char *sync, int n_trials, size_t per,
+				size_t batch);
+
 static double raw_write(const char *db, const char *sync, int n_trials, size_t per)
+{
+	return raw_write_batched(db, sync, n_trials, per, 1);
+}
+
+static double raw_write_batched(const char *db, const char *sync, int n_trials, size_t per,
+				size_t batch)
 {
 	static const char *const schema =
 		"PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
@@ -170,11 +204,11 @@ static double raw_write(const char *db, const char *sync, int n_trials, size_t p
 		"'FAIL', 'ERROR', 'SKIPPED', 'ABORTED')), evidence TEXT, clause TEXT, "
 		"UNIQUE (trial_id, seq))";
 	struct bench_store_measurement *m = calloc(per, sizeof(*m));
-	sqlite3_stmt *ins_t, *ins_m;
-	char pragma[64];
+	sqlite3_stmt *ins_t, *ins_m, *ins_1;
+	char pragma[64], sql[2048];
 	double t0, t1;
 	sqlite3 *h;
-	size_t j;
+	size_t j, k, len;
 	int i;
 
 	if (!m || sqlite3_open(db, &h) != SQLITE_OK) {
@@ -185,13 +219,15 @@ static double raw_write(const char *db, const char *sync, int n_trials, size_t p
 	sqlite3_exec(h, schema, NULL, NULL, NULL);
 	sqlite3_exec(h, pragma, NULL, NULL, NULL);
 	sqlite3_prepare_v2(h, "INSERT INTO trial (seq) VALUES (?)", -1, &ins_t, NULL);
-	sqlite3_prepare_v2(
-		h,
+	len = (size_t)snprintf(
+		sql, sizeof(sql), "%s",
 		"INSERT INTO measurement (trial_id, seq, name, value, unit, u, "
 		"u_expanded, k, limit_low, limit_high, comparator, marginal_low, "
-		"marginal_high, decision_rule, verdict, evidence, clause) VALUES (?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		-1, &ins_m, NULL);
+		"marginal_high, decision_rule, verdict, evidence, clause) VALUES " RAW_ROW);
+	sqlite3_prepare_v2(h, sql, -1, &ins_1, NULL);
+	for (k = 1; k < batch && len + 60 < sizeof(sql); k++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", " RAW_ROW);
+	sqlite3_prepare_v2(h, sql, -1, &ins_m, NULL);
 	t0 = now_s();
 	last_cpu_s = cpu_s();
 	for (i = 0; i < n_trials; i++) {
@@ -203,26 +239,16 @@ static double raw_write(const char *db, const char *sync, int n_trials, size_t p
 		sqlite3_step(ins_t);
 		sqlite3_reset(ins_t);
 		tid = sqlite3_last_insert_rowid(h);
-		for (j = 0; j < per; j++) {
-			sqlite3_bind_int64(ins_m, 1, tid);
-			sqlite3_bind_int(ins_m, 2, (int)j);
-			sqlite3_bind_text(ins_m, 3, m[j].name, -1, SQLITE_STATIC);
-			sqlite3_bind_double(ins_m, 4, m[j].value);
-			sqlite3_bind_text(ins_m, 5, m[j].unit, -1, SQLITE_STATIC);
-			sqlite3_bind_double(ins_m, 6, m[j].u);
-			sqlite3_bind_double(ins_m, 7, m[j].u_expanded);
-			sqlite3_bind_double(ins_m, 8, m[j].k);
-			sqlite3_bind_null(ins_m, 9);
-			sqlite3_bind_double(ins_m, 10, m[j].limit_high);
-			sqlite3_bind_text(ins_m, 11, m[j].comparator, -1, SQLITE_STATIC);
-			sqlite3_bind_null(ins_m, 12);
-			sqlite3_bind_double(ins_m, 13, m[j].marginal_high);
-			sqlite3_bind_text(ins_m, 14, m[j].decision_rule, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins_m, 15, m[j].verdict, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins_m, 16, m[j].evidence, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins_m, 17, m[j].clause, -1, SQLITE_STATIC);
+		for (j = 0; j + batch <= per; j += batch) {
+			for (k = 0; k < batch; k++)
+				raw_bind(ins_m, (int)(17 * k), tid, (int)(j + k), &m[j + k]);
 			sqlite3_step(ins_m);
 			sqlite3_reset(ins_m);
+		}
+		for (; j < per; j++) {
+			raw_bind(ins_1, 0, tid, (int)j, &m[j]);
+			sqlite3_step(ins_1);
+			sqlite3_reset(ins_1);
 		}
 		sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
 	}
@@ -230,6 +256,7 @@ static double raw_write(const char *db, const char *sync, int n_trials, size_t p
 	last_cpu_s = cpu_s() - last_cpu_s;
 	sqlite3_finalize(ins_t);
 	sqlite3_finalize(ins_m);
+	sqlite3_finalize(ins_1);
 	sqlite3_close(h);
 	free(m);
 	return t1 - t0;
@@ -297,6 +324,9 @@ int main(void)
 	cleanup(db);
 	s = raw_write(db2, "NORMAL", 100, 1000);
 	rate_line("reference: plain SQLite INSERT, 100 x 1000, NORMAL", s, 100000);
+	cleanup(db2);
+	s = raw_write_batched(db2, "NORMAL", 100, 1000, 32);
+	rate_line("reference: plain SQLite 32-row INSERTs, 100 x 1000, NORMAL", s, 100000);
 	cleanup(db2);
 	s = store_write(db, BENCH_STORE_RUN_CERTIFICATION, 100, 1000, NULL);
 	rate_line("bench_store_trial_commit, 100 x 1000, synchronous=FULL", s, 100000);

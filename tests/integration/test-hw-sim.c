@@ -18,12 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/parse.h"
 #include "edf/edf-writer.h"
 #include "fixture/fixture.h"
 #include "hw/align.h"
+#include "hw/calib.h"
 #include "hw/envelope.h"
 #include "hw/line.h"
 #include "hw/rig.h"
@@ -31,6 +33,8 @@
 #include "hw/selfcal.h"
 #include "hw/stream.h"
 #include "sim/sim.h"
+#include "store/store-calib.h"
+#include "store/store.h"
 
 extern char **environ;
 
@@ -897,6 +901,118 @@ Test(hw_sim, calibrate_command_reports_gain_and_offset_per_channel)
 	cr_expect_eq(rc, 0, "%s", c.log);
 	cr_expect(strstr(c.log, "stim0        ref0") != NULL, "%s", c.log);
 	cr_expect(strstr(c.log, "cal-gain=\"1.0000") != NULL, "%s", c.log);
+}
+
+/*
+ * calibrate --db stores the corrected record (issue 5 item 4), and a later run
+ * on the same store computes its DAC codes from it instead of the fixture's.
+ */
+Test(hw_sim, calibrate_db_record_drives_later_dac_codes)
+{
+	struct bench_store_instrument in = { .kind = "dac",
+					     .model = "sim bench-dac",
+					     .serial = "SIM-DAC-0001" };
+	struct bench_store_calibration_found f;
+	struct bench_fixture_error err;
+	struct bench_fixture *wrong = NULL;
+	struct bench_store *st = NULL;
+	struct bench_rig *rig = NULL;
+	char path[64], db[96], today[16], due[16], shm[112];
+	int32_t code_wrong, code_good, code_after;
+	time_t now = time(NULL), later = now + 30 * 86400;
+	struct tm tm;
+	char *argv[16];
+	struct child c;
+	int n = 0, rc;
+
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	gmtime_r(&later, &tm);
+	strftime(due, sizeof(due), "%Y-%m-%d", &tm);
+	start_sim(BENCH_SIM_PACE_FAST, NULL);
+	/* A fixture whose record claims the DAC path is 2 % hot. */
+	write_variant(path, sizeof(path), "dut-input=\"ch0\" attenuation-uv-per-v=\"100\"",
+		      "dut-input=\"ch0\" attenuation-uv-per-v=\"100\" cal-gain=\"1.02\"");
+	snprintf(db, sizeof(db), "/tmp/test-hw-sim-cal-%ld.db", (long)getpid());
+	unlink(db);
+	snprintf(marker_path, sizeof(marker_path), "/tmp/test-hw-sim-marker-%ld", (long)getpid());
+	argv[n++] = (char *)bench_bin();
+	argv[n++] = "calibrate";
+	argv[n++] = "--fixture";
+	argv[n++] = path;
+	argv[n++] = "--uri";
+	argv[n++] = uri;
+	argv[n++] = "--marker";
+	argv[n++] = marker_path;
+	argv[n++] = "--seconds";
+	argv[n++] = "1";
+	argv[n++] = "--db";
+	argv[n++] = db;
+	argv[n] = NULL;
+	spawn(&c, argv);
+	rc = finish(&c);
+	cr_assert_eq(rc, 0, "%s", c.log);
+	cr_expect(strstr(c.log, "stored: ") != NULL, "%s", c.log);
+
+	/* The record: corrected gain ~1, in uV, loopback, dated today, due in 30 days. */
+	cr_assert_eq(bench_store_open(db, BENCH_STORE_OPEN_READONLY, &st), 0);
+	cr_assert_eq(bench_store_find_calibration(st, &in, "stim0", "loopback", today, &f), 0);
+	cr_expect(fabs(f.gain - 1.0) < 1e-3, "stored gain %.6f", f.gain);
+	cr_expect(fabs(f.offset) < 0.5, "stored offset %.3f uV", f.offset);
+	cr_expect_str_eq(f.offset_unit, "uV");
+	cr_expect_str_eq(f.method, "loopback");
+	cr_expect(f.u_gain > 0 && f.u_gain < 1e-3, "u(gain) %g", f.u_gain);
+	cr_expect(strncmp(f.cal_date, today, 10) == 0, "cal_date %s", f.cal_date);
+	cr_expect_str_eq(f.due_date, due);
+	/* Channels without a loopback tap got no record; past its due date none is valid. */
+	cr_expect_eq(bench_store_find_calibration(st, &in, "stim1", NULL, today, &f), -ENOENT);
+	cr_expect_eq(bench_store_find_calibration(st, &in, "stim0", NULL, "2999-01-01", &f),
+		     -ENOENT);
+
+	/* DAC codes: the wrong record gives 2 % less code; the stored one restores it. */
+	cr_assert_eq(bench_fixture_load(path, 0, 0, &wrong, &err), 0, "%s", err.text);
+	cr_assert_eq(bench_rig_open(wrong, uri, 0, &rig, &err), 0, "%s", err.text);
+	cr_assert_eq(bench_calib_dac_code(bench_rig_dac_calib(rig, 0), 300.0, &code_wrong), 0);
+	cr_assert_eq(bench_store_find_calibration(st, &in, "stim0", NULL, today, &f), 0);
+	cr_assert_eq(bench_rig_set_dac_calibration(rig, 0, f.gain, f.offset), 0);
+	cr_assert_eq(bench_calib_dac_code(bench_rig_dac_calib(rig, 0), 300.0, &code_after), 0);
+	bench_rig_close(rig);
+	rig = NULL;
+	cr_assert_eq(bench_rig_open(fx, uri, 0, &rig, &err), 0, "%s", err.text);
+	cr_assert_eq(bench_calib_dac_code(bench_rig_dac_calib(rig, 0), 300.0, &code_good), 0);
+	bench_rig_close(rig);
+	cr_expect_lt(code_wrong, code_good - 20, "wrong %d good %d", code_wrong, code_good);
+	cr_expect_leq(abs(code_after - code_good), 1, "after %d good %d", code_after, code_good);
+	bench_store_close(st);
+
+	/* The CLI run path picks the stored record up by itself. */
+	n = 0;
+	argv[n++] = (char *)bench_bin();
+	argv[n++] = "run";
+	argv[n++] = "--fixture";
+	argv[n++] = path;
+	argv[n++] = "--uri";
+	argv[n++] = uri;
+	argv[n++] = "--marker";
+	argv[n++] = marker_path;
+	argv[n++] = "--seconds";
+	argv[n++] = "0.2";
+	argv[n++] = "--sine";
+	argv[n++] = "100@10";
+	argv[n++] = "--db";
+	argv[n++] = db;
+	argv[n] = NULL;
+	spawn(&c, argv);
+	rc = finish(&c);
+	cr_expect_eq(rc, 0, "%s", c.log);
+	cr_expect(strstr(c.log, "calibration in force for stim0: gain 1.00") != NULL, "%s", c.log);
+	unlink(path);
+	bench_fixture_free(wrong);
+	unlink(db);
+	snprintf(shm, sizeof(shm), "%s-wal", db);
+	unlink(shm);
+	snprintf(shm, sizeof(shm), "%s-shm", db);
+	unlink(shm);
 }
 
 struct spikes {

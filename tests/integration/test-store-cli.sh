@@ -39,6 +39,21 @@ $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["runs"]) =
 check "runs --dut filter" 0 "$BIN" runs --db "$db" --dut NOPE --json
 $PY -c 'import json,sys; assert json.load(open(sys.argv[1]))["runs"] == []' "$dir/out" &&
 	ok || bad "runs --dut NOPE is not empty"
+# --since: a UTC date or date-time (T or space), compared in time order; bad ones exit 64.
+first=$(sqlite3 "$db" "SELECT substr(min(start_utc), 1, 16) FROM run")
+check "runs --since first" 0 "$BIN" runs --db "$db" --since "${first}Z" --json
+$PY -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["runs"]) == 3' "$dir/out" &&
+	ok || bad "runs --since the first start does not list 3 runs"
+check "runs --since with a space" 0 "$BIN" runs --db "$db" --since "$(echo "$first" | tr T ' ')" \
+	--json
+$PY -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["runs"]) == 3' "$dir/out" &&
+	ok || bad "runs --since 'DATE HH:MM' does not list 3 runs"
+check "runs --since the future" 0 "$BIN" runs --db "$db" --since 9999-12-31 --json
+$PY -c 'import json,sys; assert json.load(open(sys.argv[1]))["runs"] == []' "$dir/out" &&
+	ok || bad "runs --since 9999-12-31 is not empty"
+check "runs --since yesterday" 64 "$BIN" runs --db "$db" --since yesterday
+check "runs --since month 13" 64 "$BIN" runs --db "$db" --since 2026-13-01
+check "runs --since with an offset" 64 "$BIN" runs --db "$db" --since 2026-11-21T10:00+02:00
 check "runs --status bad" 64 "$BIN" runs --db "$db" --status happy
 check "runs on a missing database" 64 "$BIN" runs --db "$dir/none.db"
 [ ! -e "$dir/none.db" ] && ok || bad "a reader created a database"

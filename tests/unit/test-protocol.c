@@ -491,24 +491,20 @@ Test(protocol, plan_is_a_pure_function_of_the_run_seed)
 
 Test(protocol, randomised_order_is_a_permutation_that_depends_on_the_seed)
 {
-	const char *paths[] = { src_path("protocols/decoder/decoder-c3-ssvep.xml") };
+	const char *paths[] = { src_path("protocols/decoder/decoder-c4-p300.xml") };
 	struct bench_protocol_lib *l = NULL;
 	struct bench_plan *a = NULL, *b = NULL;
 	unsigned char *seen;
 	size_t i, differ = 0, in_order = 0;
 
 	cr_assert_eq(bench_protocol_lib_new(NULL, &l), 0);
-	cr_assert_eq(bench_protocol_lib_set_profile(l,
-						    src_path("fixtures/duts/sim-ssvep-decoder.xml"),
-						    &err),
-		     0, "%s", bench_buf_str(&err));
 	cr_assert_eq(bench_plan_from_protocols(l, paths, 1, 1, &err, &a), 0, "%s",
 		     bench_buf_str(&err));
 	cr_assert_eq(bench_plan_from_protocols(l, paths, 1, 2, &err, &b), 0);
-	cr_assert_eq(a->n_trials, 3 * 40);
+	cr_assert_eq(a->n_trials, 2 * 15); /* two ISI conditions x 15 trials */
 	seen = calloc(a->n_trials, 1);
 	for (i = 0; i < a->n_trials; i++) {
-		size_t key = a->trials[i].test * 40 + a->trials[i].index;
+		size_t key = a->trials[i].test * 15 + a->trials[i].index;
 
 		cr_expect_eq(seen[key], 0);
 		seen[key] = 1;

@@ -231,3 +231,43 @@ Test(score_events, response_latency_by_event_matching_and_its_distribution)
 	cr_expect_float_eq(d.max, 21.0, 1e-9);
 	cr_expect_float_eq(d.frac_within, 0.875, 1e-12);
 }
+
+/*
+ * The standard uncertainty of an event ratio is half the 68.27 % Clopper-Pearson interval:
+ * low = Beta^-1(a/2; x, n-x+1), high = Beta^-1(1-a/2; x+1, n-x), a = 1 - erf(1/sqrt 2),
+ * checked against scipy.stats.beta.ppf, plus the closed form at x = n, where
+ * low = (a/2)^(1/n) and high = 1.
+ */
+Test(score_events, proportion_uncertainty_is_half_the_clopper_pearson_interval)
+{
+	const uint64_t x[] = { 45, 140, 1, 7 }, n[] = { 50, 1400, 3, 9 };
+	const double a = 1.0 - erf(M_SQRT1_2);
+	double ref[8], u;
+	char args[512];
+	size_t i, len = 0;
+
+	len += (size_t)snprintf(args + len, sizeof(args) - len, "betappf");
+	for (i = 0; i < 4; i++)
+		len += (size_t)snprintf(args + len, sizeof(args) - len,
+					" %llu %llu %.17g %llu %llu %.17g",
+					(unsigned long long)x[i],
+					(unsigned long long)(n[i] - x[i] + 1), a / 2,
+					(unsigned long long)(x[i] + 1),
+					(unsigned long long)(n[i] - x[i]), 1 - a / 2);
+	cr_assert_eq(ref_run(args, ref, 8), 8, "scipy reference did not run");
+	for (i = 0; i < 4; i++) {
+		double want = (ref[2 * i + 1] - ref[2 * i]) / 2;
+
+		cr_assert_eq(bench_score_proportion_u(x[i], n[i], &u), 0);
+		cr_expect(fabs(u - want) <= 1e-9 * want, "%llu/%llu: u %.12g, scipy %.12g",
+			  (unsigned long long)x[i], (unsigned long long)n[i], u, want);
+	}
+	/* 20 of 20: not a certainty; closed form */
+	cr_assert_eq(bench_score_proportion_u(20, 20, &u), 0);
+	cr_expect_float_eq(u, (1 - pow(a / 2, 1.0 / 20)) / 2, 1e-12);
+	cr_expect_gt(u, 0.02);
+	cr_assert_eq(bench_score_proportion_u(0, 20, &u), 0);
+	cr_expect_float_eq(u, (1 - pow(a / 2, 1.0 / 20)) / 2, 1e-12);
+	cr_expect_eq(bench_score_proportion_u(3, 2, &u), -EINVAL);
+	cr_expect_eq(bench_score_proportion_u(0, 0, &u), -EINVAL);
+}

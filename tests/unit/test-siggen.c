@@ -87,42 +87,82 @@ static struct siggen_spec *every_model_spec(double rate, unsigned ch, double dur
 	return s;
 }
 
-Test(siggen, bit_identical_across_block_sizes_layouts_and_runs)
+Test(siggen, bit_identical_across_threads_block_sizes_layouts_and_runs)
 {
-	struct siggen_spec *s = every_model_spec(2000, 6, 3.0);
+	/* 10 channels, so 8 threads really are 8; sources in both serial and parallel phases. */
+	struct siggen_spec *s = every_model_spec(2000, 10, 3.0);
 	static const size_t blocks[] = { 1, 7, 4096, 333 };
+	static const unsigned threads[] = { 1, 2, 3, 8 };
 	struct siggen_event *ev0 = NULL, *ev;
-	size_t n0 = 0, n, b;
+	size_t n0 = 0, n, b, t, checked = 0;
+	unsigned cm;
 	float *ref = NULL;
 	uint64_t total = siggen_spec_frames(s);
 
-	for (b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
-		struct siggen *g;
-		float *x;
+	cr_assert_eq(siggen_spec_add_source(s, "noise", "unsorted", "7,2,5", 1, NULL), 0);
+	cr_assert_eq(siggen_spec_add_source(s, "sine", "cm", NULL, 1, &cm), 0);
+	cr_assert_eq(siggen_spec_set_routing(s, cm, SIGGEN_ROUTING_COMMON), 0);
+	cr_assert_eq(siggen_spec_add_source(s, "spikes", "tail", "3-9", 1, NULL), 0);
+	for (t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
+		for (b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
+			struct siggen_opts o = { .threads = threads[t] };
+			struct siggen *g;
+			float *x;
 
-		cr_assert_eq(siggen_open(s, 42, &g), 0);
-		x = read_all(g, blocks[b], b % 2 ? SIGGEN_LAYOUT_INTERLEAVED : SIGGEN_LAYOUT_PLANAR,
-			     &ev, &n);
-		siggen_close(g);
-		if (!ref) {
-			ref = x;
-			ev0 = ev;
-			n0 = n;
-			cr_expect_gt(n0, 50, "a busy spec has events (%zu)", n0);
-			continue;
+			/* Block 333 only once: it adds a layout, not a thread case. */
+			if (blocks[b] == 333 && threads[t] != 3)
+				continue;
+			cr_assert_eq(siggen_open2(s, 42, &o, &g), 0);
+			cr_expect_eq(siggen_threads(g), threads[t]);
+			x = read_all(g, blocks[b],
+				     (b + t) % 2 ? SIGGEN_LAYOUT_INTERLEAVED : SIGGEN_LAYOUT_PLANAR,
+				     &ev, &n);
+			siggen_close(g);
+			if (!ref) {
+				ref = x;
+				ev0 = ev;
+				n0 = n;
+				cr_expect_gt(n0, 50, "a busy spec has events (%zu)", n0);
+				continue;
+			}
+			cr_expect_eq(memcmp(ref, x, sizeof(float) * 10 * total), 0,
+				     "%u threads, block %zu differ from 1 thread, block 1",
+				     threads[t], blocks[b]);
+			cr_expect_eq(n, n0, "%u threads, block %zu: %zu events, not %zu",
+				     threads[t], blocks[b], n, n0);
+			if (n == n0)
+				cr_expect_eq(memcmp(ev, ev0, n * sizeof(*ev)), 0,
+					     "%u threads, block %zu: events differ", threads[t],
+					     blocks[b]);
+			checked++;
+			free(x);
+			free(ev);
 		}
-		cr_expect_eq(memcmp(ref, x, sizeof(float) * 6 * total), 0,
-			     "block %zu differs from block 1", blocks[b]);
-		cr_expect_eq(n, n0, "block %zu: %zu events, not %zu", blocks[b], n, n0);
-		if (n == n0)
-			cr_expect_eq(memcmp(ev, ev0, n * sizeof(*ev)), 0, "events differ");
-		free(x);
-		free(ev);
 	}
-	for (b = 0; b < total * 6; b++)
+	cr_expect_eq(checked, 12);
+	for (b = 0; b < total * 10; b++)
 		cr_assert(isfinite(ref[b]), "sample %zu is not finite", b);
 	free(ref);
 	free(ev0);
+	siggen_spec_free(s);
+}
+
+Test(siggen, thread_options_are_checked)
+{
+	struct siggen_spec *s;
+	struct siggen *g;
+
+	cr_assert_eq(siggen_spec_from_model("noise", 3, 1000, 1, &s), 0);
+	cr_expect_eq(siggen_open2(s, 1, &(struct siggen_opts){ .threads = SIGGEN_MAX_THREADS + 1 },
+				  &g),
+		     -EINVAL);
+	cr_assert_eq(siggen_open2(s, 1, &(struct siggen_opts){ .threads = 16 }, &g), 0);
+	cr_expect_eq(siggen_threads(g), 3, "no more threads than channels");
+	siggen_close(g);
+	cr_assert_eq(siggen_open2(s, 1, NULL, &g), 0);
+	cr_expect_eq(siggen_threads(g), 1);
+	siggen_close(g);
+	cr_expect_eq(siggen_threads(NULL), 0);
 	siggen_spec_free(s);
 }
 
@@ -850,6 +890,199 @@ Test(siggen, ecg_beats_have_their_r_wave_at_the_truth_peak)
 			  (unsigned long long)best, (unsigned long long)ev[i].peak);
 	}
 	cr_expect(beats >= 60 && beats <= 80, "%zu beats in 60 s at 70 bpm", beats);
+	free(x);
+	free(ev);
+	siggen_close(g);
+	siggen_spec_free(s);
+}
+
+Test(siggen, seizure_is_followed_by_postictal_suppression_with_recovery)
+{
+	struct siggen_spec *bg, *sz;
+	struct siggen_event *ev;
+	struct siggen *g;
+	float *x0, *x1;
+	size_t n, i, n_sz = 0, n_pi = 0;
+	uint64_t t, off = 0, hold = 0, end = 0;
+
+	/* The background alone, then the same background with a seizure after it. */
+	cr_assert_eq(siggen_spec_new(250, 2, 120, &bg), 0);
+	cr_assert_eq(siggen_spec_add_source(bg, "noise", "bg", NULL, 1, NULL), 0);
+	cr_assert_eq(siggen_spec_set_param(bg, "bg.rms_uv", 20), 0);
+	cr_assert_eq(siggen_spec_copy(bg, &sz), 0);
+	cr_assert_eq(siggen_spec_add_source(sz, "seizure", "sz", NULL, 1, NULL), 0);
+	cr_assert_eq(siggen_spec_set_param(sz, "sz.onset_s", 10), 0);
+	cr_assert_eq(siggen_spec_set_param(sz, "sz.duration_s", 20), 0);
+	cr_assert_eq(siggen_spec_set_param(sz, "sz.postictal_depth", 0.8), 0);
+	cr_assert_eq(siggen_spec_set_param(sz, "sz.postictal_s", 20), 0);
+	cr_assert_eq(siggen_spec_set_param(sz, "sz.recovery_s", 40), 0);
+	cr_assert_eq(siggen_open(bg, 6, &g), 0);
+	x0 = read_all(g, 1000, SIGGEN_LAYOUT_PLANAR, NULL, NULL);
+	siggen_close(g);
+	cr_assert_eq(siggen_open(sz, 6, &g), 0);
+	x1 = read_all(g, 77, SIGGEN_LAYOUT_PLANAR, &ev, &n);
+	siggen_close(g);
+	for (i = 0; i < n; i++) {
+		if (ev[i].type == SIGGEN_EVENT_SEIZURE) {
+			cr_expect_eq(ev[i].start, 2500);
+			cr_expect_eq(ev[i].end, 7500);
+			n_sz++;
+		}
+		if (ev[i].type == SIGGEN_EVENT_POSTICTAL) {
+			off = ev[i].start;
+			hold = ev[i].peak;
+			end = ev[i].end;
+			cr_expect_float_eq(ev[i].value, 0.8, 1e-6);
+			n_pi++;
+		}
+	}
+	cr_assert_eq(n_sz, 1);
+	cr_assert_eq(n_pi, 1);
+	cr_expect_eq(off, 7500, "suppression starts at the offset");
+	cr_expect_eq(hold, 7500 + 5000, "held for postictal_s");
+	cr_expect_eq(end, 7500 + 15000, "recovered after recovery_s");
+	/* Before the onset and after the recovery the background is untouched. */
+	for (t = 0; t < 2500; t++)
+		cr_assert_eq(x1[t], x0[t], "sample %llu before the seizure", (unsigned long long)t);
+	for (t = end; t < 30000; t++)
+		cr_assert_eq(x1[t], x0[t], "sample %llu after recovery", (unsigned long long)t);
+	/* Held at 20 % of the background, on both channels. */
+	for (t = off; t < hold; t++) {
+		cr_assert_eq(x1[t], x0[t] * 0.2f, "sample %llu in the hold", (unsigned long long)t);
+		cr_assert_eq(x1[30000 + t], x0[30000 + t] * 0.2f);
+	}
+	/* Recovery: a gain between 0.2 and 1, rising; 0.6 half way. */
+	for (t = hold; t < end; t++) {
+		double gn = x0[t] != 0 ? x1[t] / x0[t] : 0.6;
+		double want = 1 - 0.8 * (0.5 + 0.5 * cos(M_PI * (double)(t - hold) / 10000));
+
+		cr_assert(fabs(gn - want) < 1e-5, "sample %llu: gain %.6f, want %.6f",
+			  (unsigned long long)t, gn, want);
+	}
+	free(x0);
+	free(x1);
+	free(ev);
+	siggen_spec_free(bg);
+	siggen_spec_free(sz);
+}
+
+Test(siggen, spike_amplitudes_drift_slowly_and_the_truth_follows)
+{
+	struct siggen_spec *s = bare_spikes(8, 10000, 300);
+	struct siggen_event *ev;
+	struct siggen *g;
+	double la[8][2] = { { 0 } }, sum = 0, sum2 = 0, dsum2 = 0;
+	size_t n, i, cnt = 0, dcnt = 0, checked = 0;
+	uint64_t total;
+	float *x;
+
+	cr_assert_eq(siggen_spec_set_param(s, "units", 1), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "inh_fraction", 0), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "rate_hz", 10), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "amp_min_uv", 100), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "amp_max_uv", 100), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "amp_drift", 0.3), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "amp_drift_tau_s", 5), 0);
+	cr_assert_eq(siggen_open(s, 13, &g), 0);
+	total = siggen_total_frames(g);
+	x = read_all(g, 4096, SIGGEN_LAYOUT_PLANAR, &ev, &n);
+	for (i = 0; i < n; i++) {
+		double l;
+		int c = ev[i].channel;
+
+		if (ev[i].type != SIGGEN_EVENT_SPIKE)
+			continue;
+		/* The truth is each spike's own amplitude: the trough in the samples. */
+		if (ev[i].end < total && checked < 2000) {
+			cr_expect_float_eq(x[(size_t)c * total + ev[i].peak], ev[i].amplitude_uv,
+					   1e-3 * fabsf(ev[i].amplitude_uv) + 1e-3);
+			checked++;
+		}
+		l = log(-ev[i].amplitude_uv / 100.0);
+		sum += l;
+		sum2 += l * l;
+		cnt++;
+		if (la[c][1] > 0) {
+			dsum2 += (l - la[c][0]) * (l - la[c][0]);
+			dcnt++;
+		}
+		la[c][0] = l;
+		la[c][1] = 1;
+	}
+	cr_assert_gt(cnt, 15000);
+	/* sd of the log amplitude = amp_drift (8 x 60 time constants: +-~5 %). */
+	cr_expect_float_eq(sqrt(sum2 / cnt - pow(sum / cnt, 2)), 0.3, 0.05, "sd %.3f",
+			   sqrt(sum2 / cnt - pow(sum / cnt, 2)));
+	/* Slow: over ~0.1 s between spikes it moves by ~0.3 * sqrt(2 * 0.1 / 5) = 0.06. */
+	cr_expect_lt(sqrt(dsum2 / dcnt), 0.1, "spike-to-spike change %.3f", sqrt(dsum2 / dcnt));
+	free(x);
+	free(ev);
+	siggen_close(g);
+	/* Without drift (and without jitter) every spike of a unit has the same amplitude. */
+	cr_assert_eq(siggen_spec_set_param(s, "amp_drift", 0), 0);
+	cr_assert_eq(siggen_open(s, 13, &g), 0);
+	x = read_all(g, 4096, SIGGEN_LAYOUT_PLANAR, &ev, &n);
+	for (i = 1; i < n; i++)
+		if (ev[i].type == SIGGEN_EVENT_SPIKE)
+			cr_assert_eq(ev[i].amplitude_uv, -100.0f);
+	free(x);
+	free(ev);
+	siggen_close(g);
+	siggen_spec_free(s);
+}
+
+Test(siggen, stim_artifact_follows_the_pulses_with_truth)
+{
+	struct siggen_spec *s;
+	struct siggen_event *ev;
+	struct siggen *g;
+	uint64_t stim_at[32], total;
+	size_t n, i, n_stim = 0, n_art = 0;
+	float *x;
+
+	cr_assert_eq(siggen_spec_new(30000, 4, 1, &s), 0);
+	cr_assert_eq(siggen_spec_add_source(s, "stim", "st", "3", 1, NULL), 0);
+	cr_assert_eq(siggen_spec_add_source(s, "stim_artifact", "art", "0-2", 1, NULL), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "rate_hz", 10), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "phase1_us", 200), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "phase2_us", 400), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "gap_us", 100), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "art.stim_channel", 0), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "art.spread_ch", 2), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "art.tau_ms", 1), 0);
+	cr_assert_eq(siggen_open(s, 1, &g), 0);
+	total = siggen_total_frames(g);
+	x = read_all(g, 1000, SIGGEN_LAYOUT_PLANAR, &ev, &n);
+	for (i = 0; i < n; i++)
+		if (ev[i].type == SIGGEN_EVENT_STIM && n_stim < 32)
+			stim_at[n_stim++] = ev[i].start;
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = ev[i].start, pend = t0 + 6 + 3 + 12; /* 200 + 100 + 400 us */
+		double q = 0;
+		uint64_t t;
+
+		if (ev[i].type != SIGGEN_EVENT_STIM_ARTIFACT)
+			continue;
+		cr_expect_lt(n_art, n_stim);
+		if (n_art < n_stim)
+			cr_expect_eq(t0, stim_at[n_art], "the artifact coincides with the pulse");
+		cr_expect_eq(ev[i].end, pend + 150, "blanking window: 5 tau after the pulse");
+		cr_expect_float_eq(ev[i].amplitude_uv, -500, 1e-6);
+		/* Cathodic first at the stimulating channel, falling by e every 2 channels. */
+		cr_expect_float_eq(x[t0], -500, 1e-3);
+		cr_expect_float_eq(x[total + t0], -500 * exp(-0.5), 1e-3);
+		cr_expect_float_eq(x[2 * total + t0], -500 * exp(-1), 1e-3);
+		for (t = t0; t < pend; t++)
+			q += x[t];
+		cr_expect_float_eq(q, 0, 1e-2, "charge balanced");
+		/* The tail: 50 uV at the end of the pulse, 50/e one tau (30 samples) later. */
+		cr_expect_float_eq(x[pend], 50, 1e-3);
+		cr_expect_float_eq(x[pend + 30], 50 * exp(-1), 0.01);
+		cr_expect_lt(fabsf(x[ev[i].end]), 50 * exp(-5) * 1.01);
+		n_art++;
+	}
+	cr_expect_eq(n_art, 9, "10 Hz from 0.1 s over 1 s");
+	cr_expect_eq(n_art, n_stim);
 	free(x);
 	free(ev);
 	siggen_close(g);

@@ -365,7 +365,7 @@ Test(sim_models, ssvep_decoder_decides_the_stimulus_frequency)
 	struct run r;
 	size_t i;
 
-	run_init(&r, "ssvep-decoder", NULL);
+	run_init(&r, "ssvep-decoder-async", NULL);
 	run_ticks(&r, 2000 * 6, sine, fa); /* 6 s */
 	cr_assert_geq(count_kind(&r, SIM_EVENT_CLASS, -1), 6);
 	cr_expect_eq(count_kind(&r, SIM_EVENT_CLASS, 2), count_kind(&r, SIM_EVENT_CLASS, -1));
@@ -375,6 +375,49 @@ Test(sim_models, ssvep_decoder_decides_the_stimulus_frequency)
 	/* the first decision comes when the first 2 s window is full (250 S/s) */
 	cr_expect(r.ev_k[i] >= 500 && r.ev_k[i] <= 520, "first decision at sample %llu",
 		  (unsigned long long)r.ev_k[i]);
+	run_free(&r);
+}
+
+/*
+ * The cue-locked 40-target speller (fixtures/sim/ssvep-decoder.rig.xml): target 13
+ * (10.6 Hz, phase 6.5 pi) flickers from t = 0.2 s on channels 0-6 (10 uV), a 50 ms cue
+ * pulse of 300 uV starts at the same time on the cue input (channel 7). The decoder
+ * decides 0.5, 1 and 2 s after the cue, every time for target 13.
+ */
+Test(sim_models, cue_locked_ssvep_decoder_decides_after_each_window)
+{
+	const double onset_s = 0.2, f_hz = 8 + 0.2 * 13, phi = 0.5 * M_PI * 13;
+	double v[SIM_MAX_DAC_CH];
+	struct sim_dut_out out;
+	size_t n_dec = 0;
+	uint64_t k_dec[3] = { 0 }, i, k_out = 0;
+	struct run r;
+	unsigned c, j;
+
+	run_init(&r, "ssvep-decoder", NULL);
+	cr_assert_eq(r.rig->dac_channels, 8);
+	for (i = 0; i < 2000 * 3; i++) {
+		double t = (double)i / r.rig->dac_rate_hz, on = t >= onset_s;
+
+		for (c = 0; c < 7; c++)
+			v[c] = on ? 0.1 * sin(2 * M_PI * f_hz * (t - onset_s) + phi) : 0;
+		v[7] = on && t < onset_s + 0.05 ? 3.0 : 0;
+		sim_dut_tick(r.dut, v, r.lines, &r.f, &out);
+		for (j = 0; j < out.n_frames; j++, k_out++) {
+			if (out.event[j] >> 24 != SIM_EVENT_CLASS)
+				continue;
+			cr_expect_eq(out.event[j] & 0xffffff, 13, "decision %zu: class %u", n_dec,
+				     out.event[j] & 0xffffff);
+			if (n_dec < 3)
+				k_dec[n_dec] = k_out;
+			n_dec++;
+		}
+	}
+	cr_assert_eq(n_dec, 3);
+	/* each decision within 3 DUT samples (12 ms) after onset + window (250 S/s) */
+	cr_expect(k_dec[0] >= 175 && k_dec[0] <= 178, "%llu", (unsigned long long)k_dec[0]);
+	cr_expect(k_dec[1] >= 300 && k_dec[1] <= 303, "%llu", (unsigned long long)k_dec[1]);
+	cr_expect(k_dec[2] >= 550 && k_dec[2] <= 553, "%llu", (unsigned long long)k_dec[2]);
 	run_free(&r);
 }
 

@@ -914,3 +914,134 @@ Test(store, outbox_entries_stay_pending_until_acknowledged)
 	bench_store_close(st);
 	cr_expect_eq(raw_int("SELECT attempts FROM outbox"), 2);
 }
+
+/* Every measurement of a run read back in order: value and seq. */
+struct collect_all {
+	int n;
+	double values[64];
+	int seqs[64];
+};
+
+static int collect_all_meas(void *ctx, const struct bench_store_measurement_row *r)
+{
+	struct collect_all *c = ctx;
+
+	cr_assert_lt(c->n, 64);
+	c->values[c->n] = r->m.value;
+	c->seqs[c->n] = r->seq;
+	c->n++;
+	return 0;
+}
+
+/*
+ * Trial sizes that use every multi-row INSERT batch (32, 8, 1) and their mixes: every row
+ * reads back bit-exactly, in order, and the audit hashes computed from the bound values
+ * match the rows as verify reads them (NaN and -0.0 included).
+ */
+Test(store, multi_row_batches_store_and_cover_every_measurement)
+{
+	static const int sizes[] = { 1, 7, 8, 9, 31, 32, 33, 41, 64 };
+	struct bench_store_measurement m[64];
+	struct bench_store *st;
+	struct fixture_ids ids;
+	size_t k;
+	int i;
+
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	begin_run(st, 7, "SN1", &ids);
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		struct bench_store_trial t = { .seq = (int)k,
+					       .attempt = 1,
+					       .seed = 1,
+					       .status = "PASS",
+					       .measurements = m,
+					       .n_measurements = (size_t)sizes[k] };
+		struct bench_store_run_info info = { .run_type = BENCH_STORE_RUN_ENGINEERING,
+						     .seed = 1,
+						     .slot = -1 };
+		struct collect_all c = { 0 };
+		int64_t run, test;
+
+		for (i = 0; i < sizes[k]; i++) {
+			m[i] = meas("metric", 0.1 * i + (double)k, "PASS");
+			m[i].u = i % 5 == 0 ? NAN : (i % 7 == 0 ? -0.0 : 0.01 * i);
+			m[i].clause = i % 3 ? "201.12.4.4" : NULL;
+		}
+		cr_assert_eq(bench_store_run_begin(st, &info, &run, NULL), 0);
+		cr_assert_eq(bench_store_test_begin(st, run, ids.proto, 0, "t", &test), 0);
+		cr_assert_eq(bench_store_trial_commit(st, test, &t, NULL), 0);
+		cr_assert_eq(bench_store_measurements_list(st, run, collect_all_meas, &c), 0);
+		cr_assert_eq(c.n, sizes[k]);
+		for (i = 0; i < sizes[k]; i++) {
+			cr_expect_eq(c.seqs[i], i);
+			cr_expect_eq(c.values[i], 0.1 * i + (double)k);
+		}
+	}
+	expect_verified(st);
+	bench_store_close(st);
+	cr_expect_eq(raw_int("SELECT count(*) FROM measurement"),
+		     1 + 7 + 8 + 9 + 31 + 32 + 33 + 41 + 64);
+}
+
+/* A re-scored run: linked to its source, its trials list their source artifacts (audited). */
+Test(store, rescore_run_is_linked_and_its_inputs_are_audited)
+{
+	struct bench_store_artifact a = { .kind = "capture-record",
+					  .blob = "x",
+					  .blob_len = 1,
+					  .media_type = "application/octet-stream" };
+	struct bench_store_measurement m = meas("noise_rms", 1.0, "PASS");
+	struct bench_store_trial t = { .seq = 0,
+				       .attempt = 1,
+				       .seed = 5,
+				       .status = "PASS",
+				       .measurements = &m,
+				       .n_measurements = 1,
+				       .artifacts = &a,
+				       .n_artifacts = 1 };
+	struct bench_store *st;
+	struct fixture_ids ids;
+	int64_t trial, art, run2, test2, other = 0;
+	char uuid[BENCH_STORE_UUID_LEN];
+
+	cr_assert_eq(bench_store_open(db, 0, &st), 0);
+	begin_run(st, 7, "SN1", &ids);
+	cr_assert_eq(bench_store_trial_commit(st, ids.test, &t, &trial), 0);
+	/* A running source cannot be re-scored. */
+	cr_expect_eq(bench_store_rescore_begin(st, ids.run, "test", &run2, uuid), -EINVAL);
+	cr_assert_eq(bench_store_test_end(st, ids.test, "PASS"), 0);
+	cr_assert_eq(bench_store_run_set_status(st, ids.run, BENCH_STORE_RUN_PASSED, NULL), 0);
+	cr_expect_eq(bench_store_rescore_begin(st, 999, "test", &run2, uuid), -ENOENT);
+	cr_assert_eq(bench_store_rescore_begin(st, ids.run, "test", &run2, uuid), 0);
+	cr_assert_eq(bench_store_test_begin(st, run2, ids.proto, 0, "noise", &test2), 0);
+	art = raw_int("SELECT id FROM artifact");
+	t.artifacts = NULL;
+	t.n_artifacts = 0;
+	t.source_trial_id = trial;
+	t.source_artifact_ids = &art;
+	t.n_source_artifacts = 1;
+	/* An artifact that is not the source trial's is refused, nothing stored. */
+	other = art + 100;
+	t.source_artifact_ids = &other;
+	cr_expect_eq(bench_store_trial_commit(st, test2, &t, NULL), -EINVAL);
+	t.source_artifact_ids = &art;
+	cr_assert_eq(bench_store_trial_commit(st, test2, &t, NULL), 0);
+	expect_verified(st);
+	bench_store_close(st);
+	cr_expect_eq(raw_int("SELECT rescored_from FROM run WHERE id = 2"), ids.run);
+	cr_expect_eq(raw_int("SELECT count(*) FROM rescore_input WHERE source_trial_id = 1 AND "
+			     "artifact_id = 1 AND sha256 = (SELECT sha256 FROM artifact)"),
+		     1);
+	cr_expect_eq(raw_int("SELECT count(*) FROM trial"), 2);
+	/* Changing the recorded input is caught by verify. */
+	raw_sql("UPDATE rescore_input SET sha256 = 'x'");
+	cr_assert_eq(bench_store_open(db, BENCH_STORE_OPEN_READONLY, &st), 0);
+	{
+		struct bench_store_verify_result res;
+
+		cr_assert_eq(bench_store_verify(st, &res), 0);
+		cr_expect(!res.ok);
+		cr_expect(strstr(res.what, "rescore_input row 1") != NULL, "%s", res.what);
+	}
+	bench_store_close(st);
+}
