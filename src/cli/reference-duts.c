@@ -21,6 +21,8 @@ const struct bench_reference_dut bench_reference_duts[] = {
 	{ "closed-loop-stim", "fixtures/sim/closed-loop-stim.fixture.xml",
 	  "protocols/suites/closed-loop-stim.xml", "fixtures/duts/sim-closed-loop-stim.xml",
 	  "SIM-CLS-0001", "tests/data/qualify/closed-loop-stim.xml" },
+	{ "mi-decoder", "fixtures/sim/mi-decoder.fixture.xml", "protocols/suites/mi-decoder.xml",
+	  "fixtures/duts/sim-mi-decoder.xml", "SIM-MI-0001", "protocols/suites/mi-decoder.xml" },
 };
 
 const size_t bench_n_reference_duts = sizeof(bench_reference_duts) /
