@@ -209,7 +209,7 @@ struct qualify_job {
 static void run_condition(struct qualify_job *j, const char *db, bool screening)
 {
 	const struct bench_reference_dut *d = j->d;
-	char fixture[PATH_MAX], suite[PATH_MAX], profile[PATH_MAX], seed_s[32], cond[160];
+	char fixture[PATH_MAX], suite[PATH_MAX], profile[PATH_MAX], seed_s[32], cond[160], rig[64];
 	struct bench_cli_sim sim = { 0 };
 	const char *faults[1] = { j->fault ? j->fault->spec : NULL };
 	int r;
@@ -220,7 +220,16 @@ static void run_condition(struct qualify_job *j, const char *db, bool screening)
 	bench_cli_data_path(profile, sizeof(profile), d->profile);
 	snprintf(seed_s, sizeof(seed_s), "%" PRIu64, j->seed);
 
-	r = bench_cli_sim_spawn(d->model, j->seed, false, faults, j->fault ? 1 : 0, &sim);
+	/* The emulated rig the fixture was written for: fixtures/sim/<rig>.fixture.xml. */
+	{
+		const char *base = strrchr(d->fixture, '/') ? strrchr(d->fixture, '/') + 1 :
+							      d->fixture;
+		const char *dot = strstr(base, ".fixture.xml");
+
+		snprintf(rig, sizeof(rig), "%.*s", dot ? (int)(dot - base) : (int)strlen(base),
+			 base);
+	}
+	r = bench_cli_sim_spawn(rig, j->seed, false, faults, j->fault ? 1 : 0, &sim);
 	if (r < 0) {
 		bench_cli_error("qualify: cannot start the emulated rig for %s: %s", d->model,
 				bench_strerror(r));
