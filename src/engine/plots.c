@@ -23,13 +23,13 @@
 #include "siggen.h"
 
 #define OVERLAY_WINDOW_S 1.0
-#define OVERLAY_MAX_POINTS 1000 /* per series */
-#define PSD_MAX_POINTS 600
+#define OVERLAY_MAX_POINTS 600 /* per series: ~1.4 points per pt of a PDF plot */
+#define PSD_MAX_POINTS 400
 #define BODE_POINTS 80
 #define RASTER_WINDOW_S 2.0
 #define RASTER_MAX_EVENTS 600 /* per series */
 #define HIST_BINS 24
-#define CHARGE_MAX_PULSES 2000
+#define CHARGE_MAX_PULSES 200 /* stems stay readable; the metrics use every pulse */
 
 static struct bench_engine_plot *plot_new(struct bench_engine_plots *pl, const char *kind,
 					  const char *xlabel, const char *ylabel)
@@ -178,6 +178,29 @@ static int decimated(struct bench_engine_plot *p, const char *series, const doub
 	return r;
 }
 
+/*
+ * A stimulator's output current in uA from its monitor trace, as measure-stim.c reads it:
+ * the voltage across the sense resistor (the first metric's "sense" param in ohm, default
+ * 1000) on the "channel" param's channel (default 0). Return: malloc'd n_frames values.
+ */
+static double *monitor_current_ua(const struct bench_protocol *p,
+				  const struct bench_engine_trace *t)
+{
+	double sense = p->n_metrics ? bench_measure_param_num(&p->metrics[0], "sense", 1000.0) :
+				      1000.0;
+	size_t ch = p->n_metrics ? (size_t)bench_measure_param_num(&p->metrics[0], "channel", 0) :
+				   0,
+	       i;
+	double *x;
+
+	if (ch >= t->n_channels || !(sense > 0))
+		return NULL;
+	x = malloc(t->n_frames * sizeof(*x));
+	for (i = 0; x && i < t->n_frames; i++)
+		x[i] = t->uv[ch * t->n_frames + i] / sense;
+	return x;
+}
+
 static void plot_overlay(struct bench_engine_plots *pl, const struct bench_protocol *p,
 			 uint64_t seed, const struct bench_engine_trace *t)
 {
@@ -195,13 +218,19 @@ static void plot_overlay(struct bench_engine_plots *pl, const struct bench_proto
 	if (!pp)
 		return;
 	/* a stimulator's output is not in the stimulus' unit: no overlay of the two */
-	if (!stim_out)
+	if (!stim_out) {
 		stim = stimulus_ch0(p, seed, t->rate_hz, to);
-	if (stim)
-		r = decimated(pp, "stimulus", stim, from, to, t->rate_hz, OVERLAY_MAX_POINTS);
-	if (r == 0)
-		r = decimated(pp, stim_out ? "output" : "response", t->uv, from, to, t->rate_hz,
-			      OVERLAY_MAX_POINTS);
+		if (stim)
+			r = decimated(pp, "stimulus", stim, from, to, t->rate_hz,
+				      OVERLAY_MAX_POINTS);
+		if (r == 0)
+			r = decimated(pp, "response", t->uv, from, to, t->rate_hz,
+				      OVERLAY_MAX_POINTS);
+	} else {
+		stim = monitor_current_ua(p, t);
+		r = stim ? decimated(pp, "output", stim, from, to, t->rate_hz, OVERLAY_MAX_POINTS) :
+			   -ENODATA;
+	}
 	free(stim);
 	if (r < 0)
 		plot_drop(pl);
@@ -574,31 +603,32 @@ static void plot_raster(struct bench_engine_plots *pl, const struct bench_protoc
 }
 
 /*
- * Net charge per biphasic pulse on a stimulator's output current (uA): phases are runs
- * beyond half the peak |current|; a pulse is a cathodic (negative) phase followed by an
- * anodic one before the next cathodic phase; its charge is the integral of the current
- * from the start of the cathodic phase to the end of the anodic one, each widened by a
- * quarter of the phase so the edges are included. nC = uA * s * 1000.
+ * Charge per biphasic pulse on a stimulator's output current (uA): phases are runs beyond
+ * half the peak |current|; a pulse is a cathodic (negative) phase followed by an anodic one
+ * before the next cathodic phase. Series "cathodic": the integral of the current over the
+ * cathodic phase; "net": from the start of the cathodic phase to the end of the anodic
+ * one; each phase widened by a quarter of its length so the edges are included. The
+ * cathodic charge gives the scale against which the net charge is read. nC = uA*s*1000.
  */
-static void plot_charge(struct bench_engine_plots *pl, const struct bench_engine_trace *t)
+static void plot_charge(struct bench_engine_plots *pl, const struct bench_protocol *p,
+			const struct bench_engine_trace *t)
 {
-	size_t from = t->settle_frames, end = bench_measure_stim_end(t), i, n = 0;
-	const double *x = t->uv;
-	double peak = 0, th;
-	struct bench_engine_plot *pp;
+	size_t from = t->settle_frames, end = bench_measure_stim_end(t), i, n = 0, k;
+	double *x = monitor_current_ua(p, t), peak = 0, th, qc[CHARGE_MAX_PULSES],
+	       qn[CHARGE_MAX_PULSES];
+	struct bench_engine_plot *pp = NULL;
 	int r = 0;
 
-	for (i = from; i < end; i++)
+	for (i = from; x && i < end; i++)
 		peak = fmax(peak, fabs(x[i]));
-	if (!(peak > 0) || !isfinite(peak))
+	if (!(peak > 0) || !isfinite(peak)) {
+		free(x);
 		return;
+	}
 	th = peak / 2;
-	pp = plot_new(pl, "charge", "pulse", "net charge / nC");
-	if (!pp)
-		return;
 	i = from;
-	while (r == 0 && i < end && n < CHARGE_MAX_PULSES) {
-		size_t c0, c1, a0, a1, lo, hi, k;
+	while (i < end && n < CHARGE_MAX_PULSES) {
+		size_t c0, c1, a0, a1, lo, hi;
 		double q = 0;
 
 		while (i < end && x[i] > -th)
@@ -617,11 +647,22 @@ static void plot_charge(struct bench_engine_plots *pl, const struct bench_engine
 		a1 = i;
 		lo = c0 > from + (c1 - c0) / 4 ? c0 - (c1 - c0) / 4 : from;
 		hi = a1 + (a1 - a0) / 4 < end ? a1 + (a1 - a0) / 4 : end;
-		for (k = lo; k + 1 < hi; k++)
+		qc[n] = 0;
+		for (k = lo; k + 1 < hi; k++) {
 			q += 0.5 * (x[k] + x[k + 1]) / t->rate_hz;
-		r = point(pp, "net charge", (double)++n, q * 1e3);
+			if (k + 1 <= c1 + (c1 - c0) / 4)
+				qc[n] = q;
+		}
+		qn[n++] = q;
 	}
-	if (r < 0 || n == 0)
+	free(x);
+	if (n)
+		pp = plot_new(pl, "charge", "pulse", "charge / nC");
+	for (k = 0; pp && r == 0 && k < n; k++)
+		r = point(pp, "cathodic", (double)(k + 1), qc[k] * 1e3);
+	for (k = 0; pp && r == 0 && k < n; k++)
+		r = point(pp, "net", (double)(k + 1), qn[k] * 1e3);
+	if (pp && r < 0)
 		plot_drop(pl);
 }
 
@@ -649,9 +690,9 @@ void bench_engine_plots_make(const struct bench_protocol *p, unsigned trial, uin
 	if (has_metric(p, "event_"))
 		plot_raster(ret, p, cap);
 	if (stim_out)
-		plot_charge(ret, t);
+		plot_charge(ret, p, t);
 	plot_bode(ret, p, seed, t);
-	if (!events && !classes)
+	if (!events && !classes && !stim_out)
 		plot_psd(ret, t);
 }
 
