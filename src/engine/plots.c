@@ -312,34 +312,90 @@ static void dft_at(const double *x, size_t n, double rate_hz, double f_hz, doubl
 	*im = si;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The tone frequencies of a multi-sine stimulus (freq_hz of its sine sources) within
+ * [lo, hi], sorted, at most @max. Return: how many.
+ */
+static size_t sine_tones(const struct bench_protocol *p, double lo, double hi, double *ret,
+			 size_t max)
+{
+	xmlDocPtr doc = xmlReadMemory(p->stimulus_xml, (int)strlen(p->stimulus_xml), "s.xml", NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlNodePtr src, prm;
+	size_t n = 0;
+
+	if (!doc)
+		return 0;
+	for (src = xmlDocGetRootElement(doc)->children; src && n < max; src = src->next) {
+		xmlChar *model = src->type == XML_ELEMENT_NODE ? xmlGetProp(src, BAD_CAST "model") :
+								 NULL;
+
+		if (model && xmlStrcmp(model, BAD_CAST "sine") == 0)
+			for (prm = src->children; prm && n < max; prm = prm->next) {
+				xmlChar *name = prm->type == XML_ELEMENT_NODE ?
+							xmlGetProp(prm, BAD_CAST "name") :
+							NULL;
+				xmlChar *val = name ? xmlGetProp(prm, BAD_CAST "value") : NULL;
+				char *end = NULL;
+				double f = val ? strtod((const char *)val, &end) : NAN;
+
+				if (name && xmlStrcmp(name, BAD_CAST "freq_hz") == 0 && end &&
+				    *end == '\0' && f >= lo && f <= hi)
+					ret[n++] = f;
+				xmlFree(name);
+				xmlFree(val);
+			}
+		xmlFree(model);
+	}
+	xmlFreeDoc(doc);
+	qsort(ret, n, sizeof(*ret), cmp_double);
+	return n;
+}
+
 static void plot_bode(struct bench_engine_plots *pl, const struct bench_protocol *p, uint64_t seed,
 		      const struct bench_engine_trace *t)
 {
-	size_t from = t->settle_frames, end = bench_measure_stim_end(t), n, k;
+	size_t from = t->settle_frames, end = bench_measure_stim_end(t), n, k, n_f;
 	struct bench_engine_plot *pp;
 	double f0, f1, lo, hi, *stim, mag[BODE_POINTS], ph[BODE_POINTS], fr[BODE_POINTS];
 	double prev = 0, unwrap = 0;
 	int r = 0;
 
-	if (bench_measure_stimulus_param(p, "f0_hz", &f0) < 0 ||
-	    bench_measure_stimulus_param(p, "f1_hz", &f1) < 0 || end <= from + 64)
+	if (end <= from + 64)
 		return;
 	n = end - from;
-	lo = fmax(fmax(f0, 1e-3), 8.0 * t->rate_hz / (double)n); /* a few cycles in the record */
-	hi = fmin(f1, 0.45 * t->rate_hz);
-	if (!(hi > lo * 1.01))
-		return;
+	lo = 4.0 * t->rate_hz / (double)n; /* a few cycles in the record */
+	hi = 0.45 * t->rate_hz;
+	n_f = sine_tones(p, lo, hi, fr, BODE_POINTS);
+	if (n_f < 3) {
+		if (bench_measure_stimulus_param(p, "f0_hz", &f0) < 0 ||
+		    bench_measure_stimulus_param(p, "f1_hz", &f1) < 0)
+			return;
+		lo = fmax(fmax(f0, 1e-3), lo);
+		hi = fmin(f1, hi);
+		if (!(hi > lo * 1.01))
+			return;
+		for (k = 0; k < BODE_POINTS; k++)
+			fr[k] = lo * pow(hi / lo, (double)k / (BODE_POINTS - 1));
+		n_f = BODE_POINTS;
+	}
 	stim = stimulus_ch0(p, seed, t->rate_hz, end);
 	if (!stim)
 		return;
-	for (k = 0; k < BODE_POINTS; k++) {
-		double f = lo * pow(hi / lo, (double)k / (BODE_POINTS - 1));
+	for (k = 0; k < n_f; k++) {
+		double f = fr[k];
 		double xr, xi, yr, yi, d, hr, hi2, a;
 
 		dft_at(stim + from, n, t->rate_hz, f, &xr, &xi);
 		dft_at(t->uv + from, n, t->rate_hz, f, &yr, &yi);
 		d = xr * xr + xi * xi;
-		fr[k] = f;
 		if (!(d > 0)) {
 			mag[k] = ph[k] = NAN;
 			continue;
@@ -359,10 +415,10 @@ static void plot_bode(struct bench_engine_plots *pl, const struct bench_protocol
 	}
 	free(stim);
 	pp = plot_new(pl, "bode", "frequency / Hz", "magnitude / dB");
-	for (k = 0; pp && r == 0 && k < BODE_POINTS; k++)
+	for (k = 0; pp && r == 0 && k < n_f; k++)
 		if (isfinite(mag[k]))
 			r = point(pp, "magnitude / dB", fr[k], mag[k]);
-	for (k = 0; pp && r == 0 && k < BODE_POINTS; k++)
+	for (k = 0; pp && r == 0 && k < n_f; k++)
 		if (isfinite(ph[k]))
 			r = point(pp, "phase / deg", fr[k], ph[k]);
 	if (pp && r < 0)

@@ -10,8 +10,9 @@
  *                   deterministic), channel 0 of each
  *   plot-psd        Welch PSD of channel 0 of the response in dB re 1 unit^2/Hz, bins
  *                   thinned on a log scale to <= 400 points
- *   plot-bode       |H| in dB and phase in degrees at <= 80 log-spaced frequencies, when
- *                   the stimulus sweeps frequency (f0_hz/f1_hz parameters, e.g. a chirp);
+ *   plot-bode       |H| in dB and phase in degrees, when the stimulus covers frequencies:
+ *                   at the tones of a multi-sine (>= 3 sine sources), or at 80 log-spaced
+ *                   frequencies of a sweep (f0_hz/f1_hz parameters, e.g. a chirp);
  *                   H = Y/X from Hann-windowed DFTs of response and regenerated stimulus
  *   plot-histogram  latencies (ms) of the matched events, for "latency" metrics
  *   plot-confusion  k x k counts (true x predicted), for accuracy/kappa/itr metrics, from
