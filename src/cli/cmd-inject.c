@@ -313,30 +313,50 @@ static void align_and_annotate(struct recorder *rec, const struct bench_hw_cli_s
 {
 	const struct bench_fixture *fx = ses->fx;
 	struct bench_alignment al;
-	double loop_hz, u_ns;
+	double loop_hz = 0, u_ns;
 	int64_t t0;
 	size_t i, n;
-	int r;
+	int r = -ENOENT;
 
-	if (rec->align_dac < 0) {
-		printf("alignment: no loopback tap in the fixture; captures start with the "
-		       "stimulus to within one capture buffer\n");
-		return;
+	if (rec->align_dac >= 0) {
+		n = rec->n_a_stim < rec->n_a_loop ? rec->n_a_stim : rec->n_a_loop;
+		loop_hz = bench_rig_capture_rate_hz(ses->rig, rec->align_cap);
+		r = bench_align_xcorr(rec->a_stim, rec->a_loop, n, n / 4 < 4096 ? n / 4 : 4096,
+				      &al);
 	}
-	n = rec->n_a_stim < rec->n_a_loop ? rec->n_a_stim : rec->n_a_loop;
-	r = bench_align_xcorr(rec->a_stim, rec->a_loop, n, n / 4 < 4096 ? n / 4 : 4096, &al);
-	if (r < 0 || res->stats.first_ts_ns[rec->align_cap] < 0) {
+	if (res->stats.dac_start_ns >= 0) {
+		/* A clock shared by DAC and captures: the onset is read, not estimated. */
+		t0 = res->stats.dac_start_ns;
+		u_ns = 0;
+		printf("alignment: shared rig clock: stimulus frame 0 played at t = %.9f s of the "
+		       "rig clock, u = 0 ns\n",
+		       (double)t0 * 1e-9);
+		if (r == 0 && res->stats.first_ts_ns[rec->align_cap] >= 0) {
+			double want = (double)(t0 - res->stats.first_ts_ns[rec->align_cap]) *
+				      loop_hz * 1e-9;
+
+			printf("  loopback cross-check: %s frame %ld by correlation (corr %.4f), "
+			       "%.0f by the clock: %s\n",
+			       fx->captures[rec->align_cap].name, al.lag_frames, al.peak_corr, want,
+			       fabs(want - (double)al.lag_frames) < 0.5 ? "agree" : "DISAGREE");
+		}
+	} else if (rec->align_dac < 0) {
+		printf("alignment: no loopback tap in the fixture and no shared clock; captures "
+		       "start with the stimulus to within one capture buffer\n");
+		return;
+	} else if (r < 0 || res->stats.first_ts_ns[rec->align_cap] < 0) {
 		printf("alignment: not possible (%s)\n",
 		       r < 0 ? "no correlation with the loopback" : "no timestamps");
 		return;
+	} else {
+		t0 = res->stats.first_ts_ns[rec->align_cap] +
+		     bench_ns_from_frames((uint64_t)al.lag_frames, loop_hz);
+		u_ns = al.u_lag_frames / loop_hz * 1e9;
+		printf("alignment: stimulus frame 0 = %s frame %ld (corr %.4f, loopback gain "
+		       "%.5f), u = %.0f ns\n",
+		       fx->captures[rec->align_cap].name, al.lag_frames, al.peak_corr, al.gain,
+		       u_ns);
 	}
-	loop_hz = bench_rig_capture_rate_hz(ses->rig, rec->align_cap);
-	t0 = res->stats.first_ts_ns[rec->align_cap] +
-	     bench_ns_from_frames((uint64_t)al.lag_frames, loop_hz);
-	u_ns = al.u_lag_frames / loop_hz * 1e9;
-	printf("alignment: stimulus frame 0 = %s frame %ld (corr %.4f, loopback gain %.5f), "
-	       "u = %.0f ns\n",
-	       fx->captures[rec->align_cap].name, al.lag_frames, al.peak_corr, al.gain, u_ns);
 	bench_edf_writer_annotate(rec->stim_w, 0, -1, "stimulus onset");
 	for (i = 0; i < fx->n_captures && i < MAX_CAP; i++) {
 		int64_t first = res->stats.first_ts_ns[i], off;

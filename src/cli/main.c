@@ -18,7 +18,11 @@
 
 const struct bench_cli_command bench_cli_commands[] = {
 	{ "demo", "run the standard suites on the emulated rig and write dossiers",
-	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", bench_cmd_demo },
+	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN] [--seed N] [--jobs N]\n"
+	  "Runs each reference DUT model's standard suite on the emulated rig (--jobs at a time,\n"
+	  "default the CPU count) into DIR/bcibench.db (default DIR ./bcibench-demo), writes a\n"
+	  "signed dossier, a PDF and JUnit per model, and prints a summary table.\n",
+	  bench_cmd_demo },
 	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
 	  "usage: bcibench sim [--rig FILE | --dut NAME] [--listen HOST:PORT | --port N]\n"
 	  "                    [--pace fast|realtime [--rt-priority]] [--fault NAME=VALUE]...\n"

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 
 static double corr_at(const float *ref, const float *sig, size_t n, size_t lag, double *ret_rr,
 		      double *ret_ss)
@@ -69,5 +70,41 @@ int bench_align_xcorr(const float *ref, const float *sig, size_t n, size_t max_l
 	ret->u_lag_frames = fmax(1.0 / sqrt(12.0), fabs(delta));
 	ret->peak_corr = best;
 	ret->gain = rs / rr;
+	return 0;
+}
+
+int bench_align_shared_clock(const int64_t *ts_ns, size_t n, int64_t onset_ns, double rate_hz,
+			     struct bench_alignment *ret)
+{
+	size_t lo = 0, hi;
+	double frac;
+
+	if (!ts_ns || !ret || n == 0 || !(rate_hz > 0))
+		return -EINVAL;
+	if (onset_ns < ts_ns[0] || onset_ns > ts_ns[n - 1])
+		return -ERANGE;
+	/* First frame at or after the onset (timestamps increase). */
+	hi = n - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ts_ns[mid] < onset_ns)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (ts_ns[lo] == onset_ns || lo == 0) {
+		frac = (double)lo;
+	} else {
+		/* Between frames lo-1 and lo: interpolate on their timestamps. */
+		frac = (double)(lo - 1) +
+		       (double)(onset_ns - ts_ns[lo - 1]) / (double)(ts_ns[lo] - ts_ns[lo - 1]);
+	}
+	memset(ret, 0, sizeof(*ret));
+	ret->lag_frames = (long)lo;
+	ret->lag_frac_frames = frac;
+	ret->u_lag_frames = ts_ns[lo] == onset_ns ? 0.0 : 1.0 / sqrt(12.0);
+	ret->peak_corr = NAN;
+	ret->gain = NAN;
 	return 0;
 }

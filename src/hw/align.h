@@ -6,6 +6,10 @@
  * and a loopback reference channel (or the DUT channel itself), refined to a
  * fraction of a sample by a parabola through the peak and its neighbours.
  *
+ * With a clock shared by DAC and capture (the emulated rig says when the DAC
+ * played its first frame) bench_align_shared_clock() reads the onset off the
+ * capture timestamps instead: exact, no correlation needed.
+ *
  * Residual uncertainty: the integer lag is exact when the peak is unique; the
  * fractional part is reported with a standard uncertainty of 1/sqrt(12)
  * sample (a uniform distribution over the sample interval, the resolution of
@@ -19,6 +23,7 @@
 #define BENCH_HW_ALIGN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct bench_alignment {
 	long lag_frames;	/* capture[k + lag] matches stimulus[k] */
@@ -36,5 +41,23 @@ struct bench_alignment {
  */
 int bench_align_xcorr(const float *ref, const float *sig, size_t n, size_t max_lag,
 		      struct bench_alignment *ret);
+
+/**
+ * bench_align_shared_clock() - alignment on a clock shared by DAC and capture.
+ * @ts_ns:    the capture's @n frame timestamps (ns, the rig clock); borrowed.
+ * @onset_ns: when the DAC played stimulus frame 0, on the same clock
+ *            (bench_stream_stats.dac_start_ns).
+ * @rate_hz:  the capture's nominal rate.
+ *
+ * lag_frames is the first frame at or after the onset; lag_frac_frames the
+ * onset in frames from the first frame (a fraction when the capture runs at
+ * another rate than the DAC), from the timestamps on both sides of it. The
+ * clock is exact, so u_lag_frames is 0 for an onset on a frame and
+ * 1/sqrt(12) otherwise (the fraction is known only to the timestamps'
+ * resolution of one frame). peak_corr and gain are NaN (nothing correlated).
+ * Return: 0, -EINVAL (bad argument), -ERANGE (@onset_ns outside the capture).
+ */
+int bench_align_shared_clock(const int64_t *ts_ns, size_t n, int64_t onset_ns, double rate_hz,
+			     struct bench_alignment *ret);
 
 #endif /* BENCH_HW_ALIGN_H */

@@ -178,6 +178,7 @@ int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *c
 	pthread_cond_init(&s->changed, NULL);
 	for (k = 0; k < MAX_CAPTURES; k++)
 		s->stats.first_ts_ns[k] = -1;
+	s->stats.dac_start_ns = -1;
 	if (cfg->output) {
 		r = bench_envelope_new(fx, rig->dac_rate_hz, &s->env);
 		if (r < 0)
@@ -527,13 +528,15 @@ static void *output_thread(void *arg)
 		/* Wait for a whole buffer, or the end of stimulus. */
 		if (s->out.ended && ring_used(&s->out) == 0 && s->pad_max_frames &&
 		    s->padded >= s->pad_max_frames) {
-			/* Enough 0 uV after the stimulus: nothing more to push, wait for the stop. */
-			while (!halted(s) && !s->out_finish)
-				pthread_cond_wait(&s->changed, &s->lock);
-			if (!halted(s)) {
-				pthread_mutex_unlock(&s->lock);
-				continue; /* out_finish */
-			}
+			/*
+			 * Enough 0 uV after the stimulus: close the DAC now rather than leave
+			 * it open with nothing more to play. An open realtime DAC that runs dry
+			 * counts an underflow (the trial would be ERROR) if the run loop is
+			 * slow to notice the end; a closed one plays out what it holds and
+			 * then outputs 0 V (docs/sim.md), and the captures run on.
+			 */
+			pthread_mutex_unlock(&s->lock);
+			break;
 		} else if (!s->cfg.cyclic || s->stats.frames_out == 0) {
 			struct timespec dl = deadline_in(
 				s->cfg.underflow_is_error ? period_ns : BENCH_NS_PER_S);
@@ -865,10 +868,17 @@ static void read_counters(struct bench_stream *s, long long *dac, long long *cap
 
 static void check_counters(struct bench_stream *s)
 {
-	long long dac, cap[MAX_CAPTURES];
+	long long dac, cap[MAX_CAPTURES], start = -1;
 	size_t i;
 
 	read_counters(s, &dac, cap);
+	if (s->cfg.output && s->stats.frames_out > 0 && s->rig->dac &&
+	    iio_device_find_debug_attr(s->rig->dac, "start_ns") &&
+	    iio_device_debug_attr_read_longlong(s->rig->dac, "start_ns", &start) == 0) {
+		pthread_mutex_lock(&s->lock);
+		s->stats.dac_start_ns = start;
+		pthread_mutex_unlock(&s->lock);
+	}
 	if (dac >= 0 && s->dac_underflows0 >= 0 && dac > s->dac_underflows0) {
 		pthread_mutex_lock(&s->lock);
 		s->stats.underflows += (uint64_t)(dac - s->dac_underflows0);

@@ -53,7 +53,14 @@ struct bench_stream_stats {
 	uint64_t gaps;
 	uint64_t ring_full_waits; /* capture thread waited for the reader */
 	int64_t first_ts_ns[8];	  /* device timestamp of the first captured frame, or -1 */
-	size_t ring_bytes;	  /* memory held by the rings (constant) */
+	/*
+	 * Shared rig clock: time (on the captures' timestamp clock) at which the
+	 * DAC played the stream's first frame, from the DAC's `start_ns` debug
+	 * attribute (the emulated rig), read when the stream stops; -1 if the rig
+	 * does not say. With it, alignment needs no correlation (bench_align_shared_clock()).
+	 */
+	int64_t dac_start_ns;
+	size_t ring_bytes; /* memory held by the rings (constant) */
 };
 
 /**

@@ -130,6 +130,14 @@ struct bench_sim {
 	double *wave;
 	size_t wave_len, wave_pos;
 	bool dac_started, dac_dry;
+	/*
+	 * Shared clock (debug attribute start_ns): virtual time of the tick that
+	 * played the first sample of the DAC stream opened last, -1 before it
+	 * played. Samples still queued from an earlier stream at OPEN play first.
+	 */
+	int64_t dac_start_ns;
+	bool dac_first_pending;
+	size_t dac_skip;
 	uint64_t underflows, underflow_samples;
 	int64_t peak_code;
 	int32_t adc_last[SIM_MAX_ADC_CH];
@@ -150,9 +158,10 @@ static void sim_lock(struct bench_sim *sim)
 }
 
 static const char *const dac_attrs[] = { "sampling_frequency", NULL };
-static const char *const dac_dbg[] = { "samples_in", "underflows",     "underflow_samples",
-				       "peak_code",  "queued_samples", "late_steps",
-				       NULL };
+static const char *const dac_dbg[] = { "samples_in",	    "underflows",
+				       "underflow_samples", "peak_code",
+				       "queued_samples",    "late_steps",
+				       "start_ns",	    NULL };
 static const char *const in_attrs[] = { "sampling_frequency", NULL };
 static const char *const in_dbg[] = { "samples_out", "overflows", NULL };
 static const char *const dut_attrs[] = { "sampling_frequency", "model", NULL };
@@ -570,7 +579,17 @@ static void engine_tick(struct bench_sim *sim)
 		memcpy(v, sim->wave + sim->wave_pos * rig->dac_channels,
 		       rig->dac_channels * sizeof(double));
 		sim->wave_pos = (sim->wave_pos + 1) % sim->wave_len;
+		if (sim->dac_first_pending) {
+			sim->dac_start_ns = ts;
+			sim->dac_first_pending = false;
+		}
 	} else if (sim->dacq_len > 0) {
+		if (sim->dac_first_pending && sim->dac_skip > 0) {
+			sim->dac_skip--; /* a sample of the previous stream */
+		} else if (sim->dac_first_pending) {
+			sim->dac_start_ns = ts;
+			sim->dac_first_pending = false;
+		}
 		memcpy(v, sim->dacq + sim->dacq_rd * rig->dac_channels,
 		       rig->dac_channels * sizeof(double));
 		sim->dacq_rd = (sim->dacq_rd + 1) % sim->dacq_cap;
@@ -947,6 +966,8 @@ static int attr_read(struct bench_sim *sim, int di, enum sim_attr_kind kind,
 		snprintf(out, size, "%llu", (unsigned long long)sim->underflow_samples);
 	else if (strcmp(name, "peak_code") == 0)
 		snprintf(out, size, "%lld", (long long)sim->peak_code);
+	else if (strcmp(name, "start_ns") == 0)
+		snprintf(out, size, "%lld", (long long)sim->dac_start_ns);
 	else if (strcmp(name, "late_steps") == 0)
 		snprintf(out, size, "%llu", (unsigned long long)sim->rt_behind);
 	else if (strcmp(name, "queued_samples") == 0)
@@ -1344,6 +1365,9 @@ static int do_open(struct conn *cn, const struct sim_cmd *cmd)
 		if (di == SIM_DEV_DAC) {
 			sim->dac_started = false;
 			sim->dac_dry = false;
+			sim->dac_start_ns = -1;
+			sim->dac_first_pending = true;
+			sim->dac_skip = sim->dacq_len;
 		}
 		r = 0;
 	}
@@ -1505,12 +1529,44 @@ static bool any_input_open(const struct bench_sim *sim)
 	       sim->st[SIM_DEV_LINES].open;
 }
 
+/*
+ * Fast pace: how many DAC ticks can run before an open capture ring (bench ADC, lines,
+ * DUT data) reaches its limit, i.e. before a frame would be dropped. UINT64_MAX when no
+ * capture stream is open.
+ */
+static uint64_t input_room_ticks(const struct bench_sim *sim)
+{
+	static const int devs[] = { SIM_DEV_ADC, SIM_DEV_LINES, SIM_DEV_DUT };
+	uint64_t room = UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		const struct stream *st = &sim->st[devs[i]];
+		size_t frame = sim->dev[devs[i]].full_size;
+		double free_frames, ticks;
+
+		if (!st->open || frame == 0)
+			continue;
+		free_frames = st->ring.limit > st->ring.len ?
+				      (double)((st->ring.limit - st->ring.len) / frame) :
+				      0.0;
+		/* A DUT frame per tick is fractional: keep one frame of margin. */
+		ticks = floor((free_frames - 1.0) / frames_per_tick(sim, devs[i]));
+		if (ticks < 1.0)
+			return 0;
+		if (ticks < (double)room)
+			room = (uint64_t)ticks;
+	}
+	return room;
+}
+
 static int do_writebuf(struct conn *cn, const struct sim_cmd *cmd)
 {
 	struct bench_sim *sim = cn->sim;
 	const struct sim_device *d;
 	struct stream *st;
 	size_t n, s, sample_size, limit;
+	int64_t held_until;
 	uint8_t *data;
 	int di, r = 0;
 	bool cyclic;
@@ -1578,13 +1634,26 @@ static int do_writebuf(struct conn *cn, const struct sim_cmd *cmd)
 		pthread_cond_broadcast(&sim->cond);
 		/* Back-pressure (§6.13): hold the answer while too much is queued. */
 		limit = (size_t)st->buffers_count * st->samples;
+		held_until = bench_clock_now_ns() + cn->timeout_ms * 1000000ll;
 		while (r == 0 && !cyclic && sim->dacq_len > limit && !sim->stopping &&
 		       !conn_peer_gone(cn)) {
 			if (sim->pace == BENCH_SIM_PACE_FAST) {
-				/* Nobody may read: play the excess out now (into open streams). */
-				engine_advance(sim,
-					       sim->dacq_len - (any_input_open(sim) ? limit : 0));
-				break;
+				/*
+				 * Play the excess out, but only as far as the open capture
+				 * rings have room: a reader that is late (a loaded machine)
+				 * holds the writer back instead of losing frames. A stream
+				 * nobody reads for a whole client timeout is played out
+				 * anyway (its frames overflow, counted).
+				 */
+				uint64_t excess = sim->dacq_len - (any_input_open(sim) ? limit : 0);
+				uint64_t room = input_room_ticks(sim);
+
+				if (room > 0 || bench_clock_now_ns() > held_until) {
+					engine_advance(sim, room > 0 && room < excess ? room : excess);
+					if (room >= excess || bench_clock_now_ns() > held_until)
+						break;
+					continue;
+				}
 			}
 			wait_slice(sim);
 		}
@@ -1916,6 +1985,7 @@ int bench_sim_start(const struct bench_sim_options *opts, struct bench_sim **ret
 		pthread_condattr_destroy(&ca);
 	}
 	sim->pace = opts->pace;
+	sim->dac_start_ns = -1;
 	sim->want_rt = opts->rt_priority;
 	sim->trig_hz = 100;
 

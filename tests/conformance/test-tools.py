@@ -168,6 +168,20 @@ def main():
         c.check("timestamps advance by one sample period",
                 len(x) == 3000 and np.all(np.diff(x["ts"]) == 33333) or
                 np.all(np.abs(np.diff(x["ts"]) - 33333.3) < 1), str(np.diff(x["ts"])[:4]))
+        # Large blocks (-b 2000: 1 MB per READBUF) over many refills, then a channel subset
+        # (voltage0 + voltage255 + count0: 2 + 2 + 4 bytes, mask bits 0, 255, 256).
+        rc, data, err = readdev(sim.uri, "dut", 60000, extra=("-b", "2000"))
+        c.check("iio_readdev -b 2000 of 60000 samples of 258 channels",
+                rc == 0 and len(data) == 60000 * 528, "%d bytes %s" % (len(data), err))
+        x = np.frombuffer(data, dtype=np.dtype([("v", "<i2", 256), ("ev", "<u4"),
+                                                ("pad", "<u4"), ("ts", "<i8")]))
+        c.check("no sample lost across 30 large refills",
+                len(x) == 60000 and np.all(np.abs(np.diff(x["ts"]) - 33333.3) < 1),
+                str(np.unique(np.diff(x["ts"]))[:4]))
+        rc, data, err = readdev(sim.uri, "dut", 20000, "voltage0", "voltage255", "count0",
+                                extra=("-b", "2000"))
+        c.check("iio_readdev -b 2000 of a channel subset (8-byte samples)",
+                rc == 0 and len(data) == 20000 * 8, "%d bytes %s" % (len(data), err))
     c.finish()
 
 
