@@ -101,6 +101,8 @@ struct bench_dossier_protocol {
 	char *standard;	  /* e.g. "IEC 80601-2-26:2019" */
 	char *clause;	  /* e.g. "201.12.1.101.2" */
 	char *method;	  /* method summary (one paragraph) */
+	char *title;	  /* protocol title (not written to the XML: tests carry it), or NULL */
+	char *title_zh;	  /* its <title xml:lang="zh-CN">, or NULL */
 	uint64_t seed;	  /* stimulus PRNG seed */
 	struct bench_dossier_param *stimulus;
 	size_t n_stimulus;
@@ -142,6 +144,7 @@ struct bench_dossier_plot {
 	char *x_label; /* axis label with unit, e.g. "frequency / Hz" */
 	char *y_label;
 	unsigned classes; /* CONFUSION: number of classes k */
+	unsigned attempt; /* loader bookkeeping: attempt of the trial it came from (not written) */
 	struct bench_dossier_series *series;
 	size_t n_series;
 };

@@ -165,6 +165,45 @@ const char *bench_report_plot_label(enum bench_report_lang lang, enum bench_doss
 	return plots[k][lang_index(lang)];
 }
 
+/* The axis labels and series names src/engine/plots.c writes, with their translations. */
+static const char *const plot_texts[][2] = {
+	{ "time / s", "时间 / s" },
+	{ "voltage / uV", "电压 / uV" },
+	{ "current / uA", "电流 / uA" },
+	{ "frequency / Hz", "频率 / Hz" },
+	{ "PSD / dB re 1 uV^2/Hz", "功率谱密度 / dB re 1 uV^2/Hz" },
+	{ "PSD / dB re 1 uA^2/Hz", "功率谱密度 / dB re 1 uA^2/Hz" },
+	{ "magnitude / dB", "幅值 / dB" },
+	{ "phase / deg", "相位 / 度" },
+	{ "latency / ms", "延迟 / ms" },
+	{ "events", "事件数" },
+	{ "predicted class", "预测类别" },
+	{ "true class", "真实类别" },
+	{ "channel", "通道" },
+	{ "pulse", "脉冲序号" },
+	{ "net charge / nC", "净电荷 / nC" },
+	{ "stimulus", "刺激" },
+	{ "response", "响应" },
+	{ "output", "输出" },
+	{ "truth", "真值" },
+	{ "detected", "检出" },
+	{ "matched", "匹配" },
+	{ "latency", "延迟" },
+	{ "net charge", "净电荷" },
+};
+
+const char *bench_report_plot_text(enum bench_report_lang lang, const char *s)
+{
+	size_t i;
+
+	if (!s || lang != BENCH_REPORT_LANG_ZH_CN)
+		return s;
+	for (i = 0; i < sizeof(plot_texts) / sizeof(plot_texts[0]); i++)
+		if (strcmp(plot_texts[i][0], s) == 0)
+			return plot_texts[i][1];
+	return s;
+}
+
 const char *bench_report_font_family(enum bench_report_lang lang)
 {
 	/* Noto Sans CJK SC covers Latin too; DejaVu Sans is the fallback for symbols. */

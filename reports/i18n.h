@@ -103,6 +103,12 @@ const char *bench_report_cal_label(enum bench_report_lang lang, enum bench_dossi
 /* Caption of a plot kind ("Power spectral density" / "功率谱密度", ...). */
 const char *bench_report_plot_label(enum bench_report_lang lang, enum bench_dossier_plot_kind k);
 
+/*
+ * An axis label or series name of a plot stored by the engine (src/engine/plots.h), e.g.
+ * "time / s" -> "时间 / s" in zh-CN. Unknown text, NULL and English are returned as given.
+ */
+const char *bench_report_plot_text(enum bench_report_lang lang, const char *s);
+
 /* Font family list for pango in @lang (Noto Sans CJK SC for zh-CN). */
 const char *bench_report_font_family(enum bench_report_lang lang);
 

@@ -331,7 +331,16 @@ static int protocol_xml(struct loader *l, struct bench_dossier_protocol *p, cons
 	for (n = root ? root->children : NULL; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (xmlStrcmp(n->name, BAD_CAST "description") == 0 && !p->method) {
+		if (xmlStrcmp(n->name, BAD_CAST "title") == 0) {
+			xmlChar *t = xmlNodeGetContent(n), *lang = xmlNodeGetLang(n);
+
+			if (!lang && !p->title)
+				p->title = bench_dossier_strdup(l->d, (const char *)t);
+			else if (lang && xmlStrcmp(lang, BAD_CAST "zh-CN") == 0 && !p->title_zh)
+				p->title_zh = bench_dossier_strdup(l->d, (const char *)t);
+			xmlFree(t);
+			xmlFree(lang);
+		} else if (xmlStrcmp(n->name, BAD_CAST "description") == 0 && !p->method) {
 			xmlChar *t = xmlNodeGetContent(n);
 
 			p->method = bench_dossier_strdup(l->d, (const char *)t);
@@ -418,6 +427,8 @@ static int load_protocols(struct loader *l)
 			p->method = sqlite3_column_type(s, 7) != SQLITE_NULL ?
 					    col(l, s, 7) :
 					    bench_dossier_strdup(d, "");
+		if (!p->title && sqlite3_column_type(s, 7) != SQLITE_NULL)
+			p->title = col(l, s, 7); /* the English title the engine recorded */
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : sql_err(l, rc);
@@ -434,6 +445,49 @@ static int map_cmp(const char *c, bool has_low, bool has_high, enum bench_dossie
 		return 0;
 	}
 	return bench_dossier_cmp_parse(c, ret);
+}
+
+/*
+ * A test's titles. The engine names a test after its protocol id, with the condition in
+ * brackets ("id[cond]"): such a test shows its protocol's title (English, and Chinese when
+ * the protocol has one) followed by the condition in parentheses. Any other name is a
+ * display name chosen by whoever recorded the test, shown as it is, as is the name when
+ * the protocol has no title in the record.
+ */
+static int test_titles(struct bench_dossier *d, struct bench_dossier_test *t, const char *name)
+{
+	const struct bench_dossier_protocol *p = NULL;
+	size_t i, idlen = t->protocol_id ? strlen(t->protocol_id) : 0;
+	bool engine_name = name && idlen && strncmp(name, t->protocol_id, idlen) == 0 &&
+			   (name[idlen] == '\0' || name[idlen] == '[');
+	const char *cond = engine_name && name[idlen] == '[' ? name + idlen : NULL;
+	int clen = 0;
+
+	for (i = 0; i < d->n_protocols && t->protocol_id; i++)
+		if (strcmp(d->protocols[i].id, t->protocol_id) == 0)
+			p = &d->protocols[i];
+	if (cond && name[strlen(name) - 1] == ']') {
+		cond++;
+		clen = (int)(strlen(cond) - 1);
+	} else {
+		cond = NULL;
+	}
+	if (!p || !p->title || !engine_name) {
+		t->title = bench_dossier_strdup(d, name ? name : "untitled");
+		return t->title ? 0 : -ENOMEM;
+	}
+	t->title = cond ? bench_dossier_strdupf(d, "%s (%.*s)", p->title, clen, cond) :
+			  bench_dossier_strdup(d, p->title);
+	if (!t->title)
+		return -ENOMEM;
+	if (p->title_zh) {
+		t->title_zh = cond ? bench_dossier_strdupf(d, "%s (%.*s)", p->title_zh, clen,
+							   cond) :
+				     bench_dossier_strdup(d, p->title_zh);
+		if (!t->title_zh)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 static int load_tests(struct loader *l)
@@ -474,8 +528,10 @@ static int load_tests(struct loader *l)
 			goto out;
 		}
 		t->id = bench_dossier_strdupf(d, "T%02d", sqlite3_column_int(s, 1) + 1);
-		t->title = col(l, s, 2);
 		t->protocol_id = col(l, s, 3);
+		r = test_titles(d, t, col_raw(s, 2));
+		if (r < 0)
+			goto out;
 		t->start_ns = col_time(s, 4);
 		t->end_ns = col_time(s, 5);
 		t->verdict = map_verdict(col_raw(s, 6));
@@ -546,12 +602,93 @@ static struct bench_dossier_test *test_by_seq(struct bench_dossier *d, int seq)
 	return NULL;
 }
 
+static void drop_plot(struct bench_dossier_test *t, size_t i)
+{
+	free(t->plots[i].series);
+	memmove(&t->plots[i], &t->plots[i + 1], (t->n_plots - i - 1) * sizeof(*t->plots));
+	t->n_plots--;
+}
+
+/*
+ * One plot per kind and test, from its last attempt: the plot just added (the last one)
+ * replaces an earlier attempt's plot of its kind. Within one attempt the first trial's plot
+ * is kept, except confusion matrices of the same size, which are summed over the trials
+ * (a classification test often has one decision per trial); the summed plot keeps the
+ * artifact SHA-256 of its first trial.
+ */
+static void merge_plot(struct bench_dossier_test *t)
+{
+	struct bench_dossier_plot *np = &t->plots[t->n_plots - 1];
+	size_t i, j;
+
+	for (i = 0; i + 1 < t->n_plots; i++) {
+		struct bench_dossier_plot *op = &t->plots[i];
+
+		if (op->kind != np->kind)
+			continue;
+		if (op->attempt < np->attempt) {
+			drop_plot(t, i);
+			return;
+		}
+		if (np->kind == BENCH_DOSSIER_PLOT_CONFUSION && op->attempt == np->attempt &&
+		    op->n_series && np->n_series && op->classes == np->classes &&
+		    op->series[0].n == np->series[0].n)
+			for (j = 0; j < op->series[0].n; j++)
+				op->series[0].y[j] += np->series[0].y[j];
+		drop_plot(t, t->n_plots - 1);
+		return;
+	}
+}
+
+/*
+ * A confusion matrix as stored: (cell index, count) points, row-major, cells left out are 0;
+ * the largest index present is k*k - 1 (the engine always writes the last cell). Rebuilt as
+ * one dense series of k*k counts (x = NULL). A malformed matrix leaves the plot without
+ * series (dropped by the caller). Return: 0, -ENOMEM.
+ */
+static int confusion_dense(struct loader *l, struct bench_dossier_plot *p, const char *sha)
+{
+	const struct bench_dossier_series *s = &p->series[0];
+	struct bench_dossier_series *ns;
+	double *dense, top = -1;
+	size_t i, cells;
+	unsigned k;
+
+	for (i = 0; i < s->n; i++)
+		top = s->x && s->x[i] > top ? s->x[i] : top;
+	if (!s->x)
+		top = (double)s->n - 1;
+	k = (unsigned)llround(sqrt(top + 1));
+	cells = (size_t)k * k;
+	p->n_series = 0; /* the sparse series' arrays stay in the dossier's arena */
+	if (k < 2 || k > 64 || (double)cells != top + 1)
+		return 0;
+	dense = calloc(cells, sizeof(*dense));
+	if (!dense)
+		return -ENOMEM;
+	for (i = 0; i < s->n; i++) {
+		double x = s->x ? s->x[i] : (double)i;
+
+		if (x >= 0 && x < (double)cells && x == floor(x) && isfinite(s->y[i]))
+			dense[(size_t)x] += s->y[i];
+	}
+	ns = bench_dossier_plot_add_series(l->d, p, "counts", cells, NULL, dense);
+	free(dense);
+	if (!ns)
+		return -ENOMEM;
+	ns->artifact_sha256_hex = bench_dossier_strdup(l->d, sha);
+	p->classes = k;
+	return 0;
+}
+
 /*
  * A "plot-<kind>" artifact: CSV lines "series,x,y" (header line optional; for a confusion
  * matrix "counts,i,count" with k*k rows). Bad lines are skipped; the artifact stays listed.
+ * A header "series,<x label>,<y label>" names the axes ("series,x,y" names nothing).
  */
 static int plot_from_csv(struct loader *l, struct bench_dossier_test *t, const char *kind,
-			 const char *text, size_t len, const char *sha, int64_t art_id)
+			 const char *text, size_t len, const char *sha, int64_t art_id,
+			 unsigned attempt)
 {
 	enum bench_dossier_plot_kind k;
 	struct bench_dossier_plot *p;
@@ -566,6 +703,7 @@ static int plot_from_csv(struct loader *l, struct bench_dossier_test *t, const c
 	if (!p)
 		return -ENOMEM;
 	p->kind = k;
+	p->attempt = attempt;
 	p->id = bench_dossier_strdupf(l->d, "P%" PRId64, art_id);
 	p->title = bench_dossier_strdup(l->d, t->title);
 	while (pos < len && r == 0) {
@@ -584,8 +722,15 @@ static int plot_from_csv(struct loader *l, struct bench_dossier_test *t, const c
 		*c1 = '\0';
 		*c2 = '\0';
 		line[63] = '\0'; /* series names are at most 63 bytes */
-		if (bench_parse_double(c1 + 1, &x) < 0 || bench_parse_double(c2 + 1, &y) < 0)
+		if (bench_parse_double(c1 + 1, &x) < 0 || bench_parse_double(c2 + 1, &y) < 0) {
+			/* the header line names the axes */
+			if (strcmp(line, "series") == 0 && !p->x_label && c1[1] &&
+			    strcmp(c1 + 1, "x") != 0) {
+				p->x_label = bench_dossier_strdup(l->d, c1 + 1);
+				p->y_label = bench_dossier_strdup(l->d, c2 + 1);
+			}
 			continue; /* header or malformed line */
+		}
 		if (strcmp(line, cur) != 0 && n > 0) {
 			struct bench_dossier_series *se = bench_dossier_plot_add_series(
 				l->d, p, cur, n, (const double *)xs.data, (const double *)ys.data);
@@ -615,15 +760,13 @@ static int plot_from_csv(struct loader *l, struct bench_dossier_test *t, const c
 		else
 			se->artifact_sha256_hex = bench_dossier_strdup(l->d, sha);
 	}
-	if (r == 0 && k == BENCH_DOSSIER_PLOT_CONFUSION && p->n_series) {
-		unsigned c = (unsigned)llround(sqrt((double)p->series[0].n));
-
-		p->classes = c;
-		p->series[0].x = NULL; /* row-major counts; x was the cell index */
-	}
+	if (r == 0 && k == BENCH_DOSSIER_PLOT_CONFUSION && p->n_series)
+		r = confusion_dense(l, p, sha);
 	if (r == 0 && p->n_series == 0) {
 		/* nothing usable: drop the plot, keep the artifact */
 		t->n_plots--;
+	} else if (r == 0) {
+		merge_plot(t);
 	}
 	bench_buf_free(&xs);
 	bench_buf_free(&ys);
@@ -657,7 +800,8 @@ static int load_artifacts(struct loader *l)
 	r = prep(l,
 		 "SELECT a.id, a.kind, a.path, a.blob, a.media_type, a.sha256, a.size_bytes,"
 		 " (SELECT t.seq FROM trial tr JOIN test t ON t.id = tr.test_id"
-		 "   WHERE tr.id = a.trial_id)"
+		 "   WHERE tr.id = a.trial_id),"
+		 " (SELECT tr.attempt FROM trial tr WHERE tr.id = a.trial_id)"
 		 " FROM artifact a WHERE a.run_id = ? ORDER BY a.id",
 		 &s);
 	if (r < 0)
@@ -704,7 +848,7 @@ static int load_artifacts(struct loader *l)
 				r = read_file(a->path, &data);
 			if (r == 0)
 				r = plot_from_csv(l, t, kind + 5, (const char *)data.data, data.len,
-						  sha, id);
+						  sha, id, (unsigned)sqlite3_column_int(s, 8));
 			else if (r != -ENOMEM)
 				r = 0; /* missing file: verify reports it; no plot */
 			bench_buf_free(&data);

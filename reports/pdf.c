@@ -453,17 +453,34 @@ static void test_section(struct pdf *p, const struct bench_dossier_test *t)
 			   pl->kind == BENCH_DOSSIER_PLOT_CONFUSION ? 200 :
 								      170;
 
+		struct bench_dossier_plot shown = *pl;
+		struct bench_dossier_series ser[8];
+		size_t k;
+
 		ensure(p, h + 30);
 		if (p->err)
 			break;
+		/* axis labels and series names in the report's language */
+		shown.x_label = (char *)bench_report_plot_text(p->lang, pl->x_label);
+		shown.y_label = (char *)bench_report_plot_text(p->lang, pl->y_label);
+		if (pl->n_series <= 8) {
+			for (k = 0; k < pl->n_series; k++) {
+				ser[k] = pl->series[k];
+				ser[k].name = (char *)bench_report_plot_text(p->lang,
+									     pl->series[k].name);
+			}
+			shown.series = ser;
+		}
 		p->y += 6;
 		pango_layout_set_font_description(p->layout, p->font);
-		bench_report_plot_draw(p->cr, p->layout, pl, MARGIN_L, p->y, BODY_W, h);
+		bench_report_plot_draw(p->cr, p->layout, &shown, MARGIN_L, p->y, BODY_W, h);
 		p->y += h;
 		bench_buf_clear(&b);
 		bench_buf_appendf(&b, "%s %u: %s - %s", L(p, BENCH_L_FIGURE), ++p->figure,
 				  bench_report_plot_label(p->lang, pl->kind),
-				  pl->title ? pl->title : "");
+				  p->lang == BENCH_REPORT_LANG_ZH_CN && t->title_zh ? t->title_zh :
+				  pl->title					    ? pl->title :
+										      "");
 		para(p, bench_buf_str(&b), 8, false, NULL, 6);
 	}
 	p->y += 10;

@@ -242,14 +242,27 @@ static void line(cairo_t *cr, const struct rect *r, const struct axis *xa, const
 	cairo_stroke(cr);
 }
 
+/* Colour of series @i: the palette in order; a raster draws its truth (series 0) in colour 5. */
+static size_t series_color(bool raster, size_t i)
+{
+	return raster ? (i == 0 ? 5 : i - 1) : i;
+}
+
 static void legend(cairo_t *cr, PangoLayout *layout, const struct rect *r,
-		   const struct bench_dossier_series *s, size_t n)
+		   const struct bench_dossier_series *s, size_t n, bool raster)
 {
 	size_t i;
 	double y = r->y + 4;
 
+	/* a light box so the legend stays readable over the data */
+	cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+	cairo_rectangle(cr, r->x + r->w - 74, r->y + 2, 72, (double)n * 8 + 4);
+	cairo_fill_preserve(cr);
+	cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
+	cairo_set_line_width(cr, 0.3);
+	cairo_stroke(cr);
 	for (i = 0; i < n; i++) {
-		set_color(cr, i);
+		set_color(cr, series_color(raster, i));
 		cairo_set_line_width(cr, 1.2);
 		cairo_move_to(cr, r->x + r->w - 70, y + 4);
 		cairo_line_to(cr, r->x + r->w - 58, y + 4);
@@ -323,7 +336,7 @@ static void draw_xy(cairo_t *cr, PangoLayout *layout, const struct bench_dossier
 	}
 	cairo_restore(cr);
 	if (p->n_series > 1)
-		legend(cr, layout, r, p->series, p->n_series);
+		legend(cr, layout, r, p->series, p->n_series, false);
 }
 
 static void draw_bode(cairo_t *cr, PangoLayout *layout, const struct bench_dossier_plot *p,
@@ -345,7 +358,11 @@ static void draw_bode(cairo_t *cr, PangoLayout *layout, const struct bench_dossi
 		y->log = false;
 		range_of(&p->series[k], 1, &dummy, y);
 		finish_axis(y, true, false);
-		frame(cr, layout, rr, &xa, y, p->x_label, k == 0 ? p->y_label : "phase / deg",
+		/* the phase panel is labelled by its series' name when it names a unit */
+		frame(cr, layout, rr, &xa, y, p->x_label,
+		      k == 0						  ? p->y_label :
+		      p->series[1].name && strchr(p->series[1].name, '/') ? p->series[1].name :
+									    "phase / deg",
 		      k == 1);
 		cairo_save(cr);
 		cairo_rectangle(cr, rr->x, rr->y, rr->w, rr->h);
@@ -382,7 +399,7 @@ static void draw_raster(cairo_t *cr, PangoLayout *layout, const struct bench_dos
 		/* series 0 (truth) in the upper half of the row, the others in the lower half */
 		double off = i == 0 ? -0.45 : 0.0;
 
-		set_color(cr, i == 0 ? 5 : i - 1);
+		set_color(cr, series_color(true, i));
 		cairo_set_line_width(cr, 0.5);
 		for (j = 0; j < s->n; j++) {
 			double x = s->x ? s->x[j] : (double)j;
@@ -397,25 +414,8 @@ static void draw_raster(cairo_t *cr, PangoLayout *layout, const struct bench_dos
 		cairo_stroke(cr);
 	}
 	cairo_restore(cr);
-	if (p->n_series > 1) {
-		struct bench_dossier_series tmp[2];
-
-		if (p->n_series == 2) {
-			/* legend colours follow the raster's colour choice */
-			cairo_save(cr);
-			tmp[0] = p->series[0];
-			tmp[1] = p->series[1];
-			set_color(cr, 5);
-			text(cr, layout, tmp[0].name ? tmp[0].name : "", 6, r->x + r->w - 4,
-			     r->y + 2, 1, 0);
-			set_color(cr, 0);
-			text(cr, layout, tmp[1].name ? tmp[1].name : "", 6, r->x + r->w - 4,
-			     r->y + 10, 1, 0);
-			cairo_restore(cr);
-		} else {
-			legend(cr, layout, r, p->series, p->n_series);
-		}
-	}
+	if (p->n_series > 1)
+		legend(cr, layout, r, p->series, p->n_series, true);
 }
 
 static void draw_confusion(cairo_t *cr, PangoLayout *layout, const struct bench_dossier_plot *p,
@@ -447,6 +447,9 @@ static void draw_confusion(cairo_t *cr, PangoLayout *layout, const struct bench_
 			cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
 			cairo_set_line_width(cr, 0.3);
 			cairo_stroke(cr);
+			/* counts in the cells while they are legible; the colour tells the rest */
+			if (cell < 9 || (v == 0 && cell < 14))
+				continue;
 			snprintf(b, sizeof(b), "%.0f", v);
 			if (f > 0.6)
 				cairo_set_source_rgb(cr, 1, 1, 1);
@@ -455,6 +458,9 @@ static void draw_confusion(cairo_t *cr, PangoLayout *layout, const struct bench_
 			text(cr, layout, b, fmin(8, cell * 0.35), x0 + (j + 0.5) * cell,
 			     y0 + (i + 0.5) * cell, 0.5, 0.5);
 		}
+		/* class numbers: all of them, or every fifth on a large matrix */
+		if (k > 12 && i % 5 != 0)
+			continue;
 		cairo_set_source_rgb(cr, 0, 0, 0);
 		snprintf(b, sizeof(b), "%u", i);
 		text(cr, layout, b, 6, x0 - 3, y0 + (i + 0.5) * cell, 1, 0.5);

@@ -720,6 +720,7 @@ static const char *const event_names[] = {
 	[SIGGEN_EVENT_ECG] = "ecg",
 	[SIGGEN_EVENT_POSTICTAL] = "postictal",
 	[SIGGEN_EVENT_STIM_ARTIFACT] = "stim_artifact",
+	[SIGGEN_EVENT_SATURATION] = "saturation",
 };
 
 const char *siggen_event_type_name(enum siggen_event_type t)

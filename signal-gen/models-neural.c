@@ -322,6 +322,8 @@ enum {
 	SP_MUA_UV,
 	SP_DRIFT,
 	SP_DRIFT_TAU,
+	SP_NOISE_LO,
+	SP_NOISE_HI,
 };
 
 static const struct siggen_param_info spike_params[] = {
@@ -346,6 +348,10 @@ static const struct siggen_param_info spike_params[] = {
 	{ "amp_drift", "", 0, 0, 2,
 	  "slow unit amplitude drift: sd of the log amplitude (0 = none, 0.2 = +-20 %)" },
 	{ "amp_drift_tau_s", "s", 120, 1, 36000, "time constant of the amplitude drift" },
+	{ "noise_lo_hz", "Hz", 0, 0, 1e5,
+	  "noise high-pass corner (2nd-order Butterworth; 0 = none, MEArec: 300)" },
+	{ "noise_hi_hz", "Hz", 0, 0, 1e5,
+	  "noise low-pass corner (2nd-order Butterworth; 0 = none, MEArec: 6000)" },
 	END_PARAMS,
 };
 
@@ -375,16 +381,25 @@ struct sp_active {
 	int id; /* unit index, or -1 for multi-unit hum */
 };
 
+/* A biquad, transposed direct form II, in double. */
+struct bq {
+	double b0, b1, b2, a1, a2;
+};
+
 struct sp_chan {
 	struct sp_active *act;
 	unsigned n_act, cap_act;
 	uint64_t noise;
+	double z[2][2]; /* band-limiting filter state: 2 biquads */
 	struct sg_rng hum;
 	double hum_next;
 };
 
 struct spikes {
 	unsigned nr, nu;
+	unsigned n_bq; /* 0 (white noise), 1 or 2 */
+	struct bq bq[2];
+	double bq_norm;	   /* unit rms after the filters */
 	double refr;	   /* samples */
 	struct sp_unit *u; /* nr x nu */
 	struct sp_chan *c;
@@ -448,6 +463,61 @@ static double isi_gap(double rate_hz, double refr_s, double fs)
 	return (mean - refr_s) * fs;
 }
 
+/* 2nd-order Butterworth by the bilinear transform with prewarping. */
+static struct bq butter2(double fc, double fs, bool high)
+{
+	double k = tan(M_PI * fc / fs), q = sqrt(2), d = 1 + k * q + k * k;
+	struct bq f;
+
+	if (high) {
+		f.b0 = 1 / d;
+		f.b1 = -2 / d;
+	} else {
+		f.b0 = k * k / d;
+		f.b1 = 2 * k * k / d;
+	}
+	f.b2 = f.b0;
+	f.a1 = 2 * (k * k - 1) / d;
+	f.a2 = (1 - k * q + k * k) / d;
+	return f;
+}
+
+static inline double bq_step(const struct bq *f, double *z, double x)
+{
+	double y = f->b0 * x + z[0];
+
+	z[0] = f->b1 * x - f->a1 * y + z[1];
+	z[1] = f->b2 * x - f->a2 * y;
+	return y;
+}
+
+/* Band-limiting of the noise: filters and the gain that keeps noise_uv rms. */
+static void noise_band_init(struct spikes *z, const double *p, double fs)
+{
+	double energy = 0, st[2][2] = { { 0 } };
+	unsigned i, j;
+
+	z->n_bq = 0;
+	if (p[SP_NOISE_LO] > 0 && p[SP_NOISE_LO] < 0.45 * fs)
+		z->bq[z->n_bq++] = butter2(p[SP_NOISE_LO], fs, true);
+	if (p[SP_NOISE_HI] > 0 && p[SP_NOISE_HI] < 0.45 * fs)
+		z->bq[z->n_bq++] = butter2(p[SP_NOISE_HI], fs, false);
+	z->bq_norm = 1;
+	if (!z->n_bq)
+		return;
+	/* Variance gain for white input = energy of the impulse response. */
+	for (i = 0; i < (1u << 22); i++) {
+		double v = i == 0;
+
+		for (j = 0; j < z->n_bq; j++)
+			v = bq_step(&z->bq[j], st[j], v);
+		energy += v * v;
+		if (i > 1000 && v * v < 1e-30)
+			break;
+	}
+	z->bq_norm = energy > 0 ? 1 / sqrt(energy) : 1;
+}
+
 static int spikes_init(struct sg_src *s, const struct sg_ctx *ctx)
 {
 	struct spikes *z = calloc(1, sizeof(*z));
@@ -461,6 +531,7 @@ static int spikes_init(struct sg_src *s, const struct sg_ctx *ctx)
 	z->nr = s->ss->n_route;
 	z->nu = (unsigned)p[SP_UNITS];
 	z->refr = p[SP_REFR] * 1e-3 * s->fs;
+	noise_band_init(z, p, s->fs);
 	z->u = calloc((size_t)z->nr * (z->nu ? z->nu : 1), sizeof(*z->u));
 	z->c = calloc(z->nr, sizeof(*z->c));
 	if (!z->u || !z->c)
@@ -635,8 +706,23 @@ static void spikes_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out
 		struct sp_chan *c = &z->c[k];
 		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
 
-		if (sigma > 0)
+		if (sigma > 0 && z->n_bq) {
+			/* Band-limited: unit noise through the filters, then scaled in. */
+			float *w = sg_tmp(s), a = (float)(sigma * g * z->bq_norm);
+			size_t i;
+
+			memset(w, 0, n * sizeof(float));
+			sg_noise_add(c->noise, t0, w, n, 1.0f);
+			for (i = 0; i < n; i++) {
+				double v = w[i];
+
+				for (j = 0; j < z->n_bq; j++)
+					v = bq_step(&z->bq[j], c->z[j], v);
+				o[i] += a * (float)v;
+			}
+		} else if (sigma > 0) {
 			sg_noise_add(c->noise, t0, o, n, sigma * g);
+		}
 		/* Multi-unit hum: small spikes, no truth. */
 		while (c->hum_next < (double)(t0 + n)) {
 			unsigned which = (unsigned)(sg_next(&c->hum) >> 62);

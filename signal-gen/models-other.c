@@ -1164,3 +1164,215 @@ const struct sg_model sg_model_stim_artifact = {
 	.prepare = sa_wave,
 	.render_ch = sa_render_ch,
 };
+
+/* ---------- PRBS timing code ---------- */
+
+enum {
+	PR_AMP,
+	PR_RATE,
+	PR_ORDER,
+	PR_BIPOLAR,
+	PR_FIRST,
+};
+
+static const struct siggen_param_info prbs_params[] = {
+	{ "amp_uv", "uV", 100, -1e6, 1e6, "level of a 1 bit (a 0 bit is -amp, or 0 if unipolar)" },
+	{ "bit_rate_hz", "Hz", 100, 0.001, 1e6, "bits per second" },
+	{ "order", "", 7, 7, 31,
+	  "ITU-T O.150 sequence: 7, 9, 11, 15, 23 or 31 (others: the next lower one)" },
+	{ "bipolar", "", 1, 0, 1, "1: +-amp, 0: 0..amp" },
+	{ "first_s", "s", 0, 0, 1e6, "start of the first bit (0 before)" },
+	END_PARAMS,
+};
+
+struct prbs {
+	uint32_t reg, mask;
+	unsigned n, tap; /* x^n + x^tap + 1 */
+	uint64_t bit;	 /* index of the current bit */
+	uint64_t next;	 /* first sample of bit + 1 */
+	uint64_t period; /* 2^n - 1 bits */
+	int level;	 /* current bit, -1 before the first */
+};
+
+/* The first sample of bit @b: first + ceil(b fs / rate), exact for long runs. */
+static uint64_t prbs_edge(const struct sg_src *s, uint64_t b)
+{
+	long double x = (long double)b * (long double)s->fs / (long double)s->p[PR_RATE];
+
+	return sec(s, s->p[PR_FIRST]) + (uint64_t)ceill(x - 1e-9L);
+}
+
+static int prbs_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	static const unsigned orders[][2] = { { 31, 28 }, { 23, 18 }, { 15, 14 },
+					      { 11, 9 },  { 9, 5 },   { 7, 6 } };
+	struct prbs *e = calloc(1, sizeof(*e));
+	unsigned i;
+
+	(void)ctx;
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
+		if (orders[i][0] <= (unsigned)s->p[PR_ORDER])
+			break;
+	e->n = orders[i][0];
+	e->tap = orders[i][1];
+	e->mask = e->n == 32 ? 0xffffffffu : (1u << e->n) - 1;
+	e->reg = e->mask; /* all ones */
+	e->period = ((uint64_t)1 << e->n) - 1;
+	e->next = prbs_edge(s, 0);
+	e->level = -1;
+	s->st = e;
+	return 0;
+}
+
+static void prbs_wave(struct sg_src *s, uint64_t t0, size_t n)
+{
+	struct prbs *e = s->st;
+	double hi = s->p[PR_AMP], lo = s->p[PR_BIPOLAR] > 0.5 ? -hi : 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i;
+
+		while (t >= e->next) {
+			/* Fibonacci LFSR, output = the new bit. */
+			uint32_t b = ((e->reg >> (e->n - 1)) ^ (e->reg >> (e->tap - 1))) & 1;
+
+			if (e->bit % e->period == 0 && t < s->total)
+				sg_emit(s, SIGGEN_EVENT_WAVEFORM, -1, t,
+					prbs_edge(s, e->bit + e->period) < s->total ?
+						prbs_edge(s, e->bit + e->period) :
+						s->total,
+					t, (int32_t)e->n, (float)s->p[PR_AMP],
+					(float)s->p[PR_RATE]);
+			e->reg = ((e->reg << 1) | b) & e->mask;
+			e->level = (int)b;
+			e->bit++;
+			e->next = prbs_edge(s, e->bit);
+		}
+		s->wave[i] = (float)(e->level < 0 ? 0 : e->level ? hi : lo);
+	}
+}
+
+const struct sg_model sg_model_prbs = {
+	.name = "prbs",
+	.doc = "PRBS timing code (ITU-T O.150 PRBS7..PRBS31) at a set bit rate, for latency and "
+	       "alignment",
+	.params = prbs_params,
+	.init = prbs_init,
+	.free = free_plain,
+	.peak_uv = amp_peak,
+	.prepare = prbs_wave,
+	.render_ch = sg_wave_render_ch,
+};
+
+/* ---------- front-end saturation (over-range) ---------- */
+
+enum {
+	SAT_RAIL,
+	SAT_RATE,
+	SAT_DUR,
+	SAT_TAU,
+};
+
+static const struct siggen_param_info sat_params[] = {
+	{ "rail_uv", "uV", 5000, -1e7, 1e7, "level the channels are held at (the rail)" },
+	{ "rate_per_min", "1/min", 1, 0, 600, "episodes per minute (Poisson)" },
+	{ "duration_ms", "ms", 200, 0.01, 60000, "time held at the rail" },
+	{ "tau_ms", "ms", 100, 0.01, 60000, "exponential recovery back to the signal" },
+	END_PARAMS,
+};
+
+struct sat {
+	struct evsrc ev;   /* Poisson episodes */
+	uint64_t rec_end;  /* end of the recovery (exclusive) */
+	uint64_t held_end; /* end of the hold */
+	double decay, r;   /* recovery weight of the rail, per sample */
+	bool chunk_on;
+	float a[SG_CHUNK]; /* per sample: o = a * o + b */
+	float b[SG_CHUNK];
+};
+
+static int sat_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	struct sat *e = calloc(1, sizeof(*e));
+
+	(void)ctx;
+	if (!e)
+		return -ENOMEM;
+	sg_rng_init(&e->ev.ev, s->seed, s->index, 0, SG_P_EVENTS);
+	e->ev.next = s->p[SAT_RATE] > 0 ? sg_exp(&e->ev.ev) * 60 * s->fs / s->p[SAT_RATE] :
+					  INFINITY;
+	e->decay = exp(-1 / (s->p[SAT_TAU] * 1e-3 * s->fs));
+	s->st = e;
+	return 0;
+}
+
+static void sat_wave(struct sg_src *s, uint64_t t0, size_t n)
+{
+	struct sat *e = s->st;
+	double rail = s->p[SAT_RAIL];
+	size_t i;
+
+	e->chunk_on = false;
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i;
+
+		e->a[i] = 1;
+		e->b[i] = 0;
+		if (t >= e->rec_end && e->ev.next < (double)(t + 1) && t < s->total) {
+			uint64_t hold = (uint64_t)fmax(1, nearbyint(s->p[SAT_DUR] * 1e-3 * s->fs));
+
+			e->held_end = t + hold;
+			e->rec_end = e->held_end + (uint64_t)ceil(5 * s->p[SAT_TAU] * 1e-3 * s->fs);
+			e->r = 1;
+			sg_emit(s, SIGGEN_EVENT_SATURATION, -1, t,
+				e->rec_end < s->total ? e->rec_end : s->total, e->held_end, 0,
+				(float)rail, 0);
+			e->ev.next = (double)e->rec_end +
+				     sg_exp(&e->ev.ev) * 60 * s->fs / s->p[SAT_RATE];
+		}
+		if (t < e->held_end) {
+			e->a[i] = 0;
+			e->b[i] = (float)rail;
+			e->chunk_on = true;
+		} else if (t < e->rec_end) {
+			e->r *= e->decay;
+			e->a[i] = (float)(1 - e->r);
+			e->b[i] = (float)(e->r * rail);
+			e->chunk_on = true;
+		}
+	}
+}
+
+/* Replaces what the sources before this one put on the channel: held at the rail, recovering. */
+static void sat_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			  unsigned k0, unsigned k1)
+{
+	const struct sat *e = s->st;
+	unsigned k;
+	size_t i;
+
+	(void)t0;
+	if (!e->chunk_on)
+		return;
+	for (k = k0; k < k1; k++) {
+		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
+
+		for (i = 0; i < n; i++)
+			o[i] = e->a[i] * o[i] + g * e->b[i];
+	}
+}
+
+const struct sg_model sg_model_saturation = {
+	.name = "saturation",
+	.doc = "front-end over-range: the channels (the sources listed before this one) held at "
+	       "the rail, then an exponential recovery",
+	.params = sat_params,
+	.init = sat_init,
+	.free = free_plain,
+	.peak_uv = amp_peak,
+	.prepare = sat_wave,
+	.render_ch = sat_render_ch,
+};

@@ -82,6 +82,8 @@ enum siggen_event_type {
 				 * value = depth (fraction of amplitude removed) */
 	SIGGEN_EVENT_STIM_ARTIFACT, /* artifact of one stimulation pulse on recording channels;
 				     * end = pulse end + 5 tail time constants */
+	SIGGEN_EVENT_SATURATION,    /* front end over range: held at the rail, then recovering;
+				  * peak = recovery starts, amplitude = the rail */
 	SIGGEN_EVENT_TYPE_COUNT,
 };
 
@@ -254,6 +256,8 @@ struct siggen_opts {
  * live until siggen_close(); each siggen_read() splits the channels of the
  * sources that support it between them and the caller (sources that do not,
  * common-mode ones, and the events' serial part run on the caller's thread).
+ * The helpers do not survive fork(): a child must not read a generator its
+ * parent opened with threads > 1 (open a new one in the child).
  *
  * Return: 0, -EINVAL (spec without sources, threads > SIGGEN_MAX_THREADS),
  * -ENOMEM, -EAGAIN (the system refused a thread).

@@ -48,6 +48,10 @@ FIGS = {
     "stim_artifact": (4, 30000, 0.03, [0, 1, 3],
                       ["stim_channel=0", "spread_ch=1.5", "first_s=0.004", "tau_ms=1.5"],
                       "pulse artifacts with recovery tails, falling with distance (ch 0, 1, 3)"),
+    "prbs": (1, 1000, 3, [0], ["bit_rate_hz=50"],
+             "PRBS7 at 50 bit/s; each sequence (127 bits, 2.54 s) starts at a truth marker"),
+    "saturation": (1, 500, 20, [0], [],
+                   "EEG, then over-range episodes: held at the rail, exponential recovery"),
 }
 
 # Figures drawn from a spec instead of one model (channels, rate, duration come from it).
@@ -58,6 +62,14 @@ SPECS = {
   <source model="seizure" id="sz">
     <param name="onset_s" value="15"/><param name="duration_s" value="40"/>
     <param name="postictal_s" value="20"/><param name="recovery_s" value="30"/>
+  </source>
+</stimulus>
+""",
+    "saturation": """<stimulus rate_hz="500" channels="1" duration_s="20">
+  <source model="eeg" id="bg"><param name="rms_uv" value="25"/></source>
+  <source model="saturation" id="sat">
+    <param name="rail_uv" value="400"/><param name="rate_per_min" value="9"/>
+    <param name="duration_ms" value="500"/><param name="tau_ms" value="300"/>
   </source>
 </stimulus>
 """,
@@ -131,11 +143,14 @@ def main():
                     pk = int(e["peak"])
                     ax.plot(pk / rate, float(e["amplitude_uv"]), "v", ms=3,
                             color="C%d" % int(e["label"]))
-                elif e["type"] in ("stim", "waveform") and model in ("stim", "impulse"):
+                elif e["type"] in ("stim", "waveform") and model in ("stim", "impulse", "prbs"):
                     ax.axvline(st, color="r", lw=0.5, alpha=0.5)
                 elif e["type"] == "stim_artifact":
                     ax.axvspan(st, en, color="C1", alpha=0.15)
                     ax.axvline(st, color="r", lw=0.5, alpha=0.5)
+                elif e["type"] == "saturation":
+                    ax.axvspan(st, en, color="C3", alpha=0.15)
+                    ax.axvline(int(e["peak"]) / rate, color="C3", lw=0.6, ls="--")
                 elif e["type"] == "postictal":
                     ax.axvspan(st, en, color="C2", alpha=0.15)
                     ax.axvline(int(e["peak"]) / rate, color="C2", lw=0.6, ls="--")

@@ -9,7 +9,9 @@
  *
  * Each step is the real subcommand (`run`, `report`) executed in a forked child, so the
  * demo exercises exactly the code a user runs, and a crash in one DUT's run cannot take
- * the others (or the table) with it. The signing key is the test-only key of
+ * the others (or the table) with it. The models run in parallel worker processes, at most
+ * --jobs at a time (default: the number of online CPUs), into the one database; each
+ * model's run and report output goes to DIR/MODEL.log. The signing key is the test-only key of
  * fixtures/keys/: a demo dossier proves the mechanism, not the identity of a lab.
  */
 #include <errno.h>
@@ -18,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/child.h"
@@ -86,7 +90,7 @@ static int demo_one(const struct bench_reference_dut *d, const char *out, const 
 		    const char *lang, const char *seed, struct demo_result *res)
 {
 	char fixture[PATH_MAX], suite[PATH_MAX], profile[PATH_MAX], key[PATH_MAX], cert[PATH_MAX],
-		run_id[32];
+		run_id[32], log[PATH_MAX];
 	int64_t t0;
 
 	memset(res, 0, sizeof(*res));
@@ -97,7 +101,7 @@ static int demo_one(const struct bench_reference_dut *d, const char *out, const 
 	bench_cli_data_path(key, sizeof(key), "fixtures/keys/test-signer-rsa.key");
 	bench_cli_data_path(cert, sizeof(cert), "fixtures/keys/test-signer-rsa.crt");
 
-	printf("\n== %s (%s): suite %s\n", d->model, d->serial, d->suite);
+	snprintf(log, sizeof(log), "%s/%s.log", out, d->model);
 	{
 		char *argv[] = { "run",	     "--fixture",    fixture,
 				 "--suite",  suite,	     "--dut-profile",
@@ -108,7 +112,7 @@ static int demo_one(const struct bench_reference_dut *d, const char *out, const 
 
 		t0 = bench_clock_now_ns();
 		res->run_rc = bench_cli_run_child(bench_cmd_run, (int)BENCH_ARRAY_SIZE(argv) - 1,
-						  argv, NULL);
+						  argv, log);
 		res->seconds = (double)(bench_clock_now_ns() - t0) * 1e-9;
 	}
 	if (find_run(db, d->serial, res) < 0) {
@@ -128,7 +132,7 @@ static int demo_one(const struct bench_reference_dut *d, const char *out, const 
 				 "--sign-cert", cert,	  NULL };
 
 		res->report_rc = bench_cli_run_child(bench_cmd_report,
-						     (int)BENCH_ARRAY_SIZE(argv) - 1, argv, NULL);
+						     (int)BENCH_ARRAY_SIZE(argv) - 1, argv, log);
 	}
 	return 0;
 }
@@ -142,10 +146,37 @@ static int worst_exit(int a, int b)
 				  (rank_b == 2 ? BENCH_EXIT_ERROR : b);
 }
 
+/* Waits for one demo worker and prints its line. Return: true if one was reaped. */
+static bool reap_one(pid_t *pids, struct demo_result *res)
+{
+	int status;
+	pid_t pid = wait(&status);
+	size_t i;
+
+	if (pid < 0)
+		return errno != EINTR; /* ECHILD: nothing left to wait for */
+	for (i = 0; i < bench_n_reference_duts; i++) {
+		if (pids[i] != pid)
+			continue;
+		pids[i] = 0;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			snprintf(res[i].status, sizeof(res[i].status), "worker died");
+		printf("   %-17s %-12s in %.1f s\n", bench_reference_duts[i].model, res[i].status,
+		       res[i].seconds);
+		fflush(stdout);
+		return true;
+	}
+	return false; /* not one of ours (cannot happen: the workers are our only children) */
+}
+
 int bench_cmd_demo(int argc, char **argv)
 {
 	const struct bench_cli_command *cmd = bench_cli_find("demo");
-	struct demo_result res[8];
+	struct demo_result *res;
+	pid_t pids[8] = { 0 };
+	size_t running = 0, n_jobs;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t jobs_opt = 0;
 	const char *out = "bcibench-demo", *model = NULL, *lang = "en", *seed = "1";
 	char db[PATH_MAX], state[PATH_MAX];
 	int64_t t0 = bench_clock_now_ns();
@@ -166,7 +197,11 @@ int bench_cmd_demo(int argc, char **argv)
 			lang = argv[++i_arg];
 		else if (strcmp(a, "--seed") == 0)
 			seed = argv[++i_arg];
-		else
+		else if (strcmp(a, "--jobs") == 0) {
+			if (bench_parse_u64(argv[++i_arg], &jobs_opt) < 0 || jobs_opt < 1 ||
+			    jobs_opt > 8)
+				return bench_cli_usage_error(cmd, "--jobs must be 1..8");
+		} else
 			return bench_cli_usage_error(cmd, "unknown argument '%s'", a);
 	}
 	if (strcmp(lang, "en") != 0 && strcmp(lang, "zh-CN") != 0)
@@ -180,6 +215,7 @@ int bench_cmd_demo(int argc, char **argv)
 						     "ssvep-decoder, closed-loop-stim)",
 						     model);
 	}
+	n_jobs = jobs_opt ? (size_t)jobs_opt : cpus > 0 ? (size_t)cpus : 1;
 	if (mkdir(out, 0777) < 0 && errno != EEXIST) {
 		bench_cli_error("demo: cannot create %s: %s", out, strerror(errno));
 		return BENCH_EXIT_ERROR;
@@ -193,15 +229,48 @@ int bench_cmd_demo(int argc, char **argv)
 	}
 	setenv("BCIBENCH_STATE_DIR", state, 1);
 
-	printf("bcibench demo: emulated rig, reference DUT models, results in %s\n", out);
+	printf("bcibench demo: emulated rig, reference DUT models, results in %s, %zu at a time\n",
+	       out, n_jobs);
+	/* Workers write their result into shared memory; a worker that dies leaves ERROR. */
+	res = mmap(NULL, sizeof(*res) * bench_n_reference_duts, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED) {
+		bench_cli_error("demo: %s", strerror(errno));
+		return BENCH_EXIT_ERROR;
+	}
+	fflush(stdout);
 	for (i = 0; i < bench_n_reference_duts; i++) {
-		if (model && strcmp(model, bench_reference_duts[i].model) != 0) {
+		const struct bench_reference_dut *d = &bench_reference_duts[i];
+
+		memset(&res[i], 0, sizeof(res[i]));
+		if (model && strcmp(model, d->model) != 0) {
 			res[i].run_rc = -1;
 			continue;
 		}
-		demo_one(&bench_reference_duts[i], out, db, lang, seed, &res[i]);
+		res[i].run_rc = BENCH_EXIT_ERROR;
+		res[i].report_rc = -1;
+		snprintf(res[i].status, sizeof(res[i].status), "no result");
+		while (running >= n_jobs)
+			running -= reap_one(pids, res) ? 1 : 0;
+		fflush(stdout);
+		fflush(stderr);
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			demo_one(d, out, db, lang, seed, &res[i]);
+			_exit(0);
+		}
+		if (pids[i] < 0) {
+			pids[i] = 0;
+			continue;
+		}
+		printf("   %-17s started (suite %s; output in %s/%s.log)\n", d->model, d->suite,
+		       out, d->model);
+		fflush(stdout);
+		running++;
 		n_done++;
 	}
+	while (running > 0)
+		running -= reap_one(pids, res) ? 1 : 0;
 
 	printf("\n%-17s %-15s %-12s %-8s %-36s %s\n", "DUT model", "serial", "run status", "time",
 	       "run UUID", "dossier / PDF / JUnit");
@@ -228,5 +297,6 @@ int bench_cmd_demo(int argc, char **argv)
 	       rc == BENCH_EXIT_PASS ? "PASS" :
 	       rc == BENCH_EXIT_FAIL ? "FAIL" :
 				       "ERROR");
+	munmap(res, sizeof(*res) * bench_n_reference_duts);
 	return rc;
 }

@@ -8,7 +8,10 @@
  * the real `bcibench run` against a separate `bcibench sim` process started with the fault,
  * recorded in DIR/qualify.db with a "qualify" event naming the condition. The detection
  * matrix (fault -> tests that failed, with measured value and limit) is printed and written
- * to DIR/qualify-matrix.md and .csv. A fault that no test catches is shown as a GAP.
+ * to DIR/qualify-matrix.md and .csv. A fault that no test catches is shown as a GAP; so is
+ * one whose run only failed tests that also fail on a good-DUT run of the same model (the
+ * fault is masked: such a test cannot tell it from the good DUT). The csv's caught_by column
+ * names the tests that did catch it ("PROTOCOL:VERDICT").
  *
  * Conditions are independent, so they run in parallel worker processes (--jobs, default the
  * number of online CPUs); each condition's DUT gets its own serial (the reference serial's
@@ -88,7 +91,7 @@ struct qualify_outcome {
 	int rc;
 	int64_t run_id;
 	struct bench_buf detail; /* "test: name value unit (limit ...); ..." */
-	struct bench_buf tests;	 /* every test with a FAIL or ERROR measurement, space-separated */
+	struct bench_buf tests;	 /* "PROTOCOL:VERDICT" of every test not passed, space-separated */
 	size_t n_failed;
 };
 
@@ -126,8 +129,6 @@ static int collect_failed(void *ctx, const struct bench_store_measurement_row *r
 
 	if (!m->verdict || (strcmp(m->verdict, "FAIL") != 0 && strcmp(m->verdict, "ERROR") != 0))
 		return 0;
-	if (row->test_name)
-		add_word(&o->tests, row->test_name);
 	if (o->n_failed++ >= 4)
 		return 0; /* the matrix names the first few; the record has them all */
 	bench_buf_appendf(&o->detail, "%s%s %s: ", o->detail.len ? "; " : "", row->test_name,
@@ -144,6 +145,20 @@ static int collect_failed(void *ctx, const struct bench_store_measurement_row *r
 			bench_buf_appendf(&o->detail, " %.4g", m->limit_high);
 		bench_buf_appendf(&o->detail, ")");
 	}
+	return 0;
+}
+
+/* Every test that did not pass, as "PROTOCOL:VERDICT" (once per protocol and verdict). */
+static int collect_tests(void *ctx, const struct bench_store_test_row *row)
+{
+	struct qualify_outcome *o = ctx;
+	char word[160];
+
+	if (!row->verdict || !strcmp(row->verdict, "PASS"))
+		return 0;
+	snprintf(word, sizeof(word), "%s:%s", row->protocol_id ? row->protocol_id : "?",
+		 row->verdict);
+	add_word(&o->tests, word);
 	return 0;
 }
 
@@ -169,6 +184,8 @@ static int examine(const char *db, const char *serial, const char *condition,
 		r = bench_store_event_add(st, n.run_id, 0, &ev, NULL);
 		if (r == 0)
 			r = bench_store_measurements_list(st, n.run_id, collect_failed, o);
+		if (r == 0)
+			r = bench_store_tests_list(st, n.run_id, collect_tests, o);
 	} else if (r == 0) {
 		r = -ENOENT;
 	}
@@ -351,6 +368,59 @@ static void run_all(struct qualify_job *jobs, size_t n, size_t n_jobs, const cha
 	}
 }
 
+/* Does the space-separated "PROTOCOL:VERDICT" list @list name @protocol (any verdict)? */
+static bool names_protocol(const char *list, const char *protocol, size_t len)
+{
+	const char *p = list;
+
+	while ((p = strstr(p, protocol))) {
+		if ((p == list || p[-1] == ' ') && p[len] == ':')
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/*
+ * What caught fault job @j: its tests that did not pass, less every protocol that also
+ * did not pass on some good-DUT run of the same model (such a test cannot tell the fault
+ * from the good DUT). A run that failed without a recorded test is caught by "run".
+ * Empty: a GAP, also when the run did not pass (the fault is masked).
+ */
+static void caught_by(const struct qualify_job *j, const struct qualify_job *jobs, size_t n,
+		      struct bench_buf *out)
+{
+	const char *p = bench_buf_str(&j->o.tests);
+	size_t i;
+
+	if (j->o.rc == BENCH_EXIT_PASS)
+		return;
+	if (!*p) {
+		bench_buf_appendf(out, "run:%s", j->o.rc == 1 ? "FAIL" : "ERROR");
+		return;
+	}
+	while (*p) {
+		const char *end = strchr(p, ' '), *colon = strchr(p, ':');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool in_good = false;
+		char id[128];
+
+		if (colon && colon < p + len && (size_t)(colon - p) < sizeof(id)) {
+			memcpy(id, p, (size_t)(colon - p));
+			id[colon - p] = '\0';
+			for (i = 0; i < n && !in_good; i++)
+				in_good = !jobs[i].fault && jobs[i].d == j->d &&
+					  names_protocol(bench_buf_str(&jobs[i].o.tests), id,
+							 strlen(id));
+		}
+		if (!in_good)
+			bench_buf_appendf(out, "%s%.*s", out->len ? " " : "", (int)len, p);
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 static const char *rc_name(int rc)
 {
 	return rc == 0 ? "PASS" : rc == 1 ? "FAIL" : rc == 2 ? "ERROR" : "USAGE";
@@ -493,10 +563,16 @@ int bench_cmd_qualify(int argc, char **argv)
 		"# Bench qualification: detection matrix\n\n"
 		"| DUT model | condition | expected | verdict | run | failed tests (value, limit) |\n"
 		"|---|---|---|---|---|---|\n");
-	fprintf(csv, "model,condition,expected,verdict,run_id,serial,failed_tests,detail\n");
+	fprintf(csv,
+		"model,condition,expected,verdict,run_id,serial,caught_by,failed_tests,detail\n");
 	for (i = 0; i < n; i++) {
 		struct qualify_job *j = &jobs[i];
-		const char *verdict = j->fault && j->o.rc == 0 ? "GAP" : rc_name(j->o.rc);
+		struct bench_buf caught = BENCH_BUF_INIT;
+		const char *verdict;
+
+		if (j->fault)
+			caught_by(j, jobs, n, &caught);
+		verdict = j->fault && !caught.len ? "GAP" : rc_name(j->o.rc);
 
 		if (i == 0 || j->d != jobs[i - 1].d)
 			printf("== %s (%s suite %s)\n", j->d->model,
@@ -518,25 +594,35 @@ int bench_cmd_qualify(int argc, char **argv)
 				j->o.rc ? " (false fail)" : "", j->o.run_id,
 				bench_buf_str(&j->o.detail));
 			fprintf(csv,
-				"%s,good seed %" PRIu64 ",PASS,%s,%" PRId64 ",%s,\"%s\",\"%s\"\n",
+				"%s,good seed %" PRIu64 ",PASS,%s,%" PRId64 ",%s,,\"%s\",\"%s\"\n",
 				j->d->model, j->seed, rc_name(j->o.rc), j->o.run_id, j->serial,
 				bench_buf_str(&j->o.tests), bench_buf_str(&j->o.detail));
 		} else {
 			fault_runs++;
-			if (j->o.rc == BENCH_EXIT_PASS)
+			if (!caught.len)
 				gaps++;
-			printf("   %-26s %-5s %s\n", j->fault->spec, verdict,
-			       bench_buf_str(&j->o.detail));
-			fprintf(md, "| %s | %s | %s | %s | %" PRId64 " | %s |\n", j->d->model,
+			printf("   %-26s %-5s %s%s%s\n", j->fault->spec, verdict,
+			       caught.len ? "caught by " : "", bench_buf_str(&caught),
+			       caught.len ? "" :
+			       j->o.rc	  ? "only tests that also fail on the good DUT failed" :
+					    "every test passed");
+			fprintf(md, "| %s | %s | %s | %s | %" PRId64 " | %s%s%s |\n", j->d->model,
 				j->fault->spec, j->fault->expect,
-				j->o.rc == BENCH_EXIT_PASS ? "PASS (GAP: not caught)" : verdict,
-				j->o.run_id, bench_buf_str(&j->o.detail));
-			fprintf(csv, "%s,%s,\"%s\",%s,%" PRId64 ",%s,\"%s\",\"%s\"\n", j->d->model,
-				j->fault->spec, j->fault->expect, verdict, j->o.run_id, j->serial,
-				bench_buf_str(&j->o.tests), bench_buf_str(&j->o.detail));
+				caught.len   ? verdict :
+				j->o.rc == 0 ? "PASS (GAP: not caught)" :
+					       "GAP (masked: only tests failing on the good DUT)",
+				j->o.run_id, bench_buf_str(&caught), caught.len ? ": " : "",
+				bench_buf_str(&j->o.detail));
+			fprintf(csv, "%s,%s,\"%s\",%s,%" PRId64 ",%s,\"%s\",\"%s\",\"%s\"\n",
+				j->d->model, j->fault->spec, j->fault->expect, verdict, j->o.run_id,
+				j->serial, bench_buf_str(&caught), bench_buf_str(&j->o.tests),
+				bench_buf_str(&j->o.detail));
 		}
-		bench_buf_free(&j->o.detail);
-		bench_buf_free(&j->o.tests);
+		bench_buf_free(&caught);
+	}
+	for (i = 0; i < n; i++) {
+		bench_buf_free(&jobs[i].o.detail);
+		bench_buf_free(&jobs[i].o.tests);
 	}
 	free(jobs);
 	fprintf(md,

@@ -6,6 +6,10 @@
  * hands everything to src/engine. Progress goes to stderr (a bar on a terminal, plain
  * lines otherwise); one verdict line per test goes to stdout.
  *
+ * At the end, when asked (--report-dir, --xml, --pdf, --junit, --upload-url ...), the dossier
+ * of the recorded run is written and uploaded through the outbox (cli/run-report.h); a
+ * dossier that cannot be written is a bench error (exit 2) but the run stays recorded.
+ *
  * `--seconds/--sine` selects the minimal raw path of src/hw (bench_cli_run_raw).
  * Exit: 0 all PASS, 1 a FAIL or MARGINAL, 2 ERROR/ABORTED or a bench error, 64 usage or
  * an invalid input file (protocol, suite, limits, profile, fixture, serial).
@@ -20,6 +24,7 @@
 #include "cli/cli.h"
 #include "cli/efficiency.h"
 #include "cli/hw-cli.h"
+#include "cli/run-report.h"
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/error.h"
@@ -89,6 +94,13 @@ static int find_run_seed(void *ctx, const struct bench_store_run_row *row)
 	return 0;
 }
 
+/* The UUID of a resumed run (the engine only fills it for a new run). */
+static int find_run_uuid(void *ctx, const struct bench_store_run_row *row)
+{
+	snprintf(ctx, BENCH_STORE_UUID_LEN, "%s", row->uuid ? row->uuid : "");
+	return 0;
+}
+
 static int wants_raw(int argc, char **argv)
 {
 	int i;
@@ -117,6 +129,7 @@ int bench_cmd_run(int argc, char **argv)
 	struct bench_engine_options eo = { 0 };
 	struct bench_engine_result res;
 	struct progress pg = { 0 };
+	struct bench_cli_run_report rr;
 	const struct bench_dut_profile *prof;
 	int64_t resume_id = 0;
 	char sim_uri[64], sim_name[256];
@@ -130,6 +143,7 @@ int bench_cmd_run(int argc, char **argv)
 			return bench_cli_run_slots(argc, argv); /* K DUTs at once: cmd-slots.c */
 
 	bench_hw_cli_opts_init(&o);
+	bench_cli_run_report_init(&rr);
 	a.protocols = calloc((size_t)argc, sizeof(*a.protocols));
 	if (!a.protocols)
 		return BENCH_EXIT_ERROR;
@@ -143,6 +157,13 @@ int bench_cmd_run(int argc, char **argv)
 			continue;
 		if (r < 0) {
 			rc = BENCH_EXIT_USAGE;
+			goto out;
+		}
+		r = bench_cli_run_report_parse(cmd, &rr, argc, argv, &i);
+		if (r != 0) {
+			if (r == 1)
+				continue;
+			rc = r;
 			goto out;
 		}
 		if (!has_val) {
@@ -190,6 +211,10 @@ int bench_cmd_run(int argc, char **argv)
 			"--fixture, --dut-serial and one of --suite or --protocol are required");
 		goto out;
 	}
+	rc = bench_cli_run_report_check(cmd, &rr);
+	if (rc != BENCH_EXIT_PASS)
+		goto out;
+	rc = BENCH_EXIT_ERROR;
 
 	/* The plan: every input file checked before anything touches the rig. */
 	if (bench_protocol_lib_new(a.limits_dir, &lib) < 0)
@@ -325,7 +350,15 @@ int bench_cmd_run(int argc, char **argv)
 		printf("%s\n", eff_line);
 		bench_cli_efficiency_record(&eff, pace, st, res.run_id);
 	}
+	fflush(stdout);
 	rc = bench_hw_cli_end(&ses, bench_verdict_exit_code(res.verdict));
+	if (bench_cli_run_report_wanted(&rr) && res.run_id) {
+		if (!res.uuid[0])
+			bench_store_run_get(st, res.run_id, find_run_uuid, res.uuid);
+		if (bench_cli_run_report_finish(&rr, st, a.db, res.uuid[0] ? res.uuid : a.resume,
+						res.run_id) != BENCH_EXIT_PASS)
+			rc = BENCH_EXIT_ERROR;
+	}
 out:
 	bench_sim_stop(sim);
 	bench_store_close(st);

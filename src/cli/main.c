@@ -18,7 +18,11 @@
 
 const struct bench_cli_command bench_cli_commands[] = {
 	{ "demo", "run the standard suites on the emulated rig and write dossiers",
-	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN]\n", bench_cmd_demo },
+	  "usage: bcibench demo [--out DIR] [--dut MODEL] [--lang en|zh-CN] [--seed N] [--jobs N]\n"
+	  "Runs each reference DUT model's standard suite on the emulated rig (--jobs at a time,\n"
+	  "default the CPU count) into DIR/bcibench.db (default DIR ./bcibench-demo), writes a\n"
+	  "signed dossier, a PDF and JUnit per model, and prints a summary table.\n",
+	  bench_cmd_demo },
 	{ "sim", "serve the emulated rig (iiod protocol) with virtual converters and DUT models",
 	  "usage: bcibench sim [--rig FILE | --dut NAME] [--listen HOST:PORT | --port N]\n"
 	  "                    [--pace fast|realtime [--rt-priority]] [--fault NAME=VALUE]...\n"
@@ -33,6 +37,11 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "                    [--dut-profile FILE] [--operator NAME] [--seed N] [--db FILE]\n"
 	  "                    [--resume RUN] [--uri URI] [--certification] [--limits-dir DIR]\n"
 	  "                    [--pace fast|realtime]\n"
+	  "                    [--report-dir DIR] [--xml F] [--pdf F] [--junit F] [--lang L]\n"
+	  "                    [--sign-key K --sign-cert C] [--upload-url URL]\n"
+	  "                    [--upload-header 'N: v']... [--upload-token-env VAR]\n"
+	  "                    [--upload-cacert PEM] [--upload-retries N]\n"
+	  "                    [--upload-retry-delay-ms MS]\n"
 	  "       bcibench run --fixture F --seconds T --sine UV@HZ [--uri URI] [--channel C]\n"
 	  "       bcibench run --slots K [--dut-serial SN1,...,SNK] [--slot-fault N:NAME=VALUE]...\n"
 	  "                    [--slot-uri N:URI]... (other options as above, for every slot)\n"
@@ -40,6 +49,9 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "one 'bcibench sim' process per slot). With --slots the fixture's <slots> list gives\n"
 	  "each slot its context and DUT serial (docs/fixtures.md). A run prints its real-time\n"
 	  "efficiency: wall time / stimulus time (target <= 1.05 at --pace realtime).\n"
+	  "At the end the dossier of the run is written (--report-dir DIR: DIR/BCB-<uuid>.xml,\n"
+	  ".pdf, -junit.xml) and, with --upload-url, queued in the outbox of the database and\n"
+	  "sent with whatever an outage left there.\n"
 	  "Exit: 0 all pass, 1 a test failed or is marginal, 2 error/aborted, 64 bad input.\n",
 	  bench_cmd_run },
 	{ "gen", "generate synthetic neural and metrology signals with ground truth",

@@ -9,9 +9,9 @@
 #include <string.h>
 
 const struct bench_reference_dut bench_reference_duts[] = {
-	{ "eeg-amp", "fixtures/sim/eeg-amp.fixture.xml", "protocols/suites/eeg-amp-production.xml",
-	  "fixtures/duts/sim-eeg-amp.xml", "SIM-EEG-0001",
-	  "protocols/suites/eeg-amp-production.xml" },
+	{ "eeg-amp", "fixtures/sim/eeg-amp-cert.fixture.xml",
+	  "protocols/suites/eeg-amp-certification.xml", "fixtures/duts/sim-eeg-amp.xml",
+	  "SIM-EEG-0001", "protocols/suites/eeg-amp-production.xml" },
 	{ "neural-recorder", "fixtures/sim/neural-recorder.fixture.xml",
 	  "protocols/suites/neural-recorder.xml", "fixtures/duts/sim-neural-recorder.xml",
 	  "SIM-NR-0001", "tests/data/qualify/neural-recorder.xml" },
@@ -21,6 +21,8 @@ const struct bench_reference_dut bench_reference_duts[] = {
 	{ "closed-loop-stim", "fixtures/sim/closed-loop-stim.fixture.xml",
 	  "protocols/suites/closed-loop-stim.xml", "fixtures/duts/sim-closed-loop-stim.xml",
 	  "SIM-CLS-0001", "tests/data/qualify/closed-loop-stim.xml" },
+	{ "mi-decoder", "fixtures/sim/mi-decoder.fixture.xml", "protocols/suites/mi-decoder.xml",
+	  "fixtures/duts/sim-mi-decoder.xml", "SIM-MI-0001", "protocols/suites/mi-decoder.xml" },
 };
 
 const size_t bench_n_reference_duts = sizeof(bench_reference_duts) /

@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "edf/edf-writer.h"
 #include "engine/engine.h"
+#include "engine/plots.h"
 #include "engine/rescore.h"
 
 #define MAX_ATTEMPTS 20
@@ -454,7 +455,8 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 	struct bench_buf note = BENCH_BUF_INIT;
 	char(*names)[96] = NULL;
 	char(*clauses)[160] = NULL;
-	struct bench_store_artifact arts[5];
+	struct bench_store_artifact arts[5 + BENCH_ENGINE_MAX_PLOTS];
+	struct bench_engine_plots plots = { 0 };
 	char rel[5][96];
 	enum bench_verdict v;
 	size_t n_ms = 0;
@@ -505,6 +507,10 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 			bench_buf_appendf(&note, "capture record not saved: %s", strerror(-r));
 		else
 			tr.n_artifacts++;
+		/* plot data for the dossier (plots.h) */
+		bench_engine_plots_make(p, t->index, t->seed, &cap, &plots);
+		tr.n_artifacts += bench_engine_plots_artifacts(&plots, arts + tr.n_artifacts,
+							       BENCH_ENGINE_MAX_PLOTS);
 	}
 	tr.artifacts = arts;
 	tr.seq = (int)t->index;
@@ -526,6 +532,7 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 	}
 	rn->res->trials_run++;
 	bench_engine_capture_clear(&cap);
+	bench_engine_plots_clear(&plots);
 	free(ms);
 	free(names);
 	free(clauses);

@@ -275,6 +275,7 @@ static int m_classify(const struct bench_protocol *p, const struct bench_protoco
 	unsigned n_classes = (unsigned)bench_measure_param_num(m, "classes", 0);
 	double win_s = bench_measure_param_num(m, "window", NAN);
 	double gaze_s = bench_measure_param_num(m, "gaze-shift", NAN);
+	double late_s = bench_measure_param_num(m, "max-delay", NAN);
 	double u = 0, u_acc = 0;
 	struct bench_classification cl;
 	uint64_t *matrix = NULL;
@@ -317,6 +318,8 @@ static int m_classify(const struct bench_protocol *p, const struct bench_protoco
 		double end = i + 1 < n ? start[i + 1] : (double)t->n_frames / t->rate_hz;
 
 		pred[i] = (truth[i] + 1) % (int)n_classes; /* no decision: wrong */
+		if (isfinite(win_s) && isfinite(late_s) && start[i] + win_s + late_s < end)
+			end = start[i] + win_s + late_s; /* later than that: no decision */
 		for (f = (size_t)ceil((start[i] + (isfinite(win_s) ? win_s : 0)) * t->rate_hz);
 		     f < t->n_frames && f < end * t->rate_hz; f++)
 			if (t->events[f] && (t->events[f] >> 24) == 2u) {

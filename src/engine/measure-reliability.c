@@ -192,10 +192,11 @@ static int m_recovery(const struct bench_protocol *p, const struct bench_protoco
 }
 
 /*
- * D5 drift: "of" gain_error (3-parameter fit amplitude vs amp_uv, %, worst channel mean)
- * or timebase_ppm (4-parameter fit frequency vs freq_hz, ppm) per segment, regressed on
- * the segment's centre time; the slope is scaled to the metric's unit (%/"per" s, default
- * per 24 h; ppm/h). Type A uncertainty: the slope's standard error.
+ * D5 drift: "of" gain_error (3-parameter fit amplitude vs amp_uv, %, mean over channels)
+ * per segment at the segment's centre time, or timebase_ppm (frequency offset in ppm from
+ * the phase advance between consecutive segments, at their boundary), regressed on time;
+ * the slope is scaled to the metric's unit (%/"per" s, default per 24 h; ppm/h). Type A
+ * uncertainty: the slope's standard error.
  */
 static int m_drift(const struct bench_protocol *p, const struct bench_protocol_metric *m,
 		   const struct bench_protocol_criterion *cr,
@@ -205,7 +206,7 @@ static int m_drift(const struct bench_protocol *p, const struct bench_protocol_m
 	const struct bench_protocol_param *of = bench_measure_param(m, "of");
 	size_t segs = (size_t)bench_measure_param_num(m, "segments", 10), end, len, i, c;
 	double per = bench_measure_param_num(m, "per", 86400), amp, f, scale;
-	double *x = NULL, *y = NULL;
+	double *x = NULL, *y = NULL, *ph = NULL;
 	struct bench_linfit lf;
 	bool gain;
 	int r;
@@ -222,8 +223,8 @@ static int m_drift(const struct bench_protocol *p, const struct bench_protocol_m
 	if (r < 0)
 		return r;
 	end = bench_measure_stim_end(t);
-	if (segs < 3 || end <= t->settle_frames) {
-		MEASURE_ERRF("drift_slope needs at least 3 segments");
+	if (segs < 4 || end <= t->settle_frames) {
+		MEASURE_ERRF("drift_slope needs at least 4 segments");
 		return -EINVAL;
 	}
 	len = (end - t->settle_frames) / segs;
@@ -233,11 +234,52 @@ static int m_drift(const struct bench_protocol *p, const struct bench_protocol_m
 	}
 	x = calloc(segs, sizeof(*x));
 	y = calloc(segs, sizeof(*y));
-	if (!x || !y) {
+	ph = calloc(segs * t->n_channels, sizeof(*ph));
+	if (!x || !y || !ph) {
 		r = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < segs; i++) {
+	if (!gain) {
+		/*
+		 * Time base: the phase of a 3-parameter fit at the nominal frequency per segment
+		 * and channel, referred to the capture start; the frequency between consecutive
+		 * segments is their phase advance over the spacing (unambiguous while the
+		 * offset stays below half a cycle per segment), averaged over the channels, in
+		 * ppm at the segment boundary. Much finer than a 4-parameter fit per segment.
+		 */
+		double dt = (double)len / t->rate_hz;
+
+		for (i = 0; i < segs; i++) {
+			size_t a = t->settle_frames + i * len;
+
+			for (c = 0; c < t->n_channels; c++) {
+				struct bench_sine_fit fit;
+
+				r = bench_score_sine_fit3(t->uv + c * t->n_frames + a, len,
+							  t->rate_hz, f, &fit);
+				if (r < 0) {
+					MEASURE_ERRF("segment %zu channel %zu: fit failed (%s)", i,
+						     c, strerror(-r));
+					goto out;
+				}
+				ph[i * t->n_channels + c] = fit.phase_rad -
+							    2 * M_PI * f * (double)a / t->rate_hz;
+			}
+		}
+		for (i = 0; i + 1 < segs; i++) {
+			x[i] = (double)(t->settle_frames + (i + 1) * len) / t->rate_hz;
+			y[i] = 0;
+			for (c = 0; c < t->n_channels; c++) {
+				double d = ph[(i + 1) * t->n_channels + c] -
+					   ph[i * t->n_channels + c];
+
+				d = remainder(d, 2 * M_PI);
+				y[i] += d / (2 * M_PI * dt) / f * 1e6 / (double)t->n_channels;
+			}
+		}
+		segs--;
+	}
+	for (i = 0; i < segs && gain; i++) {
 		size_t a = t->settle_frames + i * len;
 
 		x[i] = ((double)a + (double)len / 2) / t->rate_hz;
@@ -245,16 +287,13 @@ static int m_drift(const struct bench_protocol *p, const struct bench_protocol_m
 			struct bench_sine_fit fit;
 			const double *s = t->uv + c * t->n_frames + a;
 
-			r = gain ? bench_score_sine_fit3(s, len, t->rate_hz, f, &fit) :
-				   bench_score_sine_fit4(s, len, t->rate_hz, f, &fit);
+			r = bench_score_sine_fit3(s, len, t->rate_hz, f, &fit);
 			if (r < 0) {
 				MEASURE_ERRF("segment %zu channel %zu: fit failed (%s)", i, c,
 					     strerror(-r));
 				goto out;
 			}
-			y[i] += (gain ? (fit.amplitude / amp - 1.0) * 100.0 :
-					(fit.freq_hz / f - 1.0) * 1e6) /
-				(double)t->n_channels;
+			y[i] += (fit.amplitude / amp - 1.0) * 100.0 / (double)t->n_channels;
 		}
 	}
 	r = bench_score_linfit(x, y, segs, 0.95, &lf);
@@ -267,6 +306,7 @@ static int m_drift(const struct bench_protocol *p, const struct bench_protocol_m
 out:
 	free(x);
 	free(y);
+	free(ph);
 	return r;
 }
 

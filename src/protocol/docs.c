@@ -93,6 +93,8 @@ int bench_protocol_render_markdown(const struct bench_protocol *p, struct bench_
 	int r = 0;
 
 	r |= bench_buf_appendf(o, "## %s: %s\n\n", p->id, p->title);
+	if (p->title_zh)
+		r |= bench_buf_appendf(o, "- title (zh-CN): %s\n", p->title_zh);
 	r |= bench_buf_appendf(o, "- version %s", p->version);
 	if (p->catalogue)
 		r |= bench_buf_appendf(o, "; test-catalogue.md %s", p->catalogue);

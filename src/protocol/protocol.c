@@ -470,6 +470,7 @@ void bench_protocol_free(struct bench_protocol *p)
 	free(p->id);
 	free(p->version);
 	free(p->title);
+	free(p->title_zh);
 	free(p->description);
 	free(p->catalogue);
 	for (i = 0; i < p->n_standards; i++) {
@@ -823,6 +824,40 @@ static int parse_stimulus(struct bench_protocol *p, xmlDocPtr doc, xmlNodePtr ca
 	return r;
 }
 
+/*
+ * The titles: the first <title> is English and has no xml:lang; an optional second one is
+ * its translation with xml:lang="zh-CN" (the only language the dossiers have besides
+ * English). Return: 0, -ENOMEM, or -EINVAL with a FILE:LINE message in @err.
+ */
+static int parse_titles(struct bench_protocol *p, xmlNodePtr root, struct bench_buf *err)
+{
+	xmlNodePtr c;
+	unsigned n = 0;
+	int bad = 0;
+
+	for (c = pxml_first_element(root); c; c = pxml_next_element(c)) {
+		xmlChar *lang;
+
+		if (!pxml_is(c, "title"))
+			continue;
+		lang = xmlNodeGetLang(c);
+		if (n++ == 0) {
+			if (lang)
+				bad |= pxml_err(err, p->path, pxml_line(c),
+						"the first <title> is the English one: no xml:lang") <
+				       0;
+		} else if (!lang || xmlStrcmp(lang, BAD_CAST "zh-CN") != 0) {
+			bad |= pxml_err(err, p->path, pxml_line(c),
+					"a second <title> must have xml:lang=\"zh-CN\"") < 0;
+		} else if (!(p->title_zh = pxml_text(c))) {
+			xmlFree(lang);
+			return -ENOMEM;
+		}
+		xmlFree(lang);
+	}
+	return bad ? -EINVAL : 0;
+}
+
 static int parse_protocol(struct bench_protocol_lib *lib, struct bench_protocol *p, xmlDocPtr doc,
 			  struct bench_buf *err)
 {
@@ -837,6 +872,10 @@ static int parse_protocol(struct bench_protocol_lib *lib, struct bench_protocol 
 	p->title = pxml_text(pxml_child(root, "title"));
 	if (!p->id || !p->version || !p->title)
 		return -ENOMEM;
+	r = parse_titles(p, root, err);
+	if (r == -ENOMEM)
+		return r;
+	bad |= r < 0;
 	if ((c = pxml_child(root, "description")) && !(p->description = pxml_text(c)))
 		return -ENOMEM;
 	if ((c = pxml_child(root, "catalogue")) && !(p->catalogue = pxml_attr(c, "ref")))

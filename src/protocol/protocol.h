@@ -257,6 +257,7 @@ struct bench_protocol {
 	char *id;
 	char *version;
 	char *title;
+	char *title_zh;	   /* <title xml:lang="zh-CN">, or NULL */
 	char *description; /* may be NULL */
 	char *catalogue;   /* test-catalogue.md ID (e.g. "A1"), may be NULL */
 	size_t n_standards;

@@ -201,6 +201,11 @@ struct sim_dut {
 	uint64_t dec_n[3];   /* decision times, samples after the detection */
 	double *tgt;	     /* n_targets x harmonics x 3: omega (rad/s), phase (rad), weight */
 	double *corr, *ener; /* per target: sum x * template, sum template^2 */
+	unsigned paradigm;   /* 0 SSVEP, 1 motor imagery */
+	struct biquad mu;    /* MI: 8-30 Hz band-pass (mu and beta) */
+	double *zmu;	     /* nch x 2 */
+	double pow_lr[2];    /* MI: band power of the left and right channel halves */
+	uint64_t mi_skip;    /* MI: samples after the cue left out (visual evoked response) */
 
 	/* closed-loop stim */
 	struct biquad beta;
@@ -456,6 +461,21 @@ static int cue_init(struct sim_dut *d)
 	}
 	if (d->n_dec == 0)
 		return -EINVAL;
+	d->paradigm = (unsigned)param(d, "paradigm");
+	if (d->paradigm == 1) {
+		/*
+		 * Motor imagery: the other channels split in two halves, first half over the
+		 * left hemisphere (C3 side), second half over the right (C4 side), as the
+		 * signal generator lays out a montage without 10-20 names. Imagery of one
+		 * hand desynchronises mu and beta over the opposite hemisphere (ERD), so the
+		 * class is the side with more 8-30 Hz power: left half stronger = left hand
+		 * (class 0), from 0.5 s after the cue to the decision.
+		 */
+		d->mu = biquad_design(2, sqrt(8.0 * 30.0), sqrt(8.0 * 30.0) / 22.0, d->fd_hz);
+		d->zmu = calloc((size_t)d->nch * 2, sizeof(double));
+		d->mi_skip = (uint64_t)llround(0.5 * d->fd_hz);
+		return d->zmu ? 0 : -ENOMEM;
+	}
 	d->tgt = calloc((size_t)d->n_targets * d->harmonics * 3, sizeof(double));
 	d->corr = calloc(d->n_targets, sizeof(double));
 	d->ener = calloc(d->n_targets, sizeof(double));
@@ -495,6 +515,34 @@ static int cue_init(struct sim_dut *d)
 	return 0;
 }
 
+/* Motor imagery after the cue: hemisphere band power, one decision per decision time. */
+static void mi_decode(struct sim_dut *d, const double *y, const struct sim_faults *f)
+{
+	unsigned c, half = 0, k = 0;
+
+	for (c = 0; c < d->nch; c++)
+		half += (int)c != d->cue_ch;
+	half /= 2;
+	for (c = 0; c < d->nch; c++) {
+		double b;
+
+		if ((int)c == d->cue_ch)
+			continue;
+		b = biquad_run(&d->mu, d->zmu + (size_t)c * 2, y[c]);
+		if (d->cue_n >= 0 && (uint64_t)d->cue_n >= d->mi_skip && half > 0)
+			d->pow_lr[k < half ? 0 : 1] += b * b;
+		k++;
+	}
+	if (d->cue_n < 0)
+		return;
+	d->cue_n++;
+	if (d->next_dec < d->n_dec && (uint64_t)d->cue_n >= d->dec_n[d->next_dec]) {
+		event_push(d, SIM_EVENT(SIM_EVENT_CLASS, d->pow_lr[0] >= d->pow_lr[1] ? 0 : 1), f);
+		if (++d->next_dec == d->n_dec)
+			d->cue_n = -1;
+	}
+}
+
 static void cue_decode(struct sim_dut *d, const double *y, const struct sim_faults *f)
 {
 	double x = 0, t_s;
@@ -507,8 +555,15 @@ static void cue_decode(struct sim_dut *d, const double *y, const struct sim_faul
 		d->cue_t0_s = fr / d->fd_hz + d->cue_delay_s;
 		d->cue_n = 0;
 		d->next_dec = 0;
-		memset(d->corr, 0, d->n_targets * sizeof(double));
-		memset(d->ener, 0, d->n_targets * sizeof(double));
+		if (d->corr) {
+			memset(d->corr, 0, d->n_targets * sizeof(double));
+			memset(d->ener, 0, d->n_targets * sizeof(double));
+		}
+		d->pow_lr[0] = d->pow_lr[1] = 0;
+	}
+	if (d->paradigm == 1) {
+		mi_decode(d, y, f);
+		return;
 	}
 	if (d->cue_n < 0)
 		return;
@@ -674,6 +729,7 @@ void sim_dut_free(struct sim_dut *d)
 	free(d->nwin);
 	free(d->swin);
 	free(d->tgt);
+	free(d->zmu);
 	free(d->corr);
 	free(d->ener);
 	free(d);

@@ -63,6 +63,7 @@ static const struct param_def ssvep_params[] = {
 	{ "f0_hz", 8.0 },
 	{ "df_hz", 0.2 },
 	{ "phase_step_pi", 0.5 },
+	{ "paradigm", 0.0 },
 	{ "decision0_s", 0.5 },
 	{ "decision1_s", 1.0 },
 	{ "decision2_s", 2.0 },

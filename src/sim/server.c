@@ -1537,12 +1537,44 @@ static bool any_input_open(const struct bench_sim *sim)
 	       sim->st[SIM_DEV_LINES].open;
 }
 
+/*
+ * Fast pace: how many DAC ticks can run before an open capture ring (bench ADC, lines,
+ * DUT data) reaches its limit, i.e. before a frame would be dropped. UINT64_MAX when no
+ * capture stream is open.
+ */
+static uint64_t input_room_ticks(const struct bench_sim *sim)
+{
+	static const int devs[] = { SIM_DEV_ADC, SIM_DEV_LINES, SIM_DEV_DUT };
+	uint64_t room = UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		const struct stream *st = &sim->st[devs[i]];
+		size_t frame = sim->dev[devs[i]].full_size;
+		double free_frames, ticks;
+
+		if (!st->open || frame == 0)
+			continue;
+		free_frames = st->ring.limit > st->ring.len ?
+				      (double)((st->ring.limit - st->ring.len) / frame) :
+				      0.0;
+		/* A DUT frame per tick is fractional: keep one frame of margin. */
+		ticks = floor((free_frames - 1.0) / frames_per_tick(sim, devs[i]));
+		if (ticks < 1.0)
+			return 0;
+		if (ticks < (double)room)
+			room = (uint64_t)ticks;
+	}
+	return room;
+}
+
 static int do_writebuf(struct conn *cn, const struct sim_cmd *cmd)
 {
 	struct bench_sim *sim = cn->sim;
 	const struct sim_device *d;
 	struct stream *st;
 	size_t n, s, sample_size, limit;
+	int64_t held_until;
 	uint8_t *data;
 	int di, r = 0;
 	bool cyclic;
@@ -1610,13 +1642,26 @@ static int do_writebuf(struct conn *cn, const struct sim_cmd *cmd)
 		pthread_cond_broadcast(&sim->cond);
 		/* Back-pressure (§6.13): hold the answer while too much is queued. */
 		limit = (size_t)st->buffers_count * st->samples;
+		held_until = bench_clock_now_ns() + cn->timeout_ms * 1000000ll;
 		while (r == 0 && !cyclic && sim->dacq_len > limit && !sim->stopping &&
 		       !conn_peer_gone(cn)) {
 			if (sim->pace == BENCH_SIM_PACE_FAST) {
-				/* Nobody may read: play the excess out now (into open streams). */
-				engine_advance(sim,
-					       sim->dacq_len - (any_input_open(sim) ? limit : 0));
-				break;
+				/*
+				 * Play the excess out, but only as far as the open capture
+				 * rings have room: a reader that is late (a loaded machine)
+				 * holds the writer back instead of losing frames. A stream
+				 * nobody reads for a whole client timeout is played out
+				 * anyway (its frames overflow, counted).
+				 */
+				uint64_t excess = sim->dacq_len - (any_input_open(sim) ? limit : 0);
+				uint64_t room = input_room_ticks(sim);
+
+				if (room > 0 || bench_clock_now_ns() > held_until) {
+					engine_advance(sim, room > 0 && room < excess ? room : excess);
+					if (room >= excess || bench_clock_now_ns() > held_until)
+						break;
+					continue;
+				}
 			}
 			wait_slice(sim);
 		}

@@ -38,6 +38,8 @@ struct bench_store {
 	int64_t a_row;
 	const char *a_why;
 	struct store_stmt cache[STORE_STMT_CACHE];
+	/* Last test -> run resolved by a trial commit (a test never changes run). */
+	int64_t last_test_id, last_test_run;
 };
 
 /* One embedded migration (generated from schemas/sql by meson). */

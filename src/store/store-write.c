@@ -1313,7 +1313,27 @@ static int trial_insert(struct bench_store *st, void *ctx)
 
 	st->a_tbl = "trial";
 	st->a_row = tc->id;
-	r = store_audit_cover(st, "trial", tc->id);
+	/* The trial row's canonical content from the values bound, as for measurements. */
+	store_canon_begin(st, "trial");
+	r = store_canon_int(st, "id", tc->id);
+	if (r == 0)
+		r = store_canon_int(st, "test_id", tc->test_id);
+	if (r == 0)
+		r = store_canon_int(st, "seq", t->seq);
+	if (r == 0)
+		r = store_canon_int(st, "attempt", t->attempt);
+	if (r == 0)
+		r = store_canon_int(st, "seed", (int64_t)t->seed);
+	if (r == 0)
+		r = store_canon_text(st, "status", t->status);
+	if (r == 0)
+		r = store_canon_text(st, "start_utc", t0);
+	if (r == 0)
+		r = store_canon_text(st, "end_utc", t1);
+	if (r == 0)
+		r = store_canon_text(st, "note", t->note);
+	if (r == 0)
+		r = store_canon_cover(st, "trial", tc->id);
 	if (r == 0)
 		r = measurements_insert(st, tc->id, t->measurements, t->n_measurements);
 	if (r < 0)
@@ -1349,13 +1369,20 @@ static int run_of_test(struct bench_store *st, int64_t test_id, int64_t *ret_run
 	sqlite3_stmt *s;
 	int rc, r;
 
+	if (test_id > 0 && test_id == st->last_test_id) {
+		*ret_run_id = st->last_test_run;
+		return 0;
+	}
 	r = store_stmt(st, sel, &s);
 	if (r < 0)
 		return r;
 	sqlite3_bind_int64(s, 1, test_id);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		*ret_run_id = sqlite3_column_int64(s, 0);
+		st->last_test_id = test_id;
+		st->last_test_run = *ret_run_id;
+	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return 0;

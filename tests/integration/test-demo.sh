@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The main job end to end (issue 10): `bcibench demo` on the emulated rig writes, for every
 # reference DUT model, a schema-valid signed dossier that `bcibench verify` and `xmlsec1`
-# accept, a PDF whose every page renders, and a JUnit file; the summary says PASS.
+# accept, a PDF whose every page renders, and a JUnit file; the summary table has a row per
+# model and says PASS. `--dut MODEL --lang zh-CN` runs one model with a Chinese PDF.
 # Usage: test-demo.sh BCIBENCH SRCROOT
 BIN=${1:?} SRC=${2:?}
 tmp=$(mktemp -d)
@@ -34,6 +35,26 @@ for m in eeg-amp neural-recorder ssvep-decoder closed-loop-stim; do
 		ko "$m: JUnit does not parse"
 done
 "$BIN" verify --db "$tmp/demo/bcibench.db" >"$tmp/v" 2>&1 && ok || ko "audit chain of the demo database"
+# the summary table: one row per model with its serial, run status and dossier path
+for m in eeg-amp neural-recorder ssvep-decoder closed-loop-stim; do
+	grep -q "^$m  *SIM-[A-Z]*-0001  *passed .*$tmp/demo/$m.dossier.xml" "$tmp/out" && ok ||
+		ko "summary table row of $m"
+done
+
+# --dut MODEL --lang zh-CN: one model, a Chinese PDF with an embedded CJK font
+"$BIN" demo --dut eeg-amp --lang zh-CN --out "$tmp/zh" >"$tmp/out2" 2>"$tmp/err2"
+rc=$?
+[ $rc -eq 0 ] && ok || { ko "demo --dut eeg-amp --lang zh-CN exit $rc"; tail -5 "$tmp/out2"; }
+grep -q '^1 DUT models in .*overall: PASS' "$tmp/out2" && ok || ko "--dut runs exactly one model"
+[ -s "$tmp/zh/eeg-amp.zh-CN.pdf" ] && [ ! -e "$tmp/zh/neural-recorder.dossier.xml" ] && ok ||
+	ko "zh-CN: eeg-amp.zh-CN.pdf only"
+pdffonts "$tmp/zh/eeg-amp.zh-CN.pdf" 2>/dev/null | grep -qi 'cjk' && ok || ko "zh-CN PDF embeds a CJK font"
+pdftotext "$tmp/zh/eeg-amp.zh-CN.pdf" - 2>/dev/null | grep -q '报告\|测试\|结论' && ok ||
+	ko "zh-CN PDF text is Chinese"
+"$BIN" demo --dut no-such-model --out "$tmp/x" >/dev/null 2>&1
+[ $? -eq 64 ] && ok || ko "unknown --dut: exit 64"
+"$BIN" demo --lang fr --out "$tmp/x" >/dev/null 2>&1
+[ $? -eq 64 ] && ok || ko "unknown --lang: exit 64"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -20,9 +20,12 @@ rc=$?
 grep -q '^trial 5/5 ' "$tmp/err" && ok || ko "plain progress lines when stderr is not a TTY"
 "$BIN" runs --db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err" && grep -q SIM-EEG-0001 "$tmp/out" && ok ||
 	ko "the run is in the record"
-# Per trial one BDF+ capture and one lossless capture record (rescore), both hashed.
-"$BIN" verify --db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err" && grep -q " 10 artifacts verified" "$tmp/out" &&
-	ok || ko "one capture file (BDF+) and one capture record per trial, hashed in the record"
+# Per trial one BDF+ capture and one lossless capture record (rescore), both hashed, and the
+# plot data of each test (src/engine/plots.c).
+"$BIN" verify --db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err" &&
+	n=$(sed -n 's/.* \([0-9][0-9]*\) artifacts verified.*/\1/p' "$tmp/out") &&
+	[ "$(find "$tmp" -name '*.bdf' | wc -l)" -eq 5 ] && [ "${n:-0}" -gt 10 ] &&
+	ok || ko "one capture file (BDF+) and one capture record per trial plus plot data, hashed"
 
 "$BIN" run --fixture "$FX" --suite "$SUITE" --dut-serial BAD-1 --dut-profile "$PROF" \
 	--db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err"

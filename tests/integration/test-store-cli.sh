@@ -99,6 +99,13 @@ PYEOF
 check "verify a flipped byte in the file" 1 "$BIN" verify --db "$dir/t2.db"
 grep -q "measurement row" "$dir/out" && ok || bad "verify does not name a measurement row"
 
+# rescore needs the lossless capture records the engine writes; these runs (store-writer)
+# have plain capture files only: refused, exit 2, nothing written.
+check "rescore without capture records" 2 "$BIN" rescore --db "$db" 1
+grep -q "no capture record" "$dir/err" && ok || bad "rescore does not say what is missing"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM run")" -eq 3 ] && ok || bad "a refused rescore wrote a run"
+check "rescore of an unknown run" 64 "$BIN" rescore --db "$db" 999
+
 # One byte of an artifact file.
 art=$(ls "$db.d"/*/trial-0002.bin | head -1)
 $PY - "$art" <<'PYEOF' || bad "could not change the artifact"

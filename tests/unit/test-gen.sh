@@ -65,6 +65,8 @@ cat >"$T/s.xml" <<'XML'
   <source model="stim_artifact" id="art" channels="0-5">
     <param name="rate_hz" value="4"/><param name="stim_channel" value="3"/>
   </source>
+  <source model="prbs" channels="0"/>
+  <source model="saturation" channels="5"><param name="rate_per_min" value="12"/></source>
 </stimulus>
 XML
 expect "spec to BDF" 0 "" "$BIN" gen --spec "$T/s.xml" --seed 3 --out "$T/s.bdf" --truth "$T/s.csv"
@@ -117,7 +119,7 @@ check(len(on) == len(want), "%d annotations, %d events" % (len(on), len(want)))
 check(all(abs(a - b) <= 1e-4 + 1e-9 for a, b in zip(on, want)), "annotation onsets differ")
 check(len(want) > 10, "too few events: %d" % len(want))
 kinds = set(e["type"] for e in ev)
-check({"seizure", "postictal", "stim_artifact"} <= kinds, "event types %s" % sorted(kinds))
+check({"seizure", "postictal", "stim_artifact", "saturation", "waveform"} <= kinds, "event types %s" % sorted(kinds))
 texts = [a["description"] for a in raw.annotations]
 check(any(t.startswith("postictal") for t in texts), "no post-ictal annotation")
 check(sum(t.startswith("stim_artifact") for t in texts) ==

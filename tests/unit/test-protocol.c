@@ -211,6 +211,7 @@ Test(protocol, malformed_protocols_give_file_and_line)
 		{ "proto/bad-within-nominal.xml", 19, "needs a nominal" },
 		{ "proto/bad-both-refs.xml", 23, "exactly one of limit and dut-claim" },
 		{ "proto/bad-override-id.xml", 10, "id cannot be overridden" },
+		{ "proto/bad-title-lang.xml", 4, "a second <title> must have xml:lang=\"zh-CN\"" },
 	};
 	size_t i;
 
@@ -283,6 +284,8 @@ Test(protocol, good_protocol_is_parsed_completely)
 	cr_assert_eq(bench_protocol_load(lib, data("proto/good.xml"), NULL, 0, &err, &p), 0, "%s",
 		     bench_buf_str(&err));
 	cr_expect_str_eq(p->id, "test-good");
+	cr_expect_str_eq(p->title, "A good protocol");
+	cr_expect_null(p->title_zh);
 	cr_expect_str_eq(p->version, "1.2.3");
 	cr_expect_eq(p->n_metrics, 4);
 	cr_expect_eq(p->n_criteria, 4);
@@ -538,4 +541,51 @@ Test(protocol, root_element_dispatch)
 	cr_expect_eq(bench_protocol_file_kind(name), BENCH_PROTOCOL_FILE_SUITE);
 	cr_expect_eq(bench_protocol_file_kind("fixture"), BENCH_PROTOCOL_FILE_OTHER);
 	free(name);
+}
+
+/* Library protocols carry a Simplified Chinese title (dossiers in zh-CN, issue 8). */
+Test(protocol, library_protocols_have_chinese_titles)
+{
+	static const char *const families[] = { "eeg", "neural", "decoder", "stim", "reliability" };
+	struct bench_protocol *p = NULL;
+	struct dirent **ents;
+	size_t f;
+	int n, i, count = 0;
+
+	cr_assert_eq(bench_protocol_load(lib,
+					 src_path("protocols/eeg/eeg-a3-frequency-response.xml"),
+					 NULL, 0, &err, &p),
+		     0, "%s", bench_buf_str(&err));
+	cr_expect_str_eq(p->title, "Frequency response, corners and time constant");
+	cr_expect_str_eq(p->title_zh, "频率响应、拐点频率与时间常数");
+	bench_protocol_free(p);
+	/* and every other one: validated above, so a zh-CN title line is the translation */
+	for (f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+		char rel[512];
+
+		snprintf(rel, sizeof(rel), "protocols/%s", families[f]);
+		n = scandir(src_path(rel), &ents, NULL, alphasort);
+		cr_assert_geq(n, 0);
+		for (i = 0; i < n; i++) {
+			char path[1024], text[8192] = "";
+			FILE *fp;
+			size_t len;
+
+			snprintf(path, sizeof(path), "protocols/%s/%s", families[f],
+				 ents[i]->d_name);
+			free(ents[i]);
+			if (!strstr(path, ".xml"))
+				continue;
+			fp = fopen(src_path(path), "re");
+			cr_assert(fp, "%s", path);
+			len = fread(text, 1, sizeof(text) - 1, fp);
+			text[len] = '\0';
+			fclose(fp);
+			cr_expect(strstr(text, "<title xml:lang=\"zh-CN\">"), "%s: no zh-CN title",
+				  path);
+			count++;
+		}
+		free(ents);
+	}
+	cr_expect_geq(count, 30);
 }

@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "score/stim.h"
@@ -104,4 +105,76 @@ Test(score_stim, shutdown_latency_after_a_fault)
 	for (i = 0; i < 1000; i++)
 		x[i] = 0.0; /* never on */
 	cr_expect_eq(bench_score_shutdown_latency(x, 1000, 10000.0, 400, 100.0, 100, &s), -ENODATA);
+}
+
+/* B12 threshold: amplitudes 1..10, detected from 4 up: 4 at 100 %; one miss at 7 still
+ * keeps >= 90 % above 4? 6 of 7 = 86 %: no, the threshold moves to 8 (3 of 3). */
+Test(score_stim, event_threshold_closed_form)
+{
+	double amp[10] = { 5, 1, 9, 3, 7, 2, 10, 4, 8, 6 };
+	bool hit[10];
+	double thr;
+	size_t i;
+
+	for (i = 0; i < 10; i++)
+		hit[i] = amp[i] >= 4;
+	cr_assert_eq(bench_score_event_threshold(amp, hit, 10, 0.9, &thr), 0);
+	cr_expect_eq(thr, 4.0);
+	for (i = 0; i < 10; i++)
+		hit[i] = amp[i] >= 4 && amp[i] != 7;
+	cr_assert_eq(bench_score_event_threshold(amp, hit, 10, 0.9, &thr), 0);
+	cr_expect_eq(thr, 8.0);
+	/* at 80 %: above 4, 6 of 7 = 86 % passes */
+	cr_assert_eq(bench_score_event_threshold(amp, hit, 10, 0.8, &thr), 0);
+	cr_expect_eq(thr, 4.0);
+	for (i = 0; i < 10; i++)
+		hit[i] = false;
+	cr_assert_eq(bench_score_event_threshold(amp, hit, 10, 0.9, &thr), 0);
+	cr_expect(isinf(thr) && thr > 0);
+	cr_expect_eq(bench_score_event_threshold(amp, hit, 0, 0.9, &thr), -EINVAL);
+	cr_expect_eq(bench_score_event_threshold(amp, hit, 10, 0, &thr), -EINVAL);
+}
+
+/* Cross-spectral band gain: y = g x delayed by d samples plus independent noise; the
+ * power gain is g^2 within 2 % (noise averages out of S_xy; delay only rotates phase). */
+Test(score_stim, xspec_gain_of_scaled_delayed_copy)
+{
+	enum {
+		N = 64000,
+		W = 250,
+		D = 3
+	};
+	static double x[N], y[N];
+	struct bench_xspec acc;
+	uint64_t s = 12345;
+	double g, u;
+	size_t i;
+
+	for (i = 0; i < N; i++) {
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		x[i] = (double)(s >> 11) / 9007199254740992.0 - 0.5;
+	}
+	for (i = 0; i < N; i++) {
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		y[i] = (i >= D ? 0.5 * x[i - D] : 0) +
+		       0.05 * ((double)(s >> 11) / 9007199254740992.0 - 0.5);
+	}
+	cr_assert_eq(bench_score_xspec_init(&acc, W, 1000, 13, 30), 0);
+	cr_expect_eq(acc.n_bins, 4u); /* 16, 20, 24, 28 Hz */
+	for (i = 0; i + W <= N; i += W)
+		cr_assert_eq(bench_score_xspec_add(&acc, x + i, y + i), 0);
+	cr_assert_eq(bench_score_xspec_gain(&acc, &g, &u), 0);
+	cr_expect(fabs(g / 0.25 - 1) < 0.02, "gain %g, want 0.25", g);
+	cr_expect(u > 0 && u < 0.02, "u %g", u);
+	cr_expect_eq(bench_score_xspec_init(&acc, W, 1000, 13, 13.5), -EINVAL);
+}
+
+/* Shannon k, closed form: Q = 100 uA x 100 us = 0.01 uC, A = 0.06 cm2: D = 1/6 uC/cm2,
+ * k = log10(1/6) + log10(0.01) = -2.77815 (the emulated DUT's setting). */
+Test(score_stim, shannon_k_of_the_emulated_setting)
+{
+	double d, k = bench_score_shannon_k(0.01, 0.06, &d);
+
+	cr_expect(fabs(d - 1.0 / 6.0) < 1e-12);
+	cr_expect(fabs(k - (log10(1.0 / 6.0) - 2.0)) < 1e-12, "k %g", k);
 }

@@ -80,17 +80,22 @@ static struct siggen_spec *every_model_spec(double rate, unsigned ch, double dur
 	/* Make the event models busy in a short run. */
 	cr_assert_eq(siggen_spec_set_param(s, "rate_per_min", 120), 0);
 	cr_assert_eq(siggen_spec_set_param(s, "seizure.onset_s", 0.5), 0);
-	cr_assert_eq(siggen_spec_set_param(s, "seizure.duration_s", 1.5), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "seizure.duration_s", 1), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "seizure.postictal_s", 0.3), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "seizure.recovery_s", 0.3), 0);
 	cr_assert_eq(siggen_spec_set_param(s, "burst_prob", 0.3), 0);
 	cr_assert_eq(siggen_spec_set_param(s, "trial_s", 0.5), 0);
 	cr_assert_eq(siggen_spec_set_param(s, "rest_s", 0.5), 0);
+	/* Short over-range episodes: seeds still give different samples. */
+	cr_assert_eq(siggen_spec_set_param(s, "saturation.duration_ms", 5), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "saturation.tau_ms", 2), 0);
 	return s;
 }
 
 Test(siggen, bit_identical_across_threads_block_sizes_layouts_and_runs)
 {
 	/* 10 channels, so 8 threads really are 8; sources in both serial and parallel phases. */
-	struct siggen_spec *s = every_model_spec(2000, 10, 3.0);
+	struct siggen_spec *s = every_model_spec(1000, 10, 2.5);
 	static const size_t blocks[] = { 1, 7, 4096, 333 };
 	static const unsigned threads[] = { 1, 2, 3, 8 };
 	struct siggen_event *ev0 = NULL, *ev;
@@ -103,6 +108,9 @@ Test(siggen, bit_identical_across_threads_block_sizes_layouts_and_runs)
 	cr_assert_eq(siggen_spec_add_source(s, "sine", "cm", NULL, 1, &cm), 0);
 	cr_assert_eq(siggen_spec_set_routing(s, cm, SIGGEN_ROUTING_COMMON), 0);
 	cr_assert_eq(siggen_spec_add_source(s, "spikes", "tail", "3-9", 1, NULL), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "tail.noise_lo_hz", 100), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "tail.noise_hi_hz", 400), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "tail.amp_drift", 0.3), 0);
 	for (t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
 		for (b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
 			struct siggen_opts o = { .threads = threads[t] };
@@ -968,7 +976,7 @@ Test(siggen, seizure_is_followed_by_postictal_suppression_with_recovery)
 
 Test(siggen, spike_amplitudes_drift_slowly_and_the_truth_follows)
 {
-	struct siggen_spec *s = bare_spikes(8, 10000, 300);
+	struct siggen_spec *s = bare_spikes(8, 4000, 300);
 	struct siggen_event *ev;
 	struct siggen *g;
 	double la[8][2] = { { 0 } }, sum = 0, sum2 = 0, dsum2 = 0;
@@ -1085,6 +1093,142 @@ Test(siggen, stim_artifact_follows_the_pulses_with_truth)
 	cr_expect_eq(n_art, n_stim);
 	free(x);
 	free(ev);
+	siggen_close(g);
+	siggen_spec_free(s);
+}
+
+Test(siggen, prbs7_is_a_maximal_length_sequence_with_period_truth)
+{
+	struct siggen_spec *s;
+	struct siggen_event *ev;
+	struct siggen *g;
+	int bits[300];
+	size_t n, i, ones = 0, w = 0;
+	float *x;
+
+	cr_assert_eq(siggen_spec_from_model("prbs", 1, 1000, 3, &s), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "bit_rate_hz", 100), 0);
+	cr_assert_eq(siggen_open(s, 1, &g), 0);
+	x = read_all(g, 7, SIGGEN_LAYOUT_PLANAR, &ev, &n);
+	for (i = 0; i < 300; i++) {
+		/* 10 samples per bit, all at +-100 uV. */
+		cr_assert(x[10 * i] == 100 || x[10 * i] == -100, "bit %zu: %g", i, x[10 * i]);
+		cr_assert_eq(x[10 * i + 9], x[10 * i]);
+		bits[i] = x[10 * i] > 0;
+	}
+	for (i = 0; i < 127; i++)
+		ones += (size_t)bits[i];
+	cr_expect_eq(ones, 64, "a maximal-length PRBS7 has 64 ones in 127 bits, not %zu", ones);
+	for (i = 0; i + 127 < 300; i++)
+		cr_assert_eq(bits[i], bits[i + 127], "period 127 at bit %zu", i);
+	for (i = 0; i < n; i++) {
+		if (ev[i].type != SIGGEN_EVENT_WAVEFORM)
+			continue;
+		cr_expect_eq(ev[i].start, 1270 * w, "sequence %zu starts at %llu", w,
+			     (unsigned long long)ev[i].start);
+		cr_expect_eq(ev[i].label, 7);
+		w++;
+	}
+	cr_expect_eq(w, 3, "3 s at 100 bit/s: sequences at 0, 1.27 and 2.54 s");
+	free(x);
+	free(ev);
+	siggen_close(g);
+	siggen_spec_free(s);
+}
+
+Test(siggen, saturation_holds_the_rail_then_recovers)
+{
+	struct siggen_spec *bg, *sat;
+	struct siggen_event *ev;
+	struct siggen *g;
+	float *x0, *x1;
+	size_t n, i, eps = 0;
+	uint64_t t, prev_end = 0;
+	double decay = exp(-1 / (20e-3 * 1000));
+
+	cr_assert_eq(siggen_spec_new(1000, 1, 20, &bg), 0);
+	cr_assert_eq(siggen_spec_add_source(bg, "noise", "bg", NULL, 1, NULL), 0);
+	cr_assert_eq(siggen_spec_copy(bg, &sat), 0);
+	cr_assert_eq(siggen_spec_add_source(sat, "saturation", "sat", NULL, 1, NULL), 0);
+	cr_assert_eq(siggen_spec_set_param(sat, "rate_per_min", 30), 0);
+	cr_assert_eq(siggen_spec_set_param(sat, "duration_ms", 100), 0);
+	cr_assert_eq(siggen_spec_set_param(sat, "tau_ms", 20), 0);
+	cr_assert_eq(siggen_open(bg, 2, &g), 0);
+	x0 = read_all(g, 1000, SIGGEN_LAYOUT_PLANAR, NULL, NULL);
+	siggen_close(g);
+	cr_assert_eq(siggen_open(sat, 2, &g), 0);
+	x1 = read_all(g, 33, SIGGEN_LAYOUT_PLANAR, &ev, &n);
+	siggen_close(g);
+	for (i = 0; i < n; i++) {
+		uint64_t st = ev[i].start, held = ev[i].peak, end = ev[i].end;
+
+		if (ev[i].type != SIGGEN_EVENT_SATURATION)
+			continue;
+		cr_expect_eq(held - st, 100);
+		cr_expect_float_eq(ev[i].amplitude_uv, 5000, 1e-3);
+		for (t = prev_end; t < st; t++)
+			cr_assert_eq(x1[t], x0[t], "untouched at %llu", (unsigned long long)t);
+		for (t = st; t < held && t < 20000; t++)
+			cr_assert_eq(x1[t], 5000, "at the rail at %llu", (unsigned long long)t);
+		if (end < 20000) {
+			cr_expect_eq(end - held, 100, "5 tau of recovery");
+			for (t = held; t < end; t++) {
+				double r = pow(decay, (double)(t - held + 1));
+				double want = (1 - r) * x0[t] + r * 5000;
+
+				cr_assert(fabs(x1[t] - want) < 1e-3 * (1 + fabs(want)),
+					  "recovery at %llu: %g, want %g", (unsigned long long)t,
+					  x1[t], want);
+			}
+		}
+		prev_end = end;
+		eps++;
+	}
+	cr_expect_geq(eps, 3, "30 per minute over 20 s: %zu episodes", eps);
+	free(x0);
+	free(x1);
+	free(ev);
+	siggen_spec_free(bg);
+	siggen_spec_free(sat);
+}
+
+Test(siggen, spike_noise_can_be_band_limited_to_300_6000_hz)
+{
+	struct siggen_spec *s = bare_spikes(1, 30000, 20);
+	struct siggen *g;
+	static double psd[2049];
+	double ss = 0, in = 0, lo = 0, hi = 0;
+	size_t i, n_in = 0, n_lo = 0, n_hi = 0;
+	float *x;
+
+	cr_assert_eq(siggen_spec_set_param(s, "units", 0), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "noise_uv", 10), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "noise_lo_hz", 300), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "noise_hi_hz", 6000), 0);
+	cr_assert_eq(siggen_open(s, 3, &g), 0);
+	x = read_all(g, 999, SIGGEN_LAYOUT_PLANAR, NULL, NULL);
+	for (i = 0; i < 600000; i++)
+		ss += (double)x[i] * x[i];
+	cr_expect_float_eq(sqrt(ss / 600000), 10, 0.3, "rms %.3f uV, want noise_uv",
+			   sqrt(ss / 600000));
+	welch(x, 600000, 4096, psd);
+	for (i = 1; i <= 2048; i++) {
+		double f = i * 30000.0 / 4096;
+
+		if (f >= 1000 && f <= 3000) {
+			in += psd[i];
+			n_in++;
+		} else if (f >= 30 && f <= 100) {
+			lo += psd[i];
+			n_lo++;
+		} else if (f >= 12000 && f <= 14000) {
+			hi += psd[i];
+			n_hi++;
+		}
+	}
+	cr_expect_gt(in / n_in, 30 * lo / n_lo, "below 300 Hz is cut");
+	cr_expect_gt(in / n_in, 10 * hi / n_hi, "above 6 kHz is cut");
+	free(x);
 	siggen_close(g);
 	siggen_spec_free(s);
 }
