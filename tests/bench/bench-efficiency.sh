@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Real-time efficiency (issue 10): the EEG-amplifier production suite on the emulated rig in
-# realtime pace; wall time of the suite / sum of its stimulus durations (target <= 1.05), as
+# realtime pace (fixtures/sim/eeg-amp-cert.fixture.xml); wall time of the suite / sum of its stimulus durations (target <= 1.05), as
 # `bcibench run` prints and records it. Reference in the same run: the same suite in fast
 # pace, whose ratio is the bench's own compute per second of stimulus. Prints figures only.
 # Usage: bench-efficiency.sh BCIBENCH SRCROOT
@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 export BCIBENCH_STATE_DIR=$tmp
 echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for pace in fast realtime; do
-	"$BIN" run --fixture "$SRC/fixtures/sim/eeg-amp.fixture.xml" \
+	"$BIN" run --fixture "$SRC/fixtures/sim/eeg-amp-cert.fixture.xml" \
 		--suite "$SRC/protocols/suites/eeg-amp-production.xml" \
 		--dut-profile "$SRC/fixtures/duts/sim-eeg-amp.xml" --dut-serial SIM-EEG-0001 \
 		--seed 1 --pace $pace --db "$tmp/r.db" >"$tmp/out" 2>/dev/null

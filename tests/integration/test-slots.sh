@@ -8,7 +8,7 @@
 #    behind, and the audit chain of the shared database is intact.
 # 2. A fixture without <slots>: K copies of its context, serials from --dut-serial.
 # 3. Bad slot lists are refused before anything starts (exit 64, FILE:LINE for the fixture).
-# 4. The 4-slot example is the single-DUT fixture plus <slots>, nothing else (no drift).
+# 4. The 4-slot example is the single-DUT certification fixture plus <slots>, nothing else (no drift).
 # Usage: test-slots.sh BCIBENCH SRCROOT
 BIN=${1:?} SRC=${2:?}
 tmp=$(mktemp -d)
@@ -67,8 +67,8 @@ sed 's/dut-serial="SIM-EEG-0202"/dut-serial="SIM-EEG-0201"/' "$FX4" >"$tmp/dup.x
 "$BIN" run --slots 2 --fixture "$tmp/dup.xml" --suite "$SUITE" --db "$tmp/x.db" >/dev/null 2>"$tmp/e"
 [ $? -eq 64 ] && grep -q "dup.xml:[0-9]*: DUT serial 'SIM-EEG-0201' already in slot 'socket-a'" \
 	"$tmp/e" && ok || { ko "duplicate serial: FILE:LINE and 64"; cat "$tmp/e"; }
-sed -e 's|uri="sim:eeg-amp" dut-serial="SIM-EEG-0201"|uri="ip:192.0.2.1" dut-serial="SIM-EEG-0201"|' \
-	-e 's|uri="sim:eeg-amp" dut-serial="SIM-EEG-0202"|uri="ip:192.0.2.1" dut-serial="SIM-EEG-0202"|' \
+sed -e 's|uri="sim:eeg-amp-cert" dut-serial="SIM-EEG-0201"|uri="ip:192.0.2.1" dut-serial="SIM-EEG-0201"|' \
+	-e 's|uri="sim:eeg-amp-cert" dut-serial="SIM-EEG-0202"|uri="ip:192.0.2.1" dut-serial="SIM-EEG-0202"|' \
 	"$FX4" >"$tmp/dupuri.xml"
 "$BIN" run --slots 2 --fixture "$tmp/dupuri.xml" --suite "$SUITE" --db "$tmp/x.db" >/dev/null \
 	2>"$tmp/e"
@@ -77,13 +77,13 @@ sed -e 's|uri="sim:eeg-amp" dut-serial="SIM-EEG-0201"|uri="ip:192.0.2.1" dut-ser
 "$BIN" run --slots 1 --fixture "$tmp/dupuri.xml" --suite "$SUITE" --slot-fault 1:dead=0 \
 	--db "$tmp/x.db" >/dev/null 2>/dev/null
 [ $? -eq 64 ] && ok || ko "--slot-fault on a real (ip:) slot: 64"
-sed 's|<slot name="socket-b" uri="sim:eeg-amp"|<slot name="socket-b" uri="bogus"|' "$FX4" >"$tmp/bad.xml"
+sed 's|<slot name="socket-b" uri="sim:eeg-amp-cert"|<slot name="socket-b" uri="bogus"|' "$FX4" >"$tmp/bad.xml"
 "$BIN" run --slots 2 --fixture "$tmp/bad.xml" --suite "$SUITE" --db "$tmp/x.db" >/dev/null 2>"$tmp/e"
 [ $? -eq 64 ] && grep -q "bad.xml:[0-9]*:" "$tmp/e" && ok || { ko "bad slot uri: schema, 64"; cat "$tmp/e"; }
 [ ! -e "$tmp/x.db" ] && ok || ko "a refused slot run touched the database"
 
-# 4. The example is eeg-amp.fixture.xml plus <slots> (comments and the name aside).
-/usr/bin/python3 - "$SRC/fixtures/sim/eeg-amp.fixture.xml" "$FX4" <<'EOF' && ok || ko "eeg-amp-4slots drifted from eeg-amp"
+# 4. The example is eeg-amp-cert.fixture.xml plus <slots> (comments and the name aside).
+/usr/bin/python3 - "$SRC/fixtures/sim/eeg-amp-cert.fixture.xml" "$FX4" <<'EOF' && ok || ko "eeg-amp-4slots drifted from eeg-amp-cert"
 import sys, xml.etree.ElementTree as E
 a, b = (E.parse(p).getroot() for p in sys.argv[1:3])
 for s in b.findall("slots"):
