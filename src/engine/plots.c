@@ -23,13 +23,13 @@
 #include "siggen.h"
 
 #define OVERLAY_WINDOW_S 1.0
-#define OVERLAY_MAX_POINTS 1000 /* per series */
-#define PSD_MAX_POINTS 600
+#define OVERLAY_MAX_POINTS 600 /* per series: ~1.4 points per pt of a PDF plot */
+#define PSD_MAX_POINTS 400
 #define BODE_POINTS 80
 #define RASTER_WINDOW_S 2.0
 #define RASTER_MAX_EVENTS 600 /* per series */
 #define HIST_BINS 24
-#define CHARGE_MAX_PULSES 2000
+#define CHARGE_MAX_PULSES 200 /* stems stay readable; the metrics use every pulse */
 
 static struct bench_engine_plot *plot_new(struct bench_engine_plots *pl, const char *kind,
 					  const char *xlabel, const char *ylabel)
@@ -178,6 +178,29 @@ static int decimated(struct bench_engine_plot *p, const char *series, const doub
 	return r;
 }
 
+/*
+ * A stimulator's output current in uA from its monitor trace, as measure-stim.c reads it:
+ * the voltage across the sense resistor (the first metric's "sense" param in ohm, default
+ * 1000) on the "channel" param's channel (default 0). Return: malloc'd n_frames values.
+ */
+static double *monitor_current_ua(const struct bench_protocol *p,
+				  const struct bench_engine_trace *t)
+{
+	double sense = p->n_metrics ? bench_measure_param_num(&p->metrics[0], "sense", 1000.0) :
+				      1000.0;
+	size_t ch = p->n_metrics ? (size_t)bench_measure_param_num(&p->metrics[0], "channel", 0) :
+				   0,
+	       i;
+	double *x;
+
+	if (ch >= t->n_channels || !(sense > 0))
+		return NULL;
+	x = malloc(t->n_frames * sizeof(*x));
+	for (i = 0; x && i < t->n_frames; i++)
+		x[i] = t->uv[ch * t->n_frames + i] / sense;
+	return x;
+}
+
 static void plot_overlay(struct bench_engine_plots *pl, const struct bench_protocol *p,
 			 uint64_t seed, const struct bench_engine_trace *t)
 {
@@ -195,13 +218,19 @@ static void plot_overlay(struct bench_engine_plots *pl, const struct bench_proto
 	if (!pp)
 		return;
 	/* a stimulator's output is not in the stimulus' unit: no overlay of the two */
-	if (!stim_out)
+	if (!stim_out) {
 		stim = stimulus_ch0(p, seed, t->rate_hz, to);
-	if (stim)
-		r = decimated(pp, "stimulus", stim, from, to, t->rate_hz, OVERLAY_MAX_POINTS);
-	if (r == 0)
-		r = decimated(pp, stim_out ? "output" : "response", t->uv, from, to, t->rate_hz,
-			      OVERLAY_MAX_POINTS);
+		if (stim)
+			r = decimated(pp, "stimulus", stim, from, to, t->rate_hz,
+				      OVERLAY_MAX_POINTS);
+		if (r == 0)
+			r = decimated(pp, "response", t->uv, from, to, t->rate_hz,
+				      OVERLAY_MAX_POINTS);
+	} else {
+		stim = monitor_current_ua(p, t);
+		r = stim ? decimated(pp, "output", stim, from, to, t->rate_hz, OVERLAY_MAX_POINTS) :
+			   -ENODATA;
+	}
 	free(stim);
 	if (r < 0)
 		plot_drop(pl);
@@ -283,34 +312,90 @@ static void dft_at(const double *x, size_t n, double rate_hz, double f_hz, doubl
 	*im = si;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The tone frequencies of a multi-sine stimulus (freq_hz of its sine sources) within
+ * [lo, hi], sorted, at most @max. Return: how many.
+ */
+static size_t sine_tones(const struct bench_protocol *p, double lo, double hi, double *ret,
+			 size_t max)
+{
+	xmlDocPtr doc = xmlReadMemory(p->stimulus_xml, (int)strlen(p->stimulus_xml), "s.xml", NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlNodePtr src, prm;
+	size_t n = 0;
+
+	if (!doc)
+		return 0;
+	for (src = xmlDocGetRootElement(doc)->children; src && n < max; src = src->next) {
+		xmlChar *model = src->type == XML_ELEMENT_NODE ? xmlGetProp(src, BAD_CAST "model") :
+								 NULL;
+
+		if (model && xmlStrcmp(model, BAD_CAST "sine") == 0)
+			for (prm = src->children; prm && n < max; prm = prm->next) {
+				xmlChar *name = prm->type == XML_ELEMENT_NODE ?
+							xmlGetProp(prm, BAD_CAST "name") :
+							NULL;
+				xmlChar *val = name ? xmlGetProp(prm, BAD_CAST "value") : NULL;
+				char *end = NULL;
+				double f = val ? strtod((const char *)val, &end) : NAN;
+
+				if (name && xmlStrcmp(name, BAD_CAST "freq_hz") == 0 && end &&
+				    *end == '\0' && f >= lo && f <= hi)
+					ret[n++] = f;
+				xmlFree(name);
+				xmlFree(val);
+			}
+		xmlFree(model);
+	}
+	xmlFreeDoc(doc);
+	qsort(ret, n, sizeof(*ret), cmp_double);
+	return n;
+}
+
 static void plot_bode(struct bench_engine_plots *pl, const struct bench_protocol *p, uint64_t seed,
 		      const struct bench_engine_trace *t)
 {
-	size_t from = t->settle_frames, end = bench_measure_stim_end(t), n, k;
+	size_t from = t->settle_frames, end = bench_measure_stim_end(t), n, k, n_f;
 	struct bench_engine_plot *pp;
 	double f0, f1, lo, hi, *stim, mag[BODE_POINTS], ph[BODE_POINTS], fr[BODE_POINTS];
 	double prev = 0, unwrap = 0;
 	int r = 0;
 
-	if (bench_measure_stimulus_param(p, "f0_hz", &f0) < 0 ||
-	    bench_measure_stimulus_param(p, "f1_hz", &f1) < 0 || end <= from + 64)
+	if (end <= from + 64)
 		return;
 	n = end - from;
-	lo = fmax(fmax(f0, 1e-3), 8.0 * t->rate_hz / (double)n); /* a few cycles in the record */
-	hi = fmin(f1, 0.45 * t->rate_hz);
-	if (!(hi > lo * 1.01))
-		return;
+	lo = 4.0 * t->rate_hz / (double)n; /* a few cycles in the record */
+	hi = 0.45 * t->rate_hz;
+	n_f = sine_tones(p, lo, hi, fr, BODE_POINTS);
+	if (n_f < 3) {
+		if (bench_measure_stimulus_param(p, "f0_hz", &f0) < 0 ||
+		    bench_measure_stimulus_param(p, "f1_hz", &f1) < 0)
+			return;
+		lo = fmax(fmax(f0, 1e-3), lo);
+		hi = fmin(f1, hi);
+		if (!(hi > lo * 1.01))
+			return;
+		for (k = 0; k < BODE_POINTS; k++)
+			fr[k] = lo * pow(hi / lo, (double)k / (BODE_POINTS - 1));
+		n_f = BODE_POINTS;
+	}
 	stim = stimulus_ch0(p, seed, t->rate_hz, end);
 	if (!stim)
 		return;
-	for (k = 0; k < BODE_POINTS; k++) {
-		double f = lo * pow(hi / lo, (double)k / (BODE_POINTS - 1));
+	for (k = 0; k < n_f; k++) {
+		double f = fr[k];
 		double xr, xi, yr, yi, d, hr, hi2, a;
 
 		dft_at(stim + from, n, t->rate_hz, f, &xr, &xi);
 		dft_at(t->uv + from, n, t->rate_hz, f, &yr, &yi);
 		d = xr * xr + xi * xi;
-		fr[k] = f;
 		if (!(d > 0)) {
 			mag[k] = ph[k] = NAN;
 			continue;
@@ -330,10 +415,10 @@ static void plot_bode(struct bench_engine_plots *pl, const struct bench_protocol
 	}
 	free(stim);
 	pp = plot_new(pl, "bode", "frequency / Hz", "magnitude / dB");
-	for (k = 0; pp && r == 0 && k < BODE_POINTS; k++)
+	for (k = 0; pp && r == 0 && k < n_f; k++)
 		if (isfinite(mag[k]))
 			r = point(pp, "magnitude / dB", fr[k], mag[k]);
-	for (k = 0; pp && r == 0 && k < BODE_POINTS; k++)
+	for (k = 0; pp && r == 0 && k < n_f; k++)
 		if (isfinite(ph[k]))
 			r = point(pp, "phase / deg", fr[k], ph[k]);
 	if (pp && r < 0)
@@ -574,31 +659,32 @@ static void plot_raster(struct bench_engine_plots *pl, const struct bench_protoc
 }
 
 /*
- * Net charge per biphasic pulse on a stimulator's output current (uA): phases are runs
- * beyond half the peak |current|; a pulse is a cathodic (negative) phase followed by an
- * anodic one before the next cathodic phase; its charge is the integral of the current
- * from the start of the cathodic phase to the end of the anodic one, each widened by a
- * quarter of the phase so the edges are included. nC = uA * s * 1000.
+ * Charge per biphasic pulse on a stimulator's output current (uA): phases are runs beyond
+ * half the peak |current|; a pulse is a cathodic (negative) phase followed by an anodic one
+ * before the next cathodic phase. Series "cathodic": the integral of the current over the
+ * cathodic phase; "net": from the start of the cathodic phase to the end of the anodic
+ * one; each phase widened by a quarter of its length so the edges are included. The
+ * cathodic charge gives the scale against which the net charge is read. nC = uA*s*1000.
  */
-static void plot_charge(struct bench_engine_plots *pl, const struct bench_engine_trace *t)
+static void plot_charge(struct bench_engine_plots *pl, const struct bench_protocol *p,
+			const struct bench_engine_trace *t)
 {
-	size_t from = t->settle_frames, end = bench_measure_stim_end(t), i, n = 0;
-	const double *x = t->uv;
-	double peak = 0, th;
-	struct bench_engine_plot *pp;
+	size_t from = t->settle_frames, end = bench_measure_stim_end(t), i, n = 0, k;
+	double *x = monitor_current_ua(p, t), peak = 0, th, qc[CHARGE_MAX_PULSES],
+	       qn[CHARGE_MAX_PULSES];
+	struct bench_engine_plot *pp = NULL;
 	int r = 0;
 
-	for (i = from; i < end; i++)
+	for (i = from; x && i < end; i++)
 		peak = fmax(peak, fabs(x[i]));
-	if (!(peak > 0) || !isfinite(peak))
+	if (!(peak > 0) || !isfinite(peak)) {
+		free(x);
 		return;
+	}
 	th = peak / 2;
-	pp = plot_new(pl, "charge", "pulse", "net charge / nC");
-	if (!pp)
-		return;
 	i = from;
-	while (r == 0 && i < end && n < CHARGE_MAX_PULSES) {
-		size_t c0, c1, a0, a1, lo, hi, k;
+	while (i < end && n < CHARGE_MAX_PULSES) {
+		size_t c0, c1, a0, a1, lo, hi;
 		double q = 0;
 
 		while (i < end && x[i] > -th)
@@ -617,11 +703,22 @@ static void plot_charge(struct bench_engine_plots *pl, const struct bench_engine
 		a1 = i;
 		lo = c0 > from + (c1 - c0) / 4 ? c0 - (c1 - c0) / 4 : from;
 		hi = a1 + (a1 - a0) / 4 < end ? a1 + (a1 - a0) / 4 : end;
-		for (k = lo; k + 1 < hi; k++)
+		qc[n] = 0;
+		for (k = lo; k + 1 < hi; k++) {
 			q += 0.5 * (x[k] + x[k + 1]) / t->rate_hz;
-		r = point(pp, "net charge", (double)++n, q * 1e3);
+			if (k + 1 <= c1 + (c1 - c0) / 4)
+				qc[n] = q;
+		}
+		qn[n++] = q;
 	}
-	if (r < 0 || n == 0)
+	free(x);
+	if (n)
+		pp = plot_new(pl, "charge", "pulse", "charge / nC");
+	for (k = 0; pp && r == 0 && k < n; k++)
+		r = point(pp, "cathodic", (double)(k + 1), qc[k] * 1e3);
+	for (k = 0; pp && r == 0 && k < n; k++)
+		r = point(pp, "net", (double)(k + 1), qn[k] * 1e3);
+	if (pp && r < 0)
 		plot_drop(pl);
 }
 
@@ -649,9 +746,9 @@ void bench_engine_plots_make(const struct bench_protocol *p, unsigned trial, uin
 	if (has_metric(p, "event_"))
 		plot_raster(ret, p, cap);
 	if (stim_out)
-		plot_charge(ret, t);
+		plot_charge(ret, p, t);
 	plot_bode(ret, p, seed, t);
-	if (!events && !classes)
+	if (!events && !classes && !stim_out)
 		plot_psd(ret, t);
 }
 

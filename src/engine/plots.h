@@ -5,23 +5,27 @@
  * from the record"). Which plots a test gets follows from its protocol:
  *
  *   plot-overlay    stimulus vs response, a window of at most 1 s after the settling time
- *                   (min/max decimated to <= 1000 points per series); the stimulus is
+ *                   (min/max decimated to <= 600 points per series); the stimulus is
  *                   regenerated with the trial's seed at the capture rate (signal-gen is
  *                   deterministic), channel 0 of each
  *   plot-psd        Welch PSD of channel 0 of the response in dB re 1 unit^2/Hz, bins
- *                   thinned on a log scale to <= 600 points
- *   plot-bode       |H| in dB and phase in degrees at <= 80 log-spaced frequencies, when
- *                   the stimulus sweeps frequency (f0_hz/f1_hz parameters, e.g. a chirp);
+ *                   thinned on a log scale to <= 400 points
+ *   plot-bode       |H| in dB and phase in degrees, when the stimulus covers frequencies:
+ *                   at the tones of a multi-sine (>= 3 sine sources), or at 80 log-spaced
+ *                   frequencies of a sweep (f0_hz/f1_hz parameters, e.g. a chirp);
  *                   H = Y/X from Hann-windowed DFTs of response and regenerated stimulus
  *   plot-histogram  latencies (ms) of the matched events, for "latency" metrics
  *   plot-confusion  k x k counts (true x predicted), for accuracy/kappa/itr metrics, from
  *                   every trial (the dossier sums them)
  *   plot-raster     truth spikes, DUT detections and matched detections (first 2 s), for
  *                   event_* metrics on spike ground truth
- *   plot-charge     net charge per biphasic pulse (nC) on a stim-monitor input
+ *   plot-charge     cathodic and net charge per biphasic pulse (nC), first 200 pulses, on a
+ *                   stim-monitor input (current = sense voltage / the "sense" param, ohm)
  *
  * Every plot holds at most 2000 points. Units: times s (raster) or ms (latency),
- * frequencies Hz, values in the capture's unit (uV input-referred; uA on stim-monitor).
+ * frequencies Hz, values in the capture's unit (uV input-referred), or uA for a stimulator's
+ * output (the monitor's sense voltage over the first metric's "sense" param, as
+ * measure-stim.c reads it; no PSD for it).
  * A plot that cannot be made (no data, not applicable) is simply absent: plots never
  * change a verdict and never fail a trial.
  */

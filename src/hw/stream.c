@@ -10,6 +10,7 @@
 #include <iio.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -497,6 +498,12 @@ static void *output_thread(void *arg)
 	ptrdiff_t step;
 	int r = 0;
 
+	if (s->cfg.rt_priority) {
+		struct sched_param sp = { .sched_priority = 1 };
+
+		if (pthread_setschedparam(pthread_self(), SCHED_RR, &sp) != 0)
+			bench_log(BENCH_LOG_DEBUG, "hw", "output thread: no SCHED_RR");
+	}
 	for (f = 0; f < nch; f++)
 		iio_channel_enable(rig->dac_ch[f]);
 	if (!s->cfg.cyclic)

@@ -42,6 +42,11 @@ struct bench_stream_config {
 	size_t ring_buffers;   /* ring size in device buffers per direction; 0 = 8 */
 	/* Output underflow is an error (realtime rigs); otherwise the thread waits. */
 	bool underflow_is_error;
+	/*
+	 * Run the output thread under SCHED_RR priority 1 when the process may
+	 * (CAP_SYS_NICE), so a loaded machine does not starve the DAC; best effort.
+	 */
+	bool rt_priority;
 };
 
 struct bench_stream_stats {

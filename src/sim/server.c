@@ -705,12 +705,17 @@ static void let_waiters_in(struct bench_sim *sim)
 		nanosleep(&ts, NULL);
 }
 
-/* Best effort: SCHED_RR priority 1 for the clock thread (needs CAP_SYS_NICE). */
-static void clock_priority(struct bench_sim *sim)
+/* Best effort: SCHED_RR priority 1 for the calling thread (needs CAP_SYS_NICE). */
+static bool clock_priority_self(void)
 {
 	struct sched_param sp = { .sched_priority = 1 };
 
-	sim->clock_rt = pthread_setschedparam(pthread_self(), SCHED_RR, &sp) == 0;
+	return pthread_setschedparam(pthread_self(), SCHED_RR, &sp) == 0;
+}
+
+static void clock_priority(struct bench_sim *sim)
+{
+	sim->clock_rt = clock_priority_self();
 }
 
 static void *clock_thread(void *arg)
@@ -1363,6 +1368,9 @@ static int do_open(struct conn *cn, const struct sim_cmd *cmd)
 			ring_setup(&st->ring, d->full_size, frames);
 		}
 		if (di == SIM_DEV_DAC) {
+			/* --rt-priority: the thread feeding the DAC queue runs like the clock. */
+			if (sim->want_rt)
+				clock_priority_self();
 			sim->dac_started = false;
 			sim->dac_dry = false;
 			sim->dac_start_ns = -1;

@@ -2,11 +2,15 @@
 /*
  * Benchmark: XML dossier + XML-DSig signature + PDF (English and Chinese) for a 200-test run
  * built in memory (tests/unit/report-sample.c), target < 3 s for XML + signature + PDF.
+ * Each test also gets the two plots src/engine/plots.c stores for a signal test at their
+ * size bounds: an overlay of 2 x 600 points and a PSD of 400 points (what a real run's
+ * dossier carries: about three plots per test).
  * Prints each stage's time, the PDF sizes and page counts; next to it, the time of
  * `xmlsec1 --verify` on the same signed file as a reference measured in the same run.
  * Asserts nothing about time. Usage: bench-report [N_TESTS [OUT_DIR]] (OUT_DIR kept).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +46,49 @@ static long file_size(const char *p)
 	struct stat st;
 
 	return stat(p, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* The engine's overlay and PSD at their size bounds (src/engine/plots.h), for every test. */
+static int add_engine_plots(struct bench_dossier *d)
+{
+	static double x[600], y[600], y2[600], f[400], psd[400];
+	size_t i, k;
+
+	for (k = 0; k < 600; k++) {
+		x[k] = (double)k / 600.0;
+		y[k] = 100 * sin(2 * M_PI * 10 * x[k]);
+		y2[k] = 99 * sin(2 * M_PI * 10 * x[k] - 0.3) + 2 * sin(2 * M_PI * 50 * x[k]);
+	}
+	for (k = 0; k < 400; k++) {
+		f[k] = 0.5 * pow(1000.0, (double)k / 400.0);
+		psd[k] = -30 + 40 * exp(-pow(log10(f[k] / 10) * 20, 2)) - 3 * log10(f[k]);
+	}
+	for (i = 0; i < d->n_tests; i++) {
+		struct bench_dossier_test *t = &d->tests[i];
+		struct bench_dossier_plot *p = bench_dossier_add_plot(d, t);
+
+		if (!p)
+			return -ENOMEM;
+		p->kind = BENCH_DOSSIER_PLOT_OVERLAY;
+		p->id = bench_dossier_strdupf(d, "E%zuo", i);
+		p->title = t->title;
+		p->x_label = bench_dossier_strdup(d, "time / s");
+		p->y_label = bench_dossier_strdup(d, "voltage / uV");
+		if (!bench_dossier_plot_add_series(d, p, "stimulus", 600, x, y) ||
+		    !bench_dossier_plot_add_series(d, p, "response", 600, x, y2))
+			return -ENOMEM;
+		p = bench_dossier_add_plot(d, t);
+		if (!p)
+			return -ENOMEM;
+		p->kind = BENCH_DOSSIER_PLOT_PSD;
+		p->id = bench_dossier_strdupf(d, "E%zup", i);
+		p->title = t->title;
+		p->x_label = bench_dossier_strdup(d, "frequency / Hz");
+		p->y_label = bench_dossier_strdup(d, "PSD / dB re 1 uV^2/Hz");
+		if (!bench_dossier_plot_add_series(d, p, "PSD", 400, f, psd))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -82,6 +129,11 @@ int main(int argc, char **argv)
 
 	t0 = bench_clock_now_ns();
 	r = report_sample_build(n, dir, &d);
+	if (r == 0) {
+		r = add_engine_plots(d);
+		if (r < 0)
+			bench_dossier_free(d);
+	}
 	t_build = since(t0);
 	if (r < 0) {
 		fprintf(stderr, "sample: %s\n", strerror(-r));
@@ -130,7 +182,8 @@ int main(int argc, char **argv)
 	}
 	t_ref = since(t0);
 
-	printf("dossier for %u tests (sample build %.3f s, not counted)\n", n, t_build);
+	printf("dossier for %u tests, 3 plots each (sample build %.3f s, not counted)\n", n,
+	       t_build);
 	printf("  (wall s / CPU s of this process; wall includes waiting for a shared CPU)\n");
 	printf("  XML + XSD validation + RSA signature: %.3f / %.3f s, %ld bytes\n", t_xml, c_xml,
 	       file_size(xml));

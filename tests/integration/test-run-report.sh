@@ -80,6 +80,24 @@ cmp -s "$X" "$tmp/t.xml" && ko "tamper: the serial was not found in the dossier"
 xmlsec1 --verify --trusted-pem "$KEYS/test-signer-ec.crt" "$tmp/t.xml" >"$tmp/out" 2>"$tmp/err"
 [ $? -ne 0 ] && ok || ko "xmlsec1 --verify must refuse a changed byte"
 
+# plots from the engine (src/engine/plots.c): overlay (stimulus + response) and PSD for each
+# of the five signal tests, bounded in size, each series naming its artifact's hash
+$PY - "$X" >"$tmp/out" 2>"$tmp/err" <<'EOF' && ok || ko "every test has its overlay and PSD plot"
+import sys, xml.etree.ElementTree as ET
+ns = {'d': 'urn:bcibench:dossier:1'}
+tests = ET.parse(sys.argv[1]).getroot().findall('.//d:tests/d:test', ns)
+assert len(tests) == 5, len(tests)
+for t in tests:
+    plots = {p.get('kind'): p for p in t.findall('d:plot', ns)}
+    assert 'overlay' in plots and 'psd' in plots, (t.get('id'), list(plots))
+    names = [s.get('name') for s in plots['overlay'].findall('d:series', ns)]
+    assert names == ['stimulus', 'response'], names
+    for p in plots.values():
+        series = p.findall('d:series', ns)
+        assert 0 < sum(int(s.get('points')) for s in series) <= 2000, p.get('id')
+        assert all(len(s.get('artifactSha256') or '') == 64 for s in series)
+EOF
+
 # zh-CN PDF: real text with the report id, serial, Chinese labels, titles and verdicts
 pdftotext -enc UTF-8 "$P" "$tmp/p.txt" 2>"$tmp/err" && ok || ko "pdftotext reads the zh-CN PDF"
 flatzh "$tmp/p.txt" >"$tmp/pz.txt"
