@@ -39,6 +39,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/parse.h"
+#include "fixture/fixture.h"
 #include "store/store.h"
 
 /* A seeded defect, its severity and the DUT models it applies to ("*" = every model). */
@@ -209,7 +210,7 @@ struct qualify_job {
 static void run_condition(struct qualify_job *j, const char *db, bool screening)
 {
 	const struct bench_reference_dut *d = j->d;
-	char fixture[PATH_MAX], suite[PATH_MAX], profile[PATH_MAX], seed_s[32], cond[160], rig[64];
+	char fixture[PATH_MAX], suite[PATH_MAX], profile[PATH_MAX], seed_s[32], cond[160], rig[256];
 	struct bench_cli_sim sim = { 0 };
 	const char *faults[1] = { j->fault ? j->fault->spec : NULL };
 	int r;
@@ -220,14 +221,14 @@ static void run_condition(struct qualify_job *j, const char *db, bool screening)
 	bench_cli_data_path(profile, sizeof(profile), d->profile);
 	snprintf(seed_s, sizeof(seed_s), "%" PRIu64, j->seed);
 
-	/* The emulated rig the fixture was written for: fixtures/sim/<rig>.fixture.xml. */
+	/* The emulated rig the fixture names (sim:NAME), else the model's own. */
 	{
-		const char *base = strrchr(d->fixture, '/') ? strrchr(d->fixture, '/') + 1 :
-							      d->fixture;
-		const char *dot = strstr(base, ".fixture.xml");
+		struct bench_fixture *fx = NULL;
 
-		snprintf(rig, sizeof(rig), "%.*s", dot ? (int)(dot - base) : (int)strlen(base),
-			 base);
+		snprintf(rig, sizeof(rig), "%s", d->model);
+		if (bench_fixture_load(fixture, 0, bench_fixture_today_days(), &fx, NULL) == 0)
+			bench_fixture_uri_is_sim(fx, rig, sizeof(rig));
+		bench_fixture_free(fx);
 	}
 	r = bench_cli_sim_spawn(rig, j->seed, false, faults, j->fault ? 1 : 0, &sim);
 	if (r < 0) {
@@ -402,8 +403,8 @@ static void caught_by(const struct qualify_job *j, const struct qualify_job *job
 	const char *p = bench_buf_str(&j->o.tests);
 	size_t i;
 
-	if (j->o.rc == BENCH_EXIT_PASS)
-		return;
+	if (j->o.rc == BENCH_EXIT_PASS || j->o.rc == BENCH_EXIT_USAGE)
+		return; /* a run refused as invalid input tested nothing */
 	if (!*p) {
 		bench_buf_appendf(out, "run:%s", j->o.rc == 1 ? "FAIL" : "ERROR");
 		return;
