@@ -2,7 +2,9 @@
 /*
  * `bcibench rescore RUN`: recompute a recorded run from its trial capture records with
  * this build's metric code (engine/rescore.h) as a new run linked to RUN, then print what
- * changed as `bcibench compare RUN NEW` does. Exit: 0 nothing changed, 1 verdict flips or
+ * changed as `bcibench compare RUN NEW` does. Limits and DUT claims come from the files
+ * recorded with RUN (its run-level `limits` and `dut-profile` artifacts) unless
+ * --limits-dir / --dut-profile name others. Exit: 0 nothing changed, 1 verdict flips or
  * shifts beyond uncertainty, 2 an artifact does not match its recorded hash (the file is
  * named) or the bench failed, 64 usage, unknown run, invalid limits or profile file.
  */
@@ -78,6 +80,7 @@ static int open_lib(const struct rescore_args *a, struct bench_protocol_lib **re
 				bench_cli_error("%s: %s", a->profile, bench_strerror(r));
 			bench_buf_free(&err);
 			bench_protocol_lib_free(*ret);
+			*ret = NULL;
 			return BENCH_EXIT_USAGE;
 		}
 	}
@@ -91,6 +94,7 @@ int bench_cmd_rescore(int argc, char **argv)
 	struct bench_engine_rescore_options o = { 0 };
 	struct bench_engine_rescore_result res;
 	struct bench_protocol_lib *lib = NULL;
+	struct bench_buf rec_limits = BENCH_BUF_INIT, rec_profile = BENCH_BUF_INIT;
 	struct bench_store *st = NULL;
 	struct rescore_args a;
 	int64_t run_id, n_changes = 0;
@@ -115,11 +119,20 @@ int bench_cmd_rescore(int argc, char **argv)
 		bench_store_close(st);
 		return r == -ENOENT || r == -EINVAL ? BENCH_EXIT_USAGE : BENCH_EXIT_ERROR;
 	}
-	rc = open_lib(&a, &lib);
-	if (rc) {
-		bench_store_close(st);
-		return rc;
+	/* Limits and DUT profile: the options, else the files recorded with the run. */
+	r = bench_engine_rescore_inputs(st, run_id, &rec_limits, &rec_profile);
+	if (r < 0) {
+		bench_cli_error("%s: %s", a.db, bench_strerror(r));
+		rc = BENCH_EXIT_ERROR;
+		goto out;
 	}
+	if (!a.limits_dir && rec_limits.len)
+		a.limits_dir = bench_buf_str(&rec_limits);
+	if (!a.profile && rec_profile.len)
+		a.profile = bench_buf_str(&rec_profile);
+	rc = open_lib(&a, &lib);
+	if (rc)
+		goto out;
 	o.store = st;
 	o.run_id = run_id;
 	o.lib = lib;
@@ -155,5 +168,7 @@ int bench_cmd_rescore(int argc, char **argv)
 out:
 	bench_protocol_lib_free(lib);
 	bench_store_close(st);
+	bench_buf_free(&rec_limits);
+	bench_buf_free(&rec_profile);
 	return rc;
 }

@@ -102,7 +102,8 @@ const struct bench_cli_command bench_cli_commands[] = {
 	  "Recomputes every measurement of RUN from its trial capture records with this\n"
 	  "build's metric code and the protocol XML stored in the database, as a new run\n"
 	  "linked to RUN (rescored_from), and prints what changed as `compare` does.\n"
-	  "Limits and DUT claims are resolved as for `run` (--limits-dir, --dut-profile).\n"
+	  "Limits and DUT claims come from the files recorded with RUN, or from\n"
+	  "--limits-dir and --dut-profile when given (as for `run`).\n"
 	  "exit: 0 nothing changed, 1 verdict flips or shifts, 2 an artifact does not match\n"
 	  "its recorded SHA-256 (named) or the bench failed, 64 usage, unknown run\n",
 	  bench_cmd_rescore },

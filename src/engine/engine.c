@@ -707,6 +707,12 @@ int bench_engine_run(const struct bench_engine_options *o, struct bench_engine_r
 	if (r < 0)
 		goto out;
 	res.run_id = rn.run_id;
+	/* The limits files and DUT profile, so `bcibench rescore` needs neither (rescore.h). */
+	if (!o->resume_run_id) {
+		r = bench_engine_record_inputs(rn.st, rn.run_id, plan);
+		if (r < 0)
+			goto out_status;
+	}
 	for (i = 0; i < plan->n_tests; i++) {
 		char name[160];
 

@@ -5,21 +5,26 @@
  * A record is written once per trial by the engine and read back only here. Its layout
  * (docs/database.md, "Trial capture record"), all integers and floats little-endian:
  *
- *   "BCICAPT1"                                   magic, 8 bytes
+ *   "BCICAPT2"                                   magic, 8 bytes; the digit is the version
+ *                                                ("BCICAPT1" files are still read)
  *   u32 n_sets, then per set: str path, str value   suite overrides, in order
  *   str condition_id (length 0xffffffff = none)
  *   str note                                      what the I/O layer noted
  *   u32 n_traces (<= 4), then per trace:
  *     str role; f64 rate_hz; u64 n_channels; u64 n_frames; f64 lsb_uv;
- *     u64 settle_frames; u64 stim_frames; u32 flags (1 samples are f32, 2 events, 4 ts)
- *     samples: n_channels * n_frames f64 (or f32), planar as in struct bench_engine_trace
+ *     u64 settle_frames; u64 stim_frames; u32 flags (1 samples are f32, 2 events, 4 ts,
+ *     8 samples are int16 codes, 16 samples are int32 codes; 8 and 16 since version 2)
+ *     with flag 8 or 16: n_channels f64 scales (uV per code)
+ *     samples: n_channels * n_frames f64 (or f32, int16, int32), planar as in struct
+ *     bench_engine_trace; a code c of channel k is (double)(float)((double)c * scale[k])
  *     events:  n_frames u32 (flag 2); timestamps: n_frames i64 ns (flag 4)
  *   u32 n_truth, then per event: i32 type, i32 channel, f64 start_s, f64 end_s, f64 peak_s,
  *     i32 label, f64 amplitude_uv, f64 value
  *   "BCICEND1"                                   trailer: a truncated file is rejected
  *
- * where str is u32 length + bytes (no NUL). Samples are stored as f32 only when every one
- * converts back to the same double, so loading always gives the exact doubles scored.
+ * where str is u32 length + bytes (no NUL). Samples are stored as codes only when every one
+ * reconstructs bit for bit from its code, else as f32 only when every one converts back to
+ * the same double, else as f64, so loading always gives the exact doubles scored.
  *
  * Rescore: hash every artifact of the run (refuse on the first mismatch), start a new run
  * linked to the old one, then per test load the stored protocol XML (written to a private
@@ -30,6 +35,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +52,17 @@
 #error "the capture record is written in host order, which must be little-endian"
 #endif
 
-#define REC_MAGIC "BCICAPT1"
+/* The digit is the format version: 1 (samples binary64/binary32), 2 (adds converter codes). */
+#define REC_MAGIC_V1 "BCICAPT1"
+#define REC_MAGIC "BCICAPT2"
 #define REC_END "BCICEND1"
 #define REC_F32 1u
 #define REC_EVENTS 2u
 #define REC_TS 4u
+#define REC_CODES16 8u	/* version 2: f64 scale per channel, then int16 codes */
+#define REC_CODES32 16u /* version 2: f64 scale per channel, then int32 codes */
+#define REC_KNOWN_V1 (REC_F32 | REC_EVENTS | REC_TS)
+#define REC_KNOWN (REC_KNOWN_V1 | REC_CODES16 | REC_CODES32)
 #define REC_NONE 0xffffffffu
 
 /* Writing. */
@@ -113,6 +125,114 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/*
+ * Converter codes. The capture path (src/hw/stream.c) makes every sample as
+ * (float)((double)code * uv_per_code): an integer code times the channel's scale in double,
+ * rounded to float once. A trace whose every sample is exactly that for the converter's
+ * resolution (+-lsb_uv, one scale per channel) is stored as the codes (int16 when they all
+ * fit, else int32) plus the scales; reconst() is the one formula both sides use, and every
+ * sample is checked bit for bit before the codes are chosen.
+ */
+static double reconst(int64_t code, double scale_uv)
+{
+	return (double)(float)((double)code * scale_uv);
+}
+
+static bool same_bits(double a, double b)
+{
+	return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+/* The code of @x at @scale_uv, or false when none reconstructs @x bit for bit. */
+static bool code_of(double x, double scale_uv, int32_t *ret)
+{
+	double q = x / scale_uv;
+	int64_t c;
+
+	if (!(fabs(q) <= 2147483647.0))
+		return false;
+	c = (int64_t)llrint(q);
+	if (c < INT32_MIN || c > INT32_MAX || !same_bits(reconst(c, scale_uv), x))
+		return false;
+	*ret = (int32_t)c;
+	return true;
+}
+
+/*
+ * Chooses the scale of every channel of @t (into @scales, n_channels entries) and returns
+ * REC_CODES16 or REC_CODES32, or 0 when some sample is not a code times +-lsb_uv.
+ */
+static uint32_t codes_fit(const struct bench_engine_trace *t, double *scales)
+{
+	int32_t lo = 0, hi = 0, c;
+	size_t ch, i, k;
+
+	if (!(t->lsb_uv > 0) || !isfinite(t->lsb_uv) || !t->n_channels || !t->n_frames)
+		return 0;
+	for (ch = 0; ch < t->n_channels; ch++) {
+		const double *x = t->uv + ch * t->n_frames;
+		const double cand[2] = { t->lsb_uv, -t->lsb_uv };
+		int32_t clo[2] = { 0, 0 }, chi[2] = { 0, 0 };
+		bool ok[2] = { false, false };
+		size_t pick;
+
+		/* Both signs can fit (codes negated); prefer the one whose codes fit int16. */
+		for (k = 0; k < 2; k++) {
+			for (i = 0; i < t->n_frames; i++) {
+				if (!code_of(x[i], cand[k], &c))
+					break;
+				clo[k] = c < clo[k] ? c : clo[k];
+				chi[k] = c > chi[k] ? c : chi[k];
+			}
+			ok[k] = i == t->n_frames;
+			if (ok[k] && clo[k] >= INT16_MIN && chi[k] <= INT16_MAX)
+				break;
+		}
+		if (!ok[0] && !ok[1])
+			return 0;
+		pick = k < 2 ? k : ok[0] ? 0 : 1;
+		scales[ch] = cand[pick];
+		lo = clo[pick] < lo ? clo[pick] : lo;
+		hi = chi[pick] > hi ? chi[pick] : hi;
+	}
+	return lo >= INT16_MIN && hi <= INT16_MAX ? REC_CODES16 : REC_CODES32;
+}
+
+/* Writes the codes of @t (chosen by codes_fit()) channel after channel. */
+static int write_codes(int fd, const struct bench_engine_trace *t, const double *scales,
+		       uint32_t flags)
+{
+	size_t width = (flags & REC_CODES16) ? sizeof(int16_t) : sizeof(int32_t), ch, i;
+	uint8_t *out = malloc(t->n_frames * width);
+	int r = 0;
+
+	if (!out)
+		return -ENOMEM;
+	for (ch = 0; r == 0 && ch < t->n_channels; ch++) {
+		const double *x = t->uv + ch * t->n_frames;
+
+		for (i = 0; i < t->n_frames; i++) {
+			int32_t c = 0;
+
+			if (!code_of(x[i], scales[ch], &c)) { /* codes_fit() said it would */
+				r = -EIO;
+				break;
+			}
+			if (width == sizeof(int16_t)) {
+				int16_t c16 = (int16_t)c;
+
+				memcpy(out + i * width, &c16, width);
+			} else {
+				memcpy(out + i * width, &c, width);
+			}
+		}
+		if (r == 0)
+			r = write_all(fd, out, t->n_frames * width);
+	}
+	free(out);
+	return r;
+}
+
 /* Header fields of one trace (without the sample arrays). */
 static int put_trace_header(struct bench_buf *b, const struct bench_engine_trace *t, uint32_t flags)
 {
@@ -139,6 +259,8 @@ int bench_engine_record_save(const char *path, const struct bench_protocol *p,
 			     const struct bench_engine_capture *cap)
 {
 	struct bench_buf b = BENCH_BUF_INIT;
+	double *scales = NULL;
+	uint32_t codes;
 	size_t i, k;
 	float *f = NULL;
 	int fd, r = 0;
@@ -171,14 +293,29 @@ int bench_engine_record_save(const char *path, const struct bench_protocol *p,
 			r = -EINVAL;
 			break;
 		}
-		if (exact_f32(t->uv, n))
+		codes = 0;
+		if (n) {
+			scales = realloc(scales, t->n_channels * sizeof(*scales));
+			if (!scales) {
+				r = -ENOMEM;
+				break;
+			}
+			codes = codes_fit(t, scales);
+		}
+		if (codes)
+			flags |= codes;
+		else if (exact_f32(t->uv, n))
 			flags |= REC_F32;
 		r = put_trace_header(&b, t, flags);
+		for (i = 0; r == 0 && codes && i < t->n_channels; i++)
+			r = put_f64(&b, scales[i]);
 		/* The sample arrays go straight to the file, not through the buffer. */
 		if (r == 0)
 			r = write_all(fd, b.data, b.len);
 		bench_buf_clear(&b);
-		if (r == 0 && (flags & REC_F32) && n) {
+		if (r == 0 && codes) {
+			r = write_codes(fd, t, scales, flags);
+		} else if (r == 0 && (flags & REC_F32) && n) {
 			f = malloc(n * sizeof(*f));
 			if (!f) {
 				r = -ENOMEM;
@@ -227,6 +364,7 @@ int bench_engine_record_save(const char *path, const struct bench_protocol *p,
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
+	free(scales);
 	bench_buf_free(&b);
 	if (r < 0)
 		unlink(path);
@@ -320,10 +458,51 @@ static int read_whole(const char *path, struct bench_buf *out)
 	return r;
 }
 
-static int load_trace(struct rd *d, struct bench_engine_trace *t)
+/* Samples from int16 or int32 codes and one scale per channel (version 2). */
+static int load_codes(struct rd *d, struct bench_engine_trace *t, uint32_t flags)
+{
+	size_t width = (flags & REC_CODES16) ? sizeof(int16_t) : sizeof(int32_t), ch, i;
+	size_t bytes = span(d, t->n_channels, sizeof(double));
+	const uint8_t *p;
+	double *scales;
+
+	if (bytes == SIZE_MAX)
+		return -EBADMSG;
+	scales = malloc(bytes ? bytes : 1);
+	if (!scales)
+		return -ENOMEM;
+	take(d, scales, bytes);
+	bytes = span(d, (uint64_t)t->n_channels * t->n_frames, width);
+	if (bytes == SIZE_MAX) {
+		free(scales);
+		return -EBADMSG;
+	}
+	p = d->p;
+	for (ch = 0; ch < t->n_channels; ch++) {
+		double *x = t->uv + ch * t->n_frames;
+
+		for (i = 0; i < t->n_frames; i++, p += width) {
+			int16_t c16;
+			int32_t c32;
+
+			if (width == sizeof(int16_t)) {
+				memcpy(&c16, p, width);
+				x[i] = reconst(c16, scales[ch]);
+			} else {
+				memcpy(&c32, p, width);
+				x[i] = reconst(c32, scales[ch]);
+			}
+		}
+	}
+	take(d, NULL, bytes);
+	free(scales);
+	return 0;
+}
+
+static int load_trace(struct rd *d, struct bench_engine_trace *t, int version)
 {
 	uint64_t nch = 0, nfr = 0, settle = 0, stim = 0;
-	uint32_t flags = 0;
+	uint32_t flags = 0, codes;
 	size_t n, bytes, i;
 	char *role = NULL;
 	int r;
@@ -350,10 +529,17 @@ static int load_trace(struct rd *d, struct bench_engine_trace *t)
 		r = take_u32(d, &flags);
 	if (r < 0)
 		return r;
+	codes = flags & (REC_CODES16 | REC_CODES32);
+	if ((flags & ~(version >= 2 ? REC_KNOWN : REC_KNOWN_V1)) ||
+	    (codes && ((flags & REC_F32) || codes == (REC_CODES16 | REC_CODES32))))
+		return -EBADMSG;
 	if (nch && nfr > SIZE_MAX / nch)
 		return -EBADMSG;
 	n = (size_t)(nch * nfr);
-	bytes = span(d, n, (flags & REC_F32) ? sizeof(float) : sizeof(double));
+	bytes = codes		  ? (codes == REC_CODES16 ? sizeof(int16_t) : sizeof(int32_t)) :
+		(flags & REC_F32) ? sizeof(float) :
+				    sizeof(double);
+	bytes = span(d, n, bytes);
 	if (bytes == SIZE_MAX || settle > nfr || stim > nfr)
 		return -EBADMSG;
 	t->n_channels = (size_t)nch;
@@ -363,7 +549,12 @@ static int load_trace(struct rd *d, struct bench_engine_trace *t)
 	t->uv = malloc((n ? n : 1) * sizeof(double));
 	if (!t->uv)
 		return -ENOMEM;
-	if (flags & REC_F32) {
+	if (codes) {
+		int r2 = load_codes(d, t, flags);
+
+		if (r2 < 0)
+			return r2;
+	} else if (flags & REC_F32) {
 		for (i = 0; i < n; i++) {
 			float f;
 
@@ -485,7 +676,7 @@ int bench_engine_record_load(const char *path, struct bench_engine_capture *ret_
 	struct rd d;
 	char magic[8], *note = NULL;
 	uint32_t n_traces = 0, k;
-	int r;
+	int r, version = 0;
 
 	if (!path || !ret_cap)
 		return -EINVAL;
@@ -497,7 +688,11 @@ int bench_engine_record_load(const char *path, struct bench_engine_capture *ret_
 	d.p = file.data;
 	d.left = file.len;
 	r = take(&d, magic, 8);
-	if (r == 0 && memcmp(magic, REC_MAGIC, 8) != 0)
+	if (r == 0 && memcmp(magic, REC_MAGIC, 8) == 0)
+		version = 2;
+	else if (r == 0 && memcmp(magic, REC_MAGIC_V1, 8) == 0)
+		version = 1;
+	else if (r == 0)
 		r = -EBADMSG;
 	if (r == 0)
 		r = load_origin(&d, path, &o);
@@ -512,7 +707,7 @@ int bench_engine_record_load(const char *path, struct bench_engine_capture *ret_
 		r = -EBADMSG;
 	for (k = 0; r == 0 && k < n_traces; k++) {
 		cap.n_traces++;
-		r = load_trace(&d, &cap.traces[k]);
+		r = load_trace(&d, &cap.traces[k], version);
 	}
 	if (r == 0)
 		r = load_truth(&d, &cap);
@@ -1077,5 +1272,165 @@ out:
 	free(rs.tests);
 	bench_buf_free(&rs.dir);
 	*ret = res;
+	return r;
+}
+
+/* Inputs: the limits files and the DUT profile of a run, recorded with it. */
+
+/* Writes @len bytes to @path (replaced), fsync'd like the capture record. */
+static int write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), r;
+
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, data, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0)
+		unlink(path);
+	return r;
+}
+
+static int record_input(struct bench_store *st, int64_t run_id, const char *run_dir,
+			const char *kind, const char *src, char (*done)[2][256], size_t *n_done,
+			size_t max_done)
+{
+	struct bench_store_artifact a = { 0 };
+	struct bench_buf content = BENCH_BUF_INIT, path = BENCH_BUF_INIT;
+	const char *base = strrchr(src, '/');
+	uint8_t digest[BENCH_SHA256_LEN];
+	char rel[256], hex[BENCH_SHA256_HEX_LEN];
+	size_t i;
+	int r;
+
+	base = base ? base + 1 : src;
+	if (!*base || strcmp(base, "..") == 0 || strcmp(base, ".") == 0 ||
+	    (size_t)snprintf(rel, sizeof(rel), "%s/%s", kind, base) >= sizeof(rel))
+		return -EINVAL;
+	r = read_whole(src, &content);
+	if (r == 0)
+		r = bench_sha256(content.data, content.len, digest);
+	if (r < 0)
+		goto out;
+	bench_sha256_hex(digest, hex);
+	for (i = 0; i < *n_done; i++) {
+		if (strcmp(done[i][0], rel) != 0)
+			continue;
+		/* the same file (perhaps by another path), or another one of the same name */
+		if (strcmp(done[i][1], hex) != 0)
+			bench_log(BENCH_LOG_WARNING, "rescore", "run %lld: %s not recorded: %s is",
+				  (long long)run_id, src, rel);
+		goto out;
+	}
+	if (*n_done == max_done) {
+		r = -E2BIG;
+		goto out;
+	}
+	if (r == 0)
+		r = bench_buf_appendf(&path, "%s/%s", run_dir, kind);
+	if (r == 0 && mkdir(bench_buf_str(&path), 0755) < 0 && errno != EEXIST)
+		r = -errno;
+	if (r == 0)
+		r = bench_buf_appendf(&path, "/%s", base);
+	if (r == 0)
+		r = write_file(bench_buf_str(&path), content.data, content.len);
+	if (r == 0) {
+		a.kind = kind;
+		a.path = rel;
+		a.media_type = "application/xml";
+		r = bench_store_artifact_add(st, run_id, 0, &a, NULL);
+	}
+	if (r == 0) {
+		snprintf(done[*n_done][0], sizeof(done[0][0]), "%s", rel);
+		snprintf(done[*n_done][1], sizeof(done[0][1]), "%s", hex);
+		(*n_done)++;
+	}
+out:
+	bench_buf_free(&content);
+	bench_buf_free(&path);
+	return r;
+}
+
+int bench_engine_record_inputs(struct bench_store *st, int64_t run_id,
+			       const struct bench_plan *plan)
+{
+	enum {
+		MAX_INPUTS = 64
+	};
+	struct bench_buf dir = BENCH_BUF_INIT;
+	char(*done)[2][256] = NULL;
+	size_t i, j, n_done = 0;
+	int r;
+
+	if (!st || !plan)
+		return -EINVAL;
+	done = calloc(MAX_INPUTS, sizeof(*done));
+	if (!done)
+		return -ENOMEM;
+	r = bench_store_run_dir_make(st, run_id, &dir);
+	for (i = 0; r == 0 && i < plan->n_tests; i++) {
+		const struct bench_protocol *p = plan->tests[i].protocol;
+
+		for (j = 0; r == 0 && p && j < p->n_criteria; j++) {
+			const struct bench_protocol_criterion *cr = &p->criteria[j];
+
+			if (!cr->resolved || !cr->limit.file)
+				continue;
+			r = record_input(st, run_id, bench_buf_str(&dir),
+					 cr->claim_id ? BENCH_ENGINE_INPUT_PROFILE :
+							BENCH_ENGINE_INPUT_LIMITS,
+					 cr->limit.file, done, &n_done, MAX_INPUTS);
+		}
+	}
+	free(done);
+	bench_buf_free(&dir);
+	return r;
+}
+
+struct inputs_ctx {
+	struct bench_buf *limits_dir;
+	struct bench_buf *profile;
+	const char *run_dir;
+	int err;
+};
+
+static int on_input(void *ctx, const struct bench_store_artifact_row *a)
+{
+	struct inputs_ctx *c = ctx;
+
+	if (a->trial_id || !a->path)
+		return 0;
+	if (strcmp(a->kind, BENCH_ENGINE_INPUT_LIMITS) == 0 && !c->limits_dir->len)
+		c->err = bench_buf_appendf(c->limits_dir, "%s/%s", c->run_dir,
+					   BENCH_ENGINE_INPUT_LIMITS);
+	else if (strcmp(a->kind, BENCH_ENGINE_INPUT_PROFILE) == 0 && !c->profile->len)
+		c->err = bench_buf_appendf(c->profile, "%s/%s", c->run_dir, a->path);
+	return c->err;
+}
+
+int bench_engine_rescore_inputs(struct bench_store *st, int64_t run_id,
+				struct bench_buf *ret_limits_dir, struct bench_buf *ret_profile)
+{
+	struct bench_buf dir = BENCH_BUF_INIT, lim = BENCH_BUF_INIT, prof = BENCH_BUF_INIT;
+	struct inputs_ctx c = { &lim, &prof, NULL, 0 };
+	int r;
+
+	if (!st || !ret_limits_dir || !ret_profile)
+		return -EINVAL;
+	r = bench_store_run_dir(st, run_id, &dir);
+	if (r == 0) {
+		c.run_dir = bench_buf_str(&dir);
+		r = bench_store_artifacts_list(st, run_id, on_input, &c);
+	}
+	if (r == 0 && lim.len)
+		r = bench_buf_appendf(ret_limits_dir, "%s", bench_buf_str(&lim));
+	if (r == 0 && prof.len)
+		r = bench_buf_appendf(ret_profile, "%s", bench_buf_str(&prof));
+	bench_buf_free(&dir);
+	bench_buf_free(&lim);
+	bench_buf_free(&prof);
 	return r;
 }

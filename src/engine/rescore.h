@@ -4,8 +4,10 @@
  * rescore`.
  *
  * The capture record ("trial record") is the file the engine writes next to the BDF+
- * captures of every trial: every trace exactly as the metrics saw it (samples as IEEE-754
- * binary64, or binary32 when every sample is exactly a float; per-frame event codes and
+ * captures of every trial: every trace exactly as the metrics saw it (samples as the
+ * converter's integer codes, int16 or int32, plus one scale per channel when every sample
+ * is exactly (float)(code * scale) as the capture path makes it; else IEEE-754 binary64, or
+ * binary32 when every sample is exactly a float; per-frame event codes and
  * device timestamps when the DUT has them; rate, resolution, settle and stimulus frames),
  * the stimulus truth events of signal-gen, and the protocol instance (suite overrides and
  * condition) the trial ran under. BDF+ is for people and MNE; it quantises to 24 bits and
@@ -30,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "engine/engine.h"
 
 /* artifact.kind and media type of a trial capture record. */
@@ -69,6 +72,40 @@ int bench_engine_record_load(const char *path, struct bench_engine_capture *ret_
 
 /* Frees the fields of @o and zeroes it. Accepts NULL. */
 void bench_engine_record_origin_free(struct bench_engine_record_origin *o);
+
+/* artifact.kind of the limits files and the DUT profile recorded with a run. */
+#define BENCH_ENGINE_INPUT_LIMITS "limits"
+#define BENCH_ENGINE_INPUT_PROFILE "dut-profile"
+
+/**
+ * bench_engine_record_inputs() - record the limits files and DUT profile of a run.
+ * @plan: the run's plan (protocols as loaded, criteria resolved); borrowed.
+ *
+ * Every file a resolved criterion took its limit from (limit.file: a limits file, or the
+ * DUT profile for a claim) is copied byte for byte into the run folder as
+ * "limits/<file name>" or "dut-profile/<file name>" and recorded as a run-level artifact
+ * of kind BENCH_ENGINE_INPUT_LIMITS or BENCH_ENGINE_INPUT_PROFILE (the store computes its
+ * SHA-256 and size and audits the row), once per file. A second file with the name of one
+ * already recorded (the same set id from another folder) is logged and skipped.
+ *
+ * Return: 0, -EINVAL, -E2BIG (more than 64 files), -ENOMEM, -errno reading the source or
+ * writing the copy (-ENOSPC, -EROFS, ...), or a store error.
+ */
+int bench_engine_record_inputs(struct bench_store *st, int64_t run_id,
+			       const struct bench_plan *plan);
+
+/**
+ * bench_engine_rescore_inputs() - where the recorded inputs of a run are.
+ * @ret_limits_dir: receives "<run folder>/limits" (appended) if the run recorded limits
+ *                  files; left alone otherwise.
+ * @ret_profile:    receives the path of the recorded DUT profile likewise.
+ *
+ * The files are not checked here: bench_engine_rescore() hashes every artifact of the run
+ * (these included) before it writes anything. Return: 0, -EINVAL, -ENOENT (no such run),
+ * -ENOMEM, or a store read error.
+ */
+int bench_engine_rescore_inputs(struct bench_store *st, int64_t run_id,
+				struct bench_buf *ret_limits_dir, struct bench_buf *ret_profile);
 
 struct bench_engine_rescore_options {
 	struct bench_store *store;	/* opened read-write; borrowed */

@@ -4,7 +4,9 @@
 # bit-identical to the original (same metric code) and the same verdicts, is linked to it
 # (run.rescored_from, rescore_input) and passes `verify`; a changed byte in a trial's
 # capture record, or in a BDF+ capture, refuses the rescore (exit 2) naming the file and
-# writes nothing; a missing record file likewise.
+# writes nothing; a missing record file likewise. The limits files and DUT profile are
+# recorded with the run, so a rescore without --limits-dir / --dut-profile gives the same
+# measurements, the options still override them, and a changed recorded file is refused.
 # Usage: test-rescore.sh BCIBENCH SRCROOT
 BIN=${1:?} SRC=${2:?}
 tmp=$(mktemp -d /tmp/test-rescore.XXXXXX)
@@ -109,6 +111,49 @@ rm -f "$rec"
 rc=$?
 [ $rc -eq 2 ] && grep -qF "$(basename "$rec")" "$tmp/err" && ok ||
 	ko "missing record: exit $rc, wanted 2 naming $(basename "$rec")"
+
+# The limits files and the DUT profile are recorded with the run (run-level artifacts,
+# byte for byte), so a rescore needs neither option; the options still override them.
+t4=$tmp/t4
+mkdir "$t4" && cp "$tmp/clean/r.db" "$t4/r.db" && cp -r "$tmp/clean/r.db.d" "$t4/r.db.d"
+prof_sha=$(sha256sum "$PROF" | cut -d' ' -f1)
+[ "$(q "$t4/r.db" "SELECT count(*) FROM artifact WHERE run_id = 1 AND trial_id IS NULL
+	AND kind = 'dut-profile' AND sha256 = '$prof_sha'
+	AND path = 'dut-profile/$(basename "$PROF")'")" -eq 1 ] && ok ||
+	ko "the DUT profile is recorded with the run"
+n_lim=0
+for f in iec-80601-2-26-2019 bcibench-defaults-2026; do
+	sha=$(sha256sum "$SRC/protocols/limits/$f.xml" | cut -d' ' -f1)
+	n_lim=$((n_lim + $(q "$t4/r.db" "SELECT count(*) FROM artifact WHERE run_id = 1
+		AND trial_id IS NULL AND kind = 'limits' AND sha256 = '$sha'
+		AND path = 'limits/$f.xml'")))
+done
+[ "$n_lim" -eq 2 ] && [ "$(q "$t4/r.db" "SELECT count(*) FROM artifact
+	WHERE kind = 'limits'")" -eq 2 ] && ok || ko "both limits files recorded once ($n_lim)"
+[ "$(q "$t4/r.db" "SELECT count(*) FROM audit WHERE tbl = 'artifact' AND row_id IN
+	(SELECT id FROM artifact WHERE kind IN ('limits', 'dut-profile'))")" -eq 3 ] && ok ||
+	ko "the recorded inputs are audited"
+"$BIN" rescore --db "$t4/r.db" 1 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+same=$(q "$t4/r.db" "SELECT count(*) FROM measurement a JOIN trial ta ON ta.id = a.trial_id
+	JOIN test sa ON sa.id = ta.test_id JOIN measurement b JOIN trial tb ON tb.id = b.trial_id
+	JOIN test sb ON sb.id = tb.test_id WHERE sa.run_id = 1 AND sb.run_id = 2
+	AND sa.seq = sb.seq AND ta.seq = tb.seq AND ta.attempt = tb.attempt AND a.seq = b.seq
+	AND a.name = b.name AND a.value IS b.value AND a.limit_low IS b.limit_low
+	AND a.limit_high IS b.limit_high AND a.verdict = b.verdict")
+[ $rc -eq 0 ] && [ "$same" -eq "$n1" ] && ok ||
+	ko "rescore without --dut-profile: exit $rc, wanted 0; $same of $n1 measurements same"
+"$BIN" rescore --db "$t4/r.db" 1 --dut-profile "$tmp/no-such-profile.xml" \
+	>"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 64 ] && grep -q "no-such-profile" "$tmp/err" && ok ||
+	ko "--dut-profile overrides the recorded profile: exit $rc, wanted 64"
+lim=$t4/r.db.d/$(q "$t4/r.db" "SELECT uuid FROM run WHERE id = 1")/limits/bcibench-defaults-2026.xml
+printf ' ' >>"$lim"
+"$BIN" rescore --db "$t4/r.db" 1 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -qF "bcibench-defaults-2026.xml" "$tmp/err" && ok ||
+	ko "a changed recorded limits file: exit $rc, wanted 2 naming it"
 
 "$BIN" rescore --db "$db" 999 >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 64 ] && ok || ko "unknown run: wanted 64"
