@@ -173,7 +173,7 @@ int bench_cmd_demo(int argc, char **argv)
 {
 	const struct bench_cli_command *cmd = bench_cli_find("demo");
 	struct demo_result *res;
-	pid_t pids[8] = { 0 };
+	pid_t pids[32] = { 0 };
 	size_t running = 0, n_jobs;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t jobs_opt = 0;
@@ -216,6 +216,10 @@ int bench_cmd_demo(int argc, char **argv)
 						     model);
 	}
 	n_jobs = jobs_opt ? (size_t)jobs_opt : cpus > 0 ? (size_t)cpus : 1;
+	if (bench_n_reference_duts > BENCH_ARRAY_SIZE(pids)) {
+		bench_cli_error("demo: more than %zu reference models", BENCH_ARRAY_SIZE(pids));
+		return BENCH_EXIT_ERROR;
+	}
 	if (mkdir(out, 0777) < 0 && errno != EEXIST) {
 		bench_cli_error("demo: cannot create %s: %s", out, strerror(errno));
 		return BENCH_EXIT_ERROR;
