@@ -1657,7 +1657,8 @@ static int do_writebuf(struct conn *cn, const struct sim_cmd *cmd)
 				uint64_t room = input_room_ticks(sim);
 
 				if (room > 0 || bench_clock_now_ns() > held_until) {
-					engine_advance(sim, room > 0 && room < excess ? room : excess);
+					engine_advance(sim,
+						       room > 0 && room < excess ? room : excess);
 					if (room >= excess || bench_clock_now_ns() > held_until)
 						break;
 					continue;
