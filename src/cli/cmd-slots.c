@@ -133,6 +133,7 @@ int bench_cli_run_slots(int argc, char **argv)
 	const char *state = getenv("BCIBENCH_STATE_DIR");
 	int64_t t0 = bench_clock_now_ns();
 	int k = 0, i, n_pass = 0, rc = BENCH_EXIT_PASS, r;
+	char name[256];
 	uint64_t seed = 1;
 	bool realtime = false, pace_given = false;
 	double total_s;
@@ -216,14 +217,17 @@ int bench_cli_run_slots(int argc, char **argv)
 		}
 		if (!sl->uri[0])
 			snprintf(sl->uri, sizeof(sl->uri), "%s", fs ? fs->uri : fx->uri);
+		/* Formatted from a copy of the name: GCC's -Wrestrict cannot tell the members of
+		 * one slot apart. */
+		snprintf(name, sizeof(name), "%s", sl->name);
 		if (marker)
-			snprintf(sl->marker, sizeof(sl->marker), "%s-slot-%s", marker, sl->name);
+			snprintf(sl->marker, sizeof(sl->marker), "%s-slot-%s", marker, name);
 		else if (state && *state)
 			snprintf(sl->marker, sizeof(sl->marker), "%s/bcibench-live-slot-%s", state,
-				 sl->name);
+				 name);
 		else
 			snprintf(sl->marker, sizeof(sl->marker), "/tmp/bcibench-live-%ld-slot-%s",
-				 (long)getuid(), sl->name);
+				 (long)getuid(), name);
 		if (sl->fault && strncmp(sl->uri, "sim:", 4) != 0) {
 			rc = bench_cli_usage_error(cmd, "--slot-fault %d: slot %s is not emulated",
 						   i + 1, sl->name);
@@ -269,7 +273,8 @@ int bench_cli_run_slots(int argc, char **argv)
 			rc = BENCH_EXIT_ERROR;
 			goto out_stop;
 		}
-		snprintf(sl->uri, sizeof(sl->uri), "%s", sl->sim.uri);
+		snprintf(name, sizeof(name), "%s", sl->sim.uri);
+		snprintf(sl->uri, sizeof(sl->uri), "%s", name);
 	}
 
 	/* Start every slot, then wait for all of them. */
