@@ -262,6 +262,69 @@ out:
 	return r;
 }
 
+int bench_measure_classify_trials(const struct bench_protocol_metric *m,
+				  const struct bench_engine_capture *cap,
+				  const struct bench_engine_trace *t, unsigned *n_classes,
+				  int **ret_truth, int **ret_pred, double **ret_start,
+				  size_t *ret_n)
+{
+	double win_s = bench_measure_param_num(m, "window", NAN);
+	double late_s = bench_measure_param_num(m, "max-delay", NAN);
+	int *truth, *pred;
+	double *start;
+	size_t n = 0, i, f;
+
+	if (!t->events)
+		return -ENODATA;
+	truth = calloc(cap->n_truth + 1, sizeof(*truth));
+	pred = calloc(cap->n_truth + 1, sizeof(*pred));
+	start = calloc(cap->n_truth + 1, sizeof(*start));
+	if (!truth || !pred || !start) {
+		free(truth);
+		free(pred);
+		free(start);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cap->n_truth; i++) {
+		const struct bench_engine_truth_event *e = &cap->truth[i];
+
+		if (e->type != SIGGEN_EVENT_SSVEP && e->type != SIGGEN_EVENT_MI &&
+		    e->type != SIGGEN_EVENT_ERP)
+			continue;
+		if (e->start_s * t->rate_hz < (double)t->settle_frames || e->label < 0)
+			continue;
+		truth[n] = e->label;
+		start[n] = e->start_s;
+		if (*n_classes <= (unsigned)e->label)
+			*n_classes = (unsigned)e->label + 1;
+		n++;
+	}
+	if (n == 0 || *n_classes < 2 || *n_classes > 64) {
+		free(truth);
+		free(pred);
+		free(start);
+		return -ENODATA;
+	}
+	for (i = 0; i < n; i++) {
+		double end = i + 1 < n ? start[i + 1] : (double)t->n_frames / t->rate_hz;
+
+		pred[i] = (truth[i] + 1) % (int)*n_classes; /* no decision: wrong */
+		if (isfinite(win_s) && isfinite(late_s) && start[i] + win_s + late_s < end)
+			end = start[i] + win_s + late_s; /* later than that: no decision */
+		for (f = (size_t)ceil((start[i] + (isfinite(win_s) ? win_s : 0)) * t->rate_hz);
+		     f < t->n_frames && f < end * t->rate_hz; f++)
+			if (t->events[f] && (t->events[f] >> 24) == 2u) {
+				pred[i] = (int)(t->events[f] & 0xffffffu) % (int)*n_classes;
+				break;
+			}
+	}
+	*ret_truth = truth;
+	*ret_pred = pred;
+	*ret_start = start;
+	*ret_n = n;
+	return 0;
+}
+
 /*
  * Classification (C1-C4): each labelled trial of the stimulus truth (SSVEP class, MI
  * class, ERP target) against the first DUT class decision (event code 2) between its
@@ -275,60 +338,27 @@ static int m_classify(const struct bench_protocol *p, const struct bench_protoco
 	unsigned n_classes = (unsigned)bench_measure_param_num(m, "classes", 0);
 	double win_s = bench_measure_param_num(m, "window", NAN);
 	double gaze_s = bench_measure_param_num(m, "gaze-shift", NAN);
-	double late_s = bench_measure_param_num(m, "max-delay", NAN);
 	double u = 0, u_acc = 0;
 	struct bench_classification cl;
 	uint64_t *matrix = NULL;
 	int *truth = NULL, *pred = NULL;
 	double *start = NULL, v, span = 0;
-	size_t n = 0, i, f;
+	size_t n = 0, i;
 	int r;
 
 	if (!t->events) {
 		MEASURE_ERRF("the capture has no DUT event channel");
 		return -ENODATA;
 	}
-	truth = calloc(cap->n_truth + 1, sizeof(*truth));
-	pred = calloc(cap->n_truth + 1, sizeof(*pred));
-	start = calloc(cap->n_truth + 1, sizeof(*start));
-	if (!truth || !pred || !start) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < cap->n_truth; i++) {
-		const struct bench_engine_truth_event *e = &cap->truth[i];
-
-		if (e->type != SIGGEN_EVENT_SSVEP && e->type != SIGGEN_EVENT_MI &&
-		    e->type != SIGGEN_EVENT_ERP)
-			continue;
-		if (e->start_s * t->rate_hz < (double)t->settle_frames || e->label < 0)
-			continue;
-		truth[n] = e->label;
-		start[n] = e->start_s;
-		if (n_classes <= (unsigned)e->label)
-			n_classes = (unsigned)e->label + 1;
-		n++;
-	}
-	if (n == 0 || n_classes < 2 || n_classes > 64) {
+	r = bench_measure_classify_trials(m, cap, t, &n_classes, &truth, &pred, &start, &n);
+	if (r == -ENODATA) {
 		MEASURE_ERRF("no labelled trials in the stimulus truth");
-		r = -ENODATA;
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		double end = i + 1 < n ? start[i + 1] : (double)t->n_frames / t->rate_hz;
-
-		pred[i] = (truth[i] + 1) % (int)n_classes; /* no decision: wrong */
-		if (isfinite(win_s) && isfinite(late_s) && start[i] + win_s + late_s < end)
-			end = start[i] + win_s + late_s; /* later than that: no decision */
-		for (f = (size_t)ceil((start[i] + (isfinite(win_s) ? win_s : 0)) * t->rate_hz);
-		     f < t->n_frames && f < end * t->rate_hz; f++)
-			if (t->events[f] && (t->events[f] >> 24) == 2u) {
-				pred[i] = (int)(t->events[f] & 0xffffffu) % (int)n_classes;
-				break;
-			}
-		if (i + 1 < n)
-			span += start[i + 1] - start[i];
-	}
+	if (r < 0)
+		goto out;
+	for (i = 0; i + 1 < n; i++)
+		span += start[i + 1] - start[i];
 	matrix = calloc((size_t)n_classes * n_classes, sizeof(*matrix));
 	if (!matrix) {
 		r = -ENOMEM;

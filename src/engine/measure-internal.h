@@ -68,4 +68,21 @@ const struct bench_engine_trace *bench_measure_trace_for(const struct bench_prot
 /* One past the last frame of @t that responds to the stimulus (the capture tail excluded). */
 size_t bench_measure_stim_end(const struct bench_engine_trace *t);
 
+/*
+ * The labelled trials of a classification protocol (SSVEP, MI, ERP truth events after
+ * the settling time) paired with the DUT's first class decision (event code 2) in each
+ * trial, within the metric's "window" / "max-delay" params; no decision counts as wrong.
+ * @n_classes: in, the protocol's class count or 0; out, raised to cover every label.
+ * On success *ret_truth, *ret_pred (labels) and *ret_start (trial starts, s) are
+ * malloc'd arrays of *ret_n entries the caller frees. Used by the metrics and the
+ * dossier's confusion matrix, so both show the same decisions.
+ * Return: 0, -ENODATA (no event channel, no labelled trials, or < 2 or > 64 classes),
+ * -ENOMEM.
+ */
+int bench_measure_classify_trials(const struct bench_protocol_metric *m,
+				  const struct bench_engine_capture *cap,
+				  const struct bench_engine_trace *t, unsigned *n_classes,
+				  int **ret_truth, int **ret_pred, double **ret_start,
+				  size_t *ret_n);
+
 #endif /* BENCH_ENGINE_MEASURE_INTERNAL_H */

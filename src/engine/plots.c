@@ -532,7 +532,7 @@ static void plot_confusion(struct bench_engine_plots *pl, const struct bench_pro
 	double *start = NULL;
 	uint64_t *matrix = NULL;
 	struct bench_engine_plot *pp;
-	size_t n = 0, i, f;
+	size_t n = 0;
 	int r = 0;
 
 	m = m ? m : metric_named(p, "kappa");
@@ -541,38 +541,9 @@ static void plot_confusion(struct bench_engine_plots *pl, const struct bench_pro
 	if (!t || !t->events)
 		return;
 	n_classes = (unsigned)bench_measure_param_num(m, "classes", 0);
-	truth = calloc(cap->n_truth + 1, sizeof(*truth));
-	pred = calloc(cap->n_truth + 1, sizeof(*pred));
-	start = calloc(cap->n_truth + 1, sizeof(*start));
-	if (!truth || !pred || !start)
+	if (bench_measure_classify_trials(m, cap, t, &n_classes, &truth, &pred, &start, &n) < 0 ||
+	    n_classes * n_classes > BENCH_ENGINE_PLOT_MAX_POINTS)
 		goto out;
-	for (i = 0; i < cap->n_truth; i++) {
-		const struct bench_engine_truth_event *e = &cap->truth[i];
-
-		if (e->type != SIGGEN_EVENT_SSVEP && e->type != SIGGEN_EVENT_MI &&
-		    e->type != SIGGEN_EVENT_ERP)
-			continue;
-		if (e->start_s * t->rate_hz < (double)t->settle_frames || e->label < 0)
-			continue;
-		truth[n] = e->label;
-		start[n] = e->start_s;
-		if (n_classes <= (unsigned)e->label)
-			n_classes = (unsigned)e->label + 1;
-		n++;
-	}
-	if (!n || n_classes < 2 || n_classes * n_classes > BENCH_ENGINE_PLOT_MAX_POINTS)
-		goto out;
-	for (i = 0; i < n; i++) {
-		double end = i + 1 < n ? start[i + 1] : (double)t->n_frames / t->rate_hz;
-
-		pred[i] = (truth[i] + 1) % (int)n_classes; /* no decision: wrong */
-		for (f = (size_t)(start[i] * t->rate_hz); f < t->n_frames && f < end * t->rate_hz;
-		     f++)
-			if (t->events[f] && (t->events[f] >> 24) == 2u) {
-				pred[i] = (int)(t->events[f] & 0xffffffu) % (int)n_classes;
-				break;
-			}
-	}
 	matrix = calloc((size_t)n_classes * n_classes, sizeof(*matrix));
 	if (!matrix || bench_score_confusion(truth, pred, n, n_classes, matrix) < 0)
 		goto out;
