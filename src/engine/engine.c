@@ -196,6 +196,8 @@ static int begin_run(struct run *rn)
 	info.suite = plan->suite ? plan->suite->id : NULL;
 	info.seed = plan->run_seed;
 	info.slot = -1;
+	info.calibration_ids = o->calibration_ids;
+	info.n_calibrations = o->n_calibration_ids;
 	r = bench_store_run_begin(rn->st, &info, &rn->run_id, rn->res->uuid);
 out:
 	bench_buf_free(&content);

@@ -654,6 +654,14 @@ static void convert_s16(const uint8_t *src, const double *uv_per_code, size_t nc
 	}
 }
 
+/* Frames missing between the last timestamp and @ts (> last): periods spanned - 1. */
+static uint64_t frames_lost(const struct capture *c, int64_t ts)
+{
+	double periods = (double)(ts - c->last_ts) * c->rc->rate_hz / 1e9;
+
+	return periods > 1.5 ? (uint64_t)llround(periods) - 1 : 0;
+}
+
 static void *capture_thread(void *arg)
 {
 	struct capture *c = arg;
@@ -661,6 +669,7 @@ static void *capture_thread(void *arg)
 	struct bench_rig_capture *rc = c->rc;
 	const struct bench_fixture_capture *fc = c->fc;
 	size_t nch = fc->n_channels, n, f, k;
+	uint64_t gaps = 0, lost = 0;
 	ptrdiff_t step;
 	ssize_t got;
 	bool packed;
@@ -741,10 +750,11 @@ static void *capture_thread(void *arg)
 				/* Samples lost between buffers or inside one: the clock jumped. */
 				if (c->last_ts >= 0 &&
 				    (ts - c->last_ts > c->period_ns * 3 / 2 || ts <= c->last_ts)) {
-					pthread_mutex_lock(&s->lock);
-					s->stats.gaps++;
-					pthread_mutex_unlock(&s->lock);
-					r = -EBADMSG;
+					gaps++;
+					if (s->cfg.measure_gaps && ts > c->last_ts)
+						lost += frames_lost(c, ts);
+					else
+						r = -EBADMSG;
 				}
 				c->last_ts = ts;
 			}
@@ -754,6 +764,10 @@ static void *capture_thread(void *arg)
 			n = f;
 		/* Into the ring, waiting for the reader when it is full (backpressure). */
 		pthread_mutex_lock(&s->lock);
+		s->stats.gaps += gaps;
+		if (c->index < 8)
+			s->stats.lost_frames[c->index] += lost;
+		gaps = lost = 0;
 		if (n && rc->ts && c->index < 8 && s->stats.first_ts_ns[c->index] < 0)
 			s->stats.first_ts_ns[c->index] = c->scratch_ts[0];
 		done = 0;
@@ -1097,7 +1111,10 @@ static int drain_output(struct bench_stream *s, float *cap, size_t max_frames)
 		/* Frames each capture thread took from the device so far (read or not). */
 		pthread_mutex_lock(&s->lock);
 		for (i = 0; i < s->n_cap; i++)
-			in[i] = s->cap[i].index < 8 ? s->stats.frames_in[s->cap[i].index] : 0;
+			in[i] = s->cap[i].index < 8 ?
+					s->stats.frames_in[s->cap[i].index] +
+						s->stats.lost_frames[s->cap[i].index] :
+					0;
 		pthread_mutex_unlock(&s->lock);
 		for (i = 0; i < s->n_cap; i++) {
 			const struct capture *c = &s->cap[i];
@@ -1125,6 +1142,31 @@ static int drain_output(struct bench_stream *s, float *cap, size_t max_frames)
 	}
 }
 
+/*
+ * With measured gaps, a capture's length is time, not a frame count: @n frames just read
+ * (device timestamps @ts) end at frame position (ts - ts of the capture's first frame) x
+ * rate + 1, lost frames included. Once @stim_done, frames past @want are dropped and the
+ * capture is complete. Updates *@ts0 (first timestamp) and *@pos; returns the frames kept.
+ */
+static size_t clip_by_time(const struct capture *c, const int64_t *ts, size_t n, bool stim_done,
+			   uint64_t want, int64_t *ts0, uint64_t *pos)
+{
+	double per_ns = c->rc->rate_hz / 1e9;
+	size_t keep = n;
+
+	if (*ts0 < 0)
+		*ts0 = ts[0];
+	if (stim_done)
+		for (keep = 0; keep < n; keep++)
+			if ((uint64_t)llround((double)(ts[keep] - *ts0) * per_ns) + 1 > want)
+				break;
+	if (keep)
+		*pos = (uint64_t)llround((double)(ts[keep - 1] - *ts0) * per_ns) + 1;
+	if (keep < n && *pos < want)
+		*pos = want; /* the next frame is past the end: a gap spans it */
+	return keep;
+}
+
 int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fill_ctx,
 		     bench_stream_sink_fn sink, void *sink_ctx, int64_t tail_ns,
 		     struct bench_envelope_violation *reterr, struct bench_stream_run_result *ret)
@@ -1134,6 +1176,8 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 	float *stim = NULL, *cap = NULL;
 	int64_t *ts = NULL;
 	uint64_t want[MAX_CAPTURES] = { 0 }, got[MAX_CAPTURES] = { 0 }, stim_frames = 0;
+	uint64_t pos[MAX_CAPTURES] = { 0 }; /* frames of capture time delivered, lost included */
+	int64_t ts0[MAX_CAPTURES] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 	bool stim_done = !fill;
 	int r = 0, rs;
 
@@ -1220,7 +1264,7 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 
 			want[i] = (uint64_t)llround((double)stim_frames * ratio) +
 				  (uint64_t)llround(bench_s_from_ns(tail_ns) * c->rc->rate_hz);
-			if (got[i] >= want[i] && stim_done)
+			if (pos[i] >= want[i] && stim_done)
 				continue;
 			rs = bench_stream_read(s, c->index, cap, ts, max_frames,
 					       wrote ? 0 : 20 * BENCH_NS_PER_MS, &n);
@@ -1230,8 +1274,13 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 				r = rs;
 				goto out_stop;
 			}
-			if (stim_done && got[i] + n > want[i])
-				n = (size_t)(want[i] - got[i]);
+			if (s->cfg.measure_gaps && n && ts[0] >= 0) {
+				n = clip_by_time(c, ts, n, stim_done, want[i], &ts0[i], &pos[i]);
+			} else {
+				if (stim_done && pos[i] + n > want[i])
+					n = (size_t)(want[i] - pos[i]);
+				pos[i] += n;
+			}
 			if (sink && n) {
 				r = sink(sink_ctx, c->index, cap, ts, n);
 				if (r < 0)
@@ -1240,7 +1289,7 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 			got[i] += n;
 		}
 		for (i = 0; i < s->n_cap; i++)
-			if (got[i] < want[i])
+			if (pos[i] < want[i])
 				all_done = false;
 		if (!s->n_cap && stim_done) {
 			/* Output only: wait until the DAC took the whole stimulus. */

@@ -112,6 +112,8 @@ int bench_protocol_render_markdown(const struct bench_protocol *p, struct bench_
 	for (i = 0; i < p->n_inputs; i++)
 		r |= bench_buf_appendf(o, "%s %s (%s)", i ? "," : "", p->inputs[i].role,
 				       p->inputs[i].channels);
+	if (p->measure_gaps)
+		r |= bench_buf_append_str(o, "; DUT timestamp gaps are measured, not ERROR");
 	r |= bench_buf_appendf(o, "\n- trials: %u per condition, %s order", p->trials,
 			       p->randomised ? "randomised" : "fixed");
 	if (p->n_conditions) {

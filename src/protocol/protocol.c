@@ -925,6 +925,14 @@ static int parse_protocol(struct bench_protocol_lib *lib, struct bench_protocol 
 	if (p->settle_s >= p->capture_s)
 		bad |= pxml_err(err, p->path, pxml_line(n),
 				"settle-s must be shorter than the capture") < 0;
+	if (pxml_has_attr(n, "gaps")) {
+		char *g = pxml_attr(n, "gaps");
+
+		if (!g)
+			return -ENOMEM;
+		p->measure_gaps = strcmp(g, "measure") == 0;
+		free(g);
+	}
 	p->inputs = calloc(count_named(n, "input"), sizeof(*p->inputs));
 	if (!p->inputs)
 		return -ENOMEM;

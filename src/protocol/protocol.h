@@ -269,8 +269,9 @@ struct bench_protocol {
 	struct bench_protocol_steps before_trial; /* run before every trial */
 	char *stimulus_xml; /* the <stimulus> element, serialised after overrides */
 	int stimulus_line;
-	double capture_s; /* capture duration per trial */
-	double settle_s;  /* discarded at the start of each trial */
+	double capture_s;  /* capture duration per trial */
+	double settle_s;   /* discarded at the start of each trial */
+	bool measure_gaps; /* <capture gaps="measure">: DUT timestamp gaps are data, not ERROR */
 	size_t n_inputs;
 	struct bench_protocol_input *inputs;
 	unsigned trials; /* per condition */
