@@ -85,6 +85,7 @@ expect_fail() { # FAULT PROTOCOL [more protocols run alongside]
 expect_fail gain_error_pct=10 eeg-a2-amplitude-accuracy
 expect_fail gain_error_pct=-10 eeg-a6-dc-offset
 expect_fail noise_uv=5 eeg-a1-input-noise
+expect_fail offset_uv=50 eeg-a1-input-noise
 expect_fail noise_uv=1 eeg-a1b-ifcn-noise
 expect_fail dead=2 eeg-a2-amplitude-accuracy
 expect_fail stuck=1 eeg-a2-amplitude-accuracy
