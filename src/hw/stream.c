@@ -91,6 +91,7 @@ struct bench_stream {
 	long long cap_overflows0[MAX_CAPTURES];
 	bool counters_checked;
 	bool out_finish; /* the output thread closes the DAC once its ring is empty */
+	bool rt_refused; /* rt_priority asked for and refused (logged once) */
 	uint64_t padded;
 	int error;
 	char error_device[BENCH_FIXTURE_NAME_MAX];
@@ -151,6 +152,20 @@ static struct timespec deadline_in(int64_t ns)
 	return ts;
 }
 
+/*
+ * Stimulus queued ahead of the DAC output thread: @nbuf device buffers, and at least
+ * OUT_QUEUE_NS of it, so the loop that fills the ring may be descheduled that long (plus
+ * what the device queues) before the DAC runs dry. 1 s of 8 channels at 30 kS/s is 1 MB.
+ */
+#define OUT_QUEUE_NS BENCH_NS_PER_S
+
+static size_t out_ring_frames(size_t buffer_frames, double rate_hz, size_t nbuf)
+{
+	double want = ceil(bench_s_from_ns(OUT_QUEUE_NS) * rate_hz / (double)buffer_frames);
+
+	return (want > (double)nbuf ? (size_t)want : nbuf) * buffer_frames;
+}
+
 int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *cfg,
 		      struct bench_stream **ret_stream)
 {
@@ -181,12 +196,15 @@ int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *c
 	for (k = 0; k < MAX_CAPTURES; k++)
 		s->stats.first_ts_ns[k] = -1;
 	s->stats.dac_start_ns = -1;
+	s->stats.out_min_queued_frames = -1;
 	if (cfg->output) {
 		r = bench_envelope_new(fx, rig->dac_rate_hz, &s->env);
 		if (r < 0)
 			goto err_close;
 		r = ring_init(&s->out, fx->dac.n_channels * sizeof(int32_t),
-			      cfg->cyclic ? fx->dac.buffer_frames : nbuf * fx->dac.buffer_frames,
+			      cfg->cyclic ? fx->dac.buffer_frames :
+					    out_ring_frames(fx->dac.buffer_frames, rig->dac_rate_hz,
+							    nbuf),
 			      false);
 		if (r < 0)
 			goto err_close;
@@ -483,6 +501,36 @@ static void set_kernel_buffers(struct iio_device *dev, size_t frames, double rat
 			  iio_device_get_name(dev) ? iio_device_get_name(dev) : "?", n, r);
 }
 
+/*
+ * cfg.rt_priority: every thread that moves stream data runs under SCHED_RR, the DAC output
+ * thread above the others, so a loaded machine delays none of them behind ordinary work.
+ * Needs CAP_SYS_NICE or an RLIMIT_RTPRIO; without it the thread stays at normal priority
+ * and the stream logs that once. The threads block on I/O and condition variables between
+ * buffers, and the kernel's RT throttling (sched_rt_runtime_us) bounds them anyway.
+ */
+#define RT_PRIO_OUTPUT 2
+#define RT_PRIO_DATA 1
+
+static void rt_enter(struct bench_stream *s, int prio, const char *who)
+{
+	struct sched_param sp = { .sched_priority = prio };
+	int r;
+
+	if (!s->cfg.rt_priority)
+		return;
+	r = pthread_setschedparam(pthread_self(), SCHED_RR, &sp);
+	if (r == 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	if (!s->rt_refused)
+		bench_log(BENCH_LOG_WARNING, "hw",
+			  "realtime priority refused (%s): %s and the other stream threads run at "
+			  "normal priority",
+			  strerror(r), who);
+	s->rt_refused = true;
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void *output_thread(void *arg)
 {
 	struct bench_stream *s = arg;
@@ -490,6 +538,7 @@ static void *output_thread(void *arg)
 	const struct bench_fixture *fx = rig->fx;
 	size_t frames = fx->dac.buffer_frames, nch = fx->dac.n_channels, f;
 	int64_t period_ns = bench_ns_from_frames(frames, rig->dac_rate_hz);
+	int64_t t_push, t_done, t_prev_done = 0;
 	struct iio_buffer *buf;
 	struct chan_io *io;
 	ssize_t pushed;
@@ -497,12 +546,7 @@ static void *output_thread(void *arg)
 	ptrdiff_t step;
 	int r = 0;
 
-	if (s->cfg.rt_priority) {
-		struct sched_param sp = { .sched_priority = 1 };
-
-		if (pthread_setschedparam(pthread_self(), SCHED_RR, &sp) != 0)
-			bench_log(BENCH_LOG_DEBUG, "hw", "output thread: no SCHED_RR");
-	}
+	rt_enter(s, RT_PRIO_OUTPUT, "the DAC output thread");
 	for (f = 0; f < nch; f++)
 		iio_channel_enable(rig->dac_ch[f]);
 	if (!s->cfg.cyclic)
@@ -551,6 +595,17 @@ static void *output_thread(void *arg)
 			struct timespec dl = deadline_in(
 				s->cfg.underflow_is_error ? period_ns : BENCH_NS_PER_S);
 
+			/* How close the feeding loop came to starving the DAC (stats). */
+			if (!s->out.ended && s->stats.frames_out > 0) {
+				int64_t q = (int64_t)ring_used(&s->out);
+
+				if (s->stats.out_min_queued_frames < 0 ||
+				    q < s->stats.out_min_queued_frames)
+					s->stats.out_min_queued_frames = q;
+				if ((size_t)q < frames)
+					s->stats.out_short_waits++;
+			}
+
 			while (!halted(s) && ring_used(&s->out) < frames && !s->out.ended) {
 				if (pthread_cond_timedwait(&s->changed, &s->lock, &dl) ==
 				    ETIMEDOUT) {
@@ -593,13 +648,23 @@ static void *output_thread(void *arg)
 		pthread_cond_broadcast(&s->changed);
 		pthread_mutex_unlock(&s->lock);
 		(void)got;
+		t_push = bench_clock_now_ns();
 		pushed = iio_buffer_push(buf);
 		if (pushed < 0) {
 			if (!halted(s))
 				r = (int)pushed;
 			break;
 		}
+		t_done = bench_clock_now_ns();
 		pthread_mutex_lock(&s->lock);
+		/* Diagnostics: a push held past the device's queue, or a thread not scheduled. */
+		if (s->stats.frames_out > 0) {
+			if (t_done - t_push > s->stats.out_push_max_ns)
+				s->stats.out_push_max_ns = t_done - t_push;
+			if (t_push - t_prev_done > s->stats.out_between_max_ns)
+				s->stats.out_between_max_ns = t_push - t_prev_done;
+		}
+		t_prev_done = t_done;
 		s->stats.frames_out += frames;
 		if (!s->go) {
 			s->go = true;
@@ -728,6 +793,7 @@ static void *capture_thread(void *arg)
 	bool packed;
 	int r = 0;
 
+	rt_enter(s, RT_PRIO_DATA, "a capture thread");
 	for (k = 0; k < nch; k++) {
 		iio_channel_enable(rc->ch[k]);
 		c->uv_per_code[k] = rc->cal[k].uv_per_code;
@@ -1202,6 +1268,9 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 	uint64_t want[MAX_CAPTURES] = { 0 }, got[MAX_CAPTURES] = { 0 }, stim_frames = 0;
 	uint64_t pos[MAX_CAPTURES] = { 0 }; /* frames of capture time delivered, lost included */
 	int64_t ts0[MAX_CAPTURES] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct sched_param sched0;
+	bool rt_restore = false;
+	int policy0;
 	bool stim_done = !fill;
 	int r = 0, rs;
 
@@ -1253,6 +1322,11 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 		s->pad_max_frames = (uint64_t)llround(bench_s_from_ns(tail_ns) *
 						      s->rig->dac_rate_hz) +
 				    block;
+	/* This loop feeds the output ring and drains the captures: realtime too, if asked. */
+	if (s->cfg.rt_priority && pthread_getschedparam(pthread_self(), &policy0, &sched0) == 0) {
+		rt_enter(s, RT_PRIO_DATA, "the stream's run loop");
+		rt_restore = true;
+	}
 	r = bench_stream_start(s);
 	if (r < 0)
 		goto out_stop;
@@ -1340,6 +1414,8 @@ out_stop:
 	rs = bench_stream_stop(s);
 	if (r == 0)
 		r = rs;
+	if (rt_restore)
+		pthread_setschedparam(pthread_self(), policy0, &sched0);
 out_free:
 	if (ret) {
 		memset(ret, 0, sizeof(*ret));
