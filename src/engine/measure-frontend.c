@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Front-end metrics (catalogue A1-A13): noise, sine-fit amplitude and gain, time base,
- * SINAD/ENOB/THD/SFDR, CMRR, crosstalk, channel skew, dropouts and gaps. Uncertainty per
+ * Front-end metrics (catalogue A1-A13): noise, output DC offset, sine-fit amplitude and gain,
+ * time base, SINAD/ENOB/THD/SFDR, CMRR, crosstalk, channel skew, dropouts and gaps. Uncertainty per
  * trial (GUM): type B from the converter resolution (q/sqrt(12) per sample) and, for
  * fitted amplitudes, the fit residual.
  * Routed by name from measure.c (see measure-internal.h for the table format).
@@ -14,6 +14,7 @@
 
 #include "common/units.h"
 #include "engine/measure-internal.h"
+#include "score/events.h"
 #include "score/filter.h"
 #include "score/frontend.h"
 #include "score/sine.h"
@@ -107,6 +108,40 @@ static int m_noise_rms(const struct bench_protocol *p, const struct bench_protoc
 		return -ENODATA;
 	}
 	return bench_score_rms_in_band(x, n, t->rate_hz, nperseg, lo, hi, ret_v);
+}
+
+/*
+ * Output DC offset (A1 with the inputs at zero): |mean| of the input-referred trace after the
+ * settling time, worst channel. Standard uncertainty: the standard error of the mean over
+ * "corr-ms" (param, default 10 ms) blocks, so the noise's correlation through the DUT filters
+ * is not counted as independent samples, combined with the resolution q/sqrt(12) (no
+ * dither assumed).
+ */
+static int m_dc_offset(const struct bench_protocol *p, const struct bench_protocol_metric *m,
+		       const struct bench_engine_trace *t, const double *x, size_t n, double *ret_v,
+		       double *ret_u, char *reterr, size_t errlen)
+{
+	size_t blk = (size_t)fmax(1, llround(bench_measure_param_num(m, "corr-ms", 10) * 1e-3 *
+					     t->rate_hz));
+	double mean = 0, rms, u[2];
+	size_t i;
+	int r;
+
+	(void)p;
+	if (n < 2 * blk) {
+		MEASURE_ERRF("capture too short for a DC offset (%zu samples)", n);
+		return -ENODATA;
+	}
+	for (i = 0; i < n; i++)
+		mean += x[i] / (double)n;
+	r = bench_score_rms(x, n, &rms);
+	if (r < 0)
+		return r;
+	*ret_v = fabs(mean) * (m->unit == BENCH_UNIT_MV ? 1e-3 : 1.0);
+	u[0] = rms / sqrt((double)(n / blk));
+	u[1] = bench_unc_resolution(t->lsb_uv);
+	*ret_u = bench_unc_combine(u, 2) * (m->unit == BENCH_UNIT_MV ? 1e-3 : 1.0);
+	return 0;
 }
 
 static int fit_at_stimulus(const struct bench_protocol *p, const struct bench_protocol_metric *m,
@@ -389,13 +424,21 @@ static int m_skew(const struct bench_protocol *p, const struct bench_protocol_me
  * channel (docs/sim.md event codes: 1 spike, 5 burst detected, 3 stimulation on). The
  * capture's frame 0 is taken as the stimulus start (same clock on the emulated rig).
  */
-/* Whole-trace metrics from timestamps: lost samples (A13, D3). */
+/*
+ * Whole-trace metrics from the DUT's sample timestamps: lost samples (A13, D3). The
+ * capture keeps the frames around a gap when the protocol measures gaps (<capture
+ * gaps="measure">, src/hw/stream.h); otherwise a gap has already made the trial ERROR.
+ * dropout_rate = lost / (lost + received) in %, with the binomial (Clopper-Pearson)
+ * standard uncertainty of that proportion (type A): 0 lost of 20 000 is not a rate of
+ * exactly 0. longest_gap: the most consecutive lost samples, in samples or time; a gap is
+ * known to the frame, u = one sample period / sqrt(12).
+ */
 static int m_dropouts(const struct bench_protocol *p, const struct bench_protocol_metric *m,
 		      const struct bench_protocol_criterion *cr,
 		      const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
 		      struct bench_quantity *q, char *reterr, size_t errlen)
 {
-	double period_ns = 1e9 / t->rate_hz, lost = 0, longest = 0;
+	double period_ns = 1e9 / t->rate_hz, lost = 0, longest = 0, u, scale;
 	size_t i;
 
 	if (!t->ts_ns || t->n_frames < 2) {
@@ -410,15 +453,20 @@ static int m_dropouts(const struct bench_protocol *p, const struct bench_protoco
 			longest = fmax(longest, round(gap));
 		}
 	}
-	if (strcmp(m->name, "dropout_rate") == 0)
-		bench_quantity_init(q, lost / (lost + (double)t->n_frames) * 100.0, m->unit, 0, 0,
-				    2);
-	else if (m->unit == BENCH_UNIT_SAMPLES)
-		bench_quantity_init(q, longest, m->unit, 0, 0, 2);
-	else
-		bench_quantity_init(q,
-				    longest * period_ns * (m->unit == BENCH_UNIT_S ? 1e-9 : 1e-6),
-				    m->unit, 0, 0, 2);
+	if (strcmp(m->name, "dropout_rate") == 0) {
+		uint64_t nl = (uint64_t)lost, total = nl + t->n_frames;
+
+		if (bench_score_proportion_u(nl, total, &u) < 0)
+			u = NAN;
+		bench_quantity_init(q, (double)nl / (double)total * 100.0, m->unit, 0, u * 100.0,
+				    p->k);
+		return 0;
+	}
+	scale = m->unit == BENCH_UNIT_SAMPLES ? 1.0 :
+		m->unit == BENCH_UNIT_S	      ? period_ns * 1e-9 :
+		m->unit == BENCH_UNIT_US      ? period_ns * 1e-3 :
+						period_ns * 1e-6;
+	bench_quantity_init(q, longest * scale, m->unit, 0, bench_unc_resolution(scale), p->k);
 	return 0;
 }
 /*
@@ -512,6 +560,7 @@ const struct bench_measure_route bench_measure_routes_frontend[] = {
 	{ "impulse_latency", NULL, m_impulse_latency },
 	{ "noise_p2v", m_noise_p2v, NULL },
 	{ "noise_rms", m_noise_rms, NULL },
+	{ "dc_offset", m_dc_offset, NULL },
 	{ "sine_fit_amplitude", m_sine_amplitude, NULL },
 	{ "gain_error", m_gain_error, NULL },
 	{ "timebase_ppm", m_timebase, NULL },

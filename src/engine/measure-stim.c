@@ -15,6 +15,8 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,34 +214,103 @@ static int m_train(const struct bench_protocol *p, const struct bench_protocol_m
 }
 
 /*
- * Shutdown on a fault: the fault edge is the DUT's fault event (code 6) on its event
- * channel, mapped to the monitor's sample clock (both start with the stimulus); the
- * latency is from there to the end of the last pulse (bench_score_shutdown_latency(),
- * the output must stay off for 10 ms). A DUT still stimulating at the end of the capture
- * gives +INF (never shut down).
+ * The bench's own fault-line edge as a frame of the monitor @t: the first frame of the
+ * lines trace @lt (the rig's record of its lines, param "line-bit": the line's bit in a
+ * sampled lines word, or -1 (default) for a 0/1 level) where the line is high after being
+ * low, mapped onto @t by the device timestamps (both on the rig clock), else by time from
+ * the capture start. SIZE_MAX when the line never rose within @t.
+ */
+static size_t line_edge(const struct bench_protocol_metric *m, const struct bench_engine_trace *lt,
+			const struct bench_engine_trace *t)
+{
+	double bit = bench_measure_param_num(m, "line-bit", -1);
+	size_t i, j;
+
+	for (i = 1; i < lt->n_frames; i++) {
+		double a = lt->uv[i - 1], b = lt->uv[i];
+		bool was, is;
+
+		if (bit >= 0 && bit < 31) {
+			uint32_t mask = 1u << (unsigned)bit;
+
+			was = ((uint32_t)llround(fmax(a, 0)) & mask) != 0;
+			is = ((uint32_t)llround(fmax(b, 0)) & mask) != 0;
+		} else {
+			was = a > 0.5;
+			is = b > 0.5;
+		}
+		if (is && !was)
+			break;
+	}
+	if (i >= lt->n_frames)
+		return SIZE_MAX;
+	if (lt->ts_ns && t->ts_ns) {
+		for (j = 0; j < t->n_frames && t->ts_ns[j] < lt->ts_ns[i]; j++)
+			;
+		return j < t->n_frames ? j : SIZE_MAX;
+	}
+	j = (size_t)llround((double)i / lt->rate_hz * t->rate_hz);
+	return j < t->n_frames ? j : SIZE_MAX;
+}
+
+/*
+ * Shutdown on a fault: the latency from the fault edge to the end of the last pulse
+ * (bench_score_shutdown_latency(), the output must stay off for 10 ms). The edge is the
+ * bench's own observation of its fault line when the protocol captures it (input
+ * "fault-lines", param "edge" = "bench-line"): a DUT that is slow to notice the fault, and
+ * therefore also slow to report it, is timed from the line. With "edge" = "dut-event" it is
+ * the DUT's fault event (code 6) on its event channel, mapped to the monitor's sample clock
+ * (both start with the stimulus). A DUT still stimulating at the end of the capture gives
+ * +INF (never shut down).
  */
 static int m_shutdown(const struct bench_protocol *p, const struct bench_protocol_metric *m,
 		      const struct bench_protocol_criterion *cr,
 		      const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
 		      struct bench_quantity *q, char *reterr, size_t errlen)
 {
-	const struct bench_engine_trace *ev = event_trace(cap);
+	const struct bench_protocol_param *edge = bench_measure_param(m, "edge");
+	bool from_line = edge && strcmp(edge->value, "bench-line") == 0;
+	const struct bench_engine_trace *ev = event_trace(cap), *lt = NULL;
 	size_t i, fault = SIZE_MAX, hold;
-	double lsb, s, *x, u;
+	double lsb, s, *x, u, edge_rate_hz;
 	int r;
 
 	(void)cr;
-	if (!ev) {
-		MEASURE_ERRF("shutdown_latency needs the DUT event channel (input dut-events)");
-		return -ENODATA;
+	if (edge && !from_line && strcmp(edge->value, "dut-event") != 0) {
+		MEASURE_ERRF("shutdown_latency: edge is 'bench-line' or 'dut-event', not '%s'",
+			     edge->value);
+		return -EINVAL;
 	}
-	for (i = 0; i < ev->n_frames && fault == SIZE_MAX; i++)
-		if (ev->events[i] && (ev->events[i] >> 24) == EV_FAULT)
-			fault = (size_t)llround((double)i / ev->rate_hz * t->rate_hz);
-	if (fault == SIZE_MAX || fault >= t->n_frames) {
-		MEASURE_ERRF("no fault acknowledged by the DUT (event 6) after the fault line was "
-			     "asserted");
-		return -ENODATA;
+	if (from_line) {
+		lt = trace_by_role(cap, "fault-lines");
+		if (!lt || lt->n_channels < 1) {
+			MEASURE_ERRF(
+				"shutdown_latency with edge=bench-line needs input fault-lines "
+				"(the rig's record of its fault line)");
+			return -ENODATA;
+		}
+		fault = line_edge(m, lt, t);
+		if (fault == SIZE_MAX) {
+			MEASURE_ERRF("the fault line never rose during the capture");
+			return -ENODATA;
+		}
+		edge_rate_hz = lt->rate_hz;
+	} else {
+		if (!ev) {
+			MEASURE_ERRF("shutdown_latency needs the DUT event channel (input "
+				     "dut-events)");
+			return -ENODATA;
+		}
+		for (i = 0; i < ev->n_frames && fault == SIZE_MAX; i++)
+			if (ev->events[i] && (ev->events[i] >> 24) == EV_FAULT)
+				fault = (size_t)llround((double)i / ev->rate_hz * t->rate_hz);
+		if (fault == SIZE_MAX || fault >= t->n_frames) {
+			MEASURE_ERRF(
+				"no fault acknowledged by the DUT (event 6) after the fault line "
+				"was asserted");
+			return -ENODATA;
+		}
+		edge_rate_hz = ev->rate_hz;
 	}
 	x = monitor_current(m, t, 0, t->n_frames, &lsb, reterr, errlen);
 	if (!x)
@@ -258,8 +329,9 @@ static int m_shutdown(const struct bench_protocol *p, const struct bench_protoco
 		MEASURE_ERRF("shutdown analysis failed (%s)", strerror(-r));
 		return r;
 	}
-	/* the fault edge is known to one DUT sample, the last pulse to one monitor sample */
-	u = hypot(1.0 / ev->rate_hz, 1.0 / t->rate_hz) / sqrt(12.0);
+	/* the fault edge is known to one sample of its trace, the last pulse to one monitor
+	 * sample */
+	u = hypot(1.0 / edge_rate_hz, 1.0 / t->rate_hz) / sqrt(12.0);
 	if (m->unit == BENCH_UNIT_MS) {
 		s *= 1e3;
 		u *= 1e3;
