@@ -1081,6 +1081,17 @@ int bench_stream_stop(struct bench_stream *s)
 	pthread_mutex_lock(&s->lock);
 	s->stopping = true;
 	pthread_cond_broadcast(&s->changed);
+	/*
+	 * (rteff, issue 10) Once the output is done (or there is none), nothing the captures
+	 * would still deliver is wanted: cancel their transfers now rather than wait for the
+	 * current one, which cost up to one capture buffer of wall time per stream (100 ms for
+	 * 100 frames at 1 kS/s). Their connections then close without CLOSE on the wire;
+	 * iiod and the emulated rig free a buffer when its connection closes.
+	 */
+	if (!s->out_running || s->out_exited)
+		for (i = 0; i < s->n_cap; i++)
+			if (s->cap[i].buf && !s->cap[i].exited)
+				iio_buffer_cancel(s->cap[i].buf);
 	dl = deadline_in(500 * BENCH_NS_PER_MS);
 	while (!all_exited(s))
 		if (pthread_cond_timedwait(&s->changed, &s->lock, &dl) == ETIMEDOUT)
