@@ -28,7 +28,7 @@ static const char *root(void)
 
 /* 8 channels at @rate_hz: eeg background (if @eeg_uv > 0) on 0-6, the speller on 0-7. */
 static struct siggen_spec *speller_spec(double rate_hz, double dur_s, double eeg_uv, double soa_s,
-					double reps, double trigger_uv)
+					double reps, double trigger_uv, double p300_uv)
 {
 	struct siggen_spec *s = NULL;
 	static const char *const names[8] = { "Fz", "Cz", "Pz", "P3", "P4", "PO7", "PO8", "TRIG" };
@@ -47,7 +47,7 @@ static struct siggen_spec *speller_spec(double rate_hz, double dur_s, double eeg
 	cr_assert_eq(siggen_spec_set_param(s, "sp.repetitions", reps), 0);
 	cr_assert_eq(siggen_spec_set_param(s, "sp.pause_s", 1.5), 0);
 	cr_assert_eq(siggen_spec_set_param(s, "sp.trigger_uv", trigger_uv), 0);
-	cr_assert_eq(siggen_spec_set_param(s, "sp.p300_uv", 6), 0);
+	cr_assert_eq(siggen_spec_set_param(s, "sp.p300_uv", p300_uv), 0);
 	return s;
 }
 
@@ -61,7 +61,7 @@ static struct siggen_spec *speller_spec(double rate_hz, double dur_s, double eeg
 Test(p300_siggen, speller_structure_truth_and_trigger_codes)
 {
 	const double fs = 1000, soa = 0.175;
-	struct siggen_spec *s = speller_spec(fs, 30, 0, soa, 3, 20);
+	struct siggen_spec *s = speller_spec(fs, 30, 0, soa, 3, 20, 6);
 	struct siggen *g = NULL;
 	const struct siggen_event *ev;
 	size_t n_ev, i, n_cue = 0, n_flash = 0;
@@ -173,7 +173,8 @@ struct decoded {
 	size_t n_sel, correct, n_dec;
 };
 
-static void run_decoder(const char *fault, uint64_t seed, double dur_s, struct decoded *ret)
+static void run_decoder(const char *fault, uint64_t seed, double dur_s, double reps, double p300_uv,
+			struct decoded *ret)
 {
 	char path[512], xsd[512], *err = NULL;
 	struct sim_rig *rig = NULL;
@@ -199,7 +200,7 @@ static void run_decoder(const char *fault, uint64_t seed, double dur_s, struct d
 		cr_assert_eq(sim_faults_apply(&f, fault, rig->dut_channels), 0);
 	lines[SIM_LINE_POWER] = true;
 	cr_assert_eq(sim_dut_new(rig, &f, seed, &dut), 0);
-	s = speller_spec(rig->dac_rate_hz, dur_s, 10, 0.175, 4, 20);
+	s = speller_spec(rig->dac_rate_hz, dur_s, 10, 0.175, reps, 20, p300_uv);
 	cr_assert_eq(siggen_open(s, seed, &g), 0);
 	while ((got = siggen_read(g, blk, 250, SIGGEN_LAYOUT_INTERLEAVED)) > 0) {
 		for (i = 0; i < (size_t)got; i++) {
@@ -244,18 +245,20 @@ static void run_decoder(const char *fault, uint64_t seed, double dur_s, struct d
 /*
  * The good decoder spells 8 selections of 6x6 at 4 repetitions, ISI 175 ms, 8 uV P300 in
  * 6 uV P300 in 10 uV rms EEG: at least 7 right, and it decides once per selection. With
- * 80 uV of extra noise on every channel it falls far below the C4 limit: at most 4 right.
+ * 150 uV of extra noise on every channel it falls far below the C4 limit: at most 4 right.
  */
 Test(p300_sim, decoder_spells_the_cued_symbols_and_noise_breaks_it, .timeout = 120)
 {
 	struct decoded good, noisy;
 
-	run_decoder(NULL, 5, 1 + 8 * 9.9, &good);
+	run_decoder(NULL, 5, 1 + 8 * 9.9, 4, 6, &good);
 	cr_assert_eq(good.n_sel, 8);
 	cr_expect_eq(good.n_dec, 8, "decisions %zu", good.n_dec);
 	cr_expect_geq(good.correct, 7, "%zu of %zu right", good.correct, good.n_sel);
-	run_decoder("noise_uv=80", 5, 1 + 8 * 9.9, &noisy);
+	cr_log_info("good: %zu of %zu right, %zu decisions", good.correct, good.n_sel, good.n_dec);
+	run_decoder("noise_uv=150", 5, 1 + 8 * 9.9, 4, 6, &noisy);
 	cr_expect_leq(noisy.correct, 4, "%zu of %zu right with noise", noisy.correct, noisy.n_sel);
+	cr_log_info("noise_uv=150: %zu of %zu right", noisy.correct, noisy.n_sel);
 }
 
 /*
@@ -327,4 +330,24 @@ Test(p300_engine, c4_accuracy_and_itr_match_the_closed_form)
 	bench_protocol_free(p);
 	bench_protocol_lib_free(lib);
 	bench_buf_free(&err);
+}
+
+/*
+ * Accuracy grows with repetitions, as in real spellers: a weak 3 uV P300 in 10 uV rms EEG,
+ * 12 selections at ISI 175 ms: one repetition (T = 3.6 s) gets at most 8 right, eight
+ * repetitions (T = 18.3 s) at least 9, and at least 3 more than one repetition (measured:
+ * 4 and 10).
+ */
+Test(p300_sim, accuracy_grows_with_repetitions, .timeout = 120)
+{
+	struct decoded r1, r8;
+
+	run_decoder(NULL, 9, 1 + 12 * 3.6, 1, 3, &r1);
+	run_decoder(NULL, 9, 1 + 12 * 18.3, 8, 3, &r8);
+	cr_assert_eq(r1.n_sel, 12);
+	cr_assert_eq(r8.n_sel, 12);
+	cr_log_info("right of 12: %zu with 1 repetition, %zu with 8", r1.correct, r8.correct);
+	cr_expect_leq(r1.correct, 8, "1 repetition: %zu of 12", r1.correct);
+	cr_expect_geq(r8.correct, 9, "8 repetitions: %zu of 12", r8.correct);
+	cr_expect_geq(r8.correct, r1.correct + 3, "1: %zu, 8: %zu", r1.correct, r8.correct);
 }
