@@ -326,6 +326,8 @@ int bench_cmd_run(int argc, char **argv)
 					BENCH_STORE_RUN_PRODUCTION :
 					BENCH_STORE_RUN_ENGINEERING;
 	eo.resume_run_id = resume_id;
+	eo.calibration_ids = ses.cal_ids; /* the records bench_hw_cli_begin() put in force */
+	eo.n_calibration_ids = ses.n_cal_ids;
 	r = bench_engine_run(&eo, &res);
 	bench_cli_efficiency_stop(&eff);
 	if (r < 0 && r != -ECANCELED) {

@@ -23,6 +23,7 @@
 #include "edf/edf-writer.h"
 #include "engine/engine.h"
 #include "engine/plots.h"
+#include "engine/pool.h"
 #include "engine/rescore.h"
 
 #define MAX_ATTEMPTS 20
@@ -196,6 +197,8 @@ static int begin_run(struct run *rn)
 	info.suite = plan->suite ? plan->suite->id : NULL;
 	info.seed = plan->run_seed;
 	info.slot = -1;
+	info.calibration_ids = o->calibration_ids;
+	info.n_calibrations = o->n_calibration_ids;
 	r = bench_store_run_begin(rn->st, &info, &rn->run_id, rn->res->uuid);
 out:
 	bench_buf_free(&content);
@@ -237,13 +240,16 @@ enum bench_verdict bench_engine_score_trial(const struct bench_protocol *p,
 
 	for (i = 0; i < p->n_criteria; i++) {
 		const struct bench_protocol_criterion *cr = &p->criteria[i];
-		struct bench_store_measurement *m = &ms[n++];
+		struct bench_store_measurement *m;
 		struct bench_quantity q;
 		struct bench_limit lim;
 		enum bench_verdict v;
 		char why[160];
 		int r;
 
+		if (p->metrics[cr->metric_index].pooled)
+			continue; /* judged over the trials (pool.h) */
+		m = &ms[n++];
 		bench_engine_limit_from_criterion(p, cr, &lim);
 		snprintf(names[n - 1], 96, "%s", cr->metric_id);
 		for (j = 0; j < i; j++)
@@ -298,7 +304,7 @@ enum bench_verdict bench_engine_score_trial(const struct bench_protocol *p,
 
 		for (j = 0; j < p->n_criteria; j++)
 			judged |= p->criteria[j].metric_index == i;
-		if (judged)
+		if (judged || p->metrics[i].pooled)
 			continue;
 		m = &ms[n++];
 		memset(m, 0, sizeof(*m));
@@ -553,6 +559,22 @@ static const struct bench_protocol_step retest_power_cycle = {
 	.reset_ns = 10 * BENCH_NS_PER_MS,
 };
 
+/* The pooled row of test @i for @attempt (pool.h): from the record on resume, else computed. */
+static enum bench_verdict pool_test(struct run *rn, size_t i, unsigned attempt)
+{
+	enum bench_verdict v = BENCH_VERDICT_ERROR;
+	size_t k;
+
+	for (k = 0; k < rn->n_done; k++)
+		if (rn->done[k].test_seq == (int)i && rn->done[k].seq == BENCH_STORE_TRIAL_POOLED &&
+		    rn->done[k].attempt == (int)attempt)
+			return rn->done[k].verdict;
+	if (bench_engine_pool_attempt(rn->st, rn->test_ids[i], rn->plan->tests[i].protocol, attempt,
+				      &v) < 0)
+		v = BENCH_VERDICT_ERROR;
+	return v;
+}
+
 /* One attempt of the entries [e0, e1) of a unit. */
 static void run_attempt(struct run *rn, size_t e0, size_t e1, unsigned attempt,
 			const struct bench_protocol_retest *rt)
@@ -611,6 +633,12 @@ static void run_attempt(struct run *rn, size_t e0, size_t e1, unsigned attempt,
 				bench_verdict_worst(rn->attempt_v[t->test][attempt - 1], v);
 			rn->attempts[t->test] = attempt;
 		}
+		/* Metrics pooled over this attempt's trials, judged into its verdict. */
+		for (i = 0; i < plan->n_tests && !rn->cancelled; i++)
+			if (plan->tests[i].entry == e &&
+			    bench_protocol_has_pooled(plan->tests[i].protocol))
+				rn->attempt_v[i][attempt - 1] = bench_verdict_worst(
+					rn->attempt_v[i][attempt - 1], pool_test(rn, i, attempt));
 		if (p0->teardown.n && io->steps(io->ctx, &p0->teardown, "teardown") < 0)
 			bench_log(BENCH_LOG_WARNING, "engine", "%s: teardown failed", p0->id);
 	}

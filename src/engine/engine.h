@@ -117,6 +117,9 @@ struct bench_engine_options {
 	const char *fixture_path;   /* recorded with its content; may be NULL */
 	enum bench_store_run_type run_type;
 	int64_t resume_run_id; /* 0: a new run */
+	/* Calibration records in force (store row ids), linked to the run; borrowed. */
+	const int64_t *calibration_ids;
+	size_t n_calibration_ids;
 };
 
 struct bench_engine_result {

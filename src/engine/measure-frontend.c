@@ -14,6 +14,7 @@
 
 #include "common/units.h"
 #include "engine/measure-internal.h"
+#include "score/events.h"
 #include "score/filter.h"
 #include "score/frontend.h"
 #include "score/sine.h"
@@ -423,13 +424,21 @@ static int m_skew(const struct bench_protocol *p, const struct bench_protocol_me
  * channel (docs/sim.md event codes: 1 spike, 5 burst detected, 3 stimulation on). The
  * capture's frame 0 is taken as the stimulus start (same clock on the emulated rig).
  */
-/* Whole-trace metrics from timestamps: lost samples (A13, D3). */
+/*
+ * Whole-trace metrics from the DUT's sample timestamps: lost samples (A13, D3). The
+ * capture keeps the frames around a gap when the protocol measures gaps (<capture
+ * gaps="measure">, src/hw/stream.h); otherwise a gap has already made the trial ERROR.
+ * dropout_rate = lost / (lost + received) in %, with the binomial (Clopper-Pearson)
+ * standard uncertainty of that proportion (type A): 0 lost of 20 000 is not a rate of
+ * exactly 0. longest_gap: the most consecutive lost samples, in samples or time; a gap is
+ * known to the frame, u = one sample period / sqrt(12).
+ */
 static int m_dropouts(const struct bench_protocol *p, const struct bench_protocol_metric *m,
 		      const struct bench_protocol_criterion *cr,
 		      const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
 		      struct bench_quantity *q, char *reterr, size_t errlen)
 {
-	double period_ns = 1e9 / t->rate_hz, lost = 0, longest = 0;
+	double period_ns = 1e9 / t->rate_hz, lost = 0, longest = 0, u, scale;
 	size_t i;
 
 	if (!t->ts_ns || t->n_frames < 2) {
@@ -444,15 +453,20 @@ static int m_dropouts(const struct bench_protocol *p, const struct bench_protoco
 			longest = fmax(longest, round(gap));
 		}
 	}
-	if (strcmp(m->name, "dropout_rate") == 0)
-		bench_quantity_init(q, lost / (lost + (double)t->n_frames) * 100.0, m->unit, 0, 0,
-				    2);
-	else if (m->unit == BENCH_UNIT_SAMPLES)
-		bench_quantity_init(q, longest, m->unit, 0, 0, 2);
-	else
-		bench_quantity_init(q,
-				    longest * period_ns * (m->unit == BENCH_UNIT_S ? 1e-9 : 1e-6),
-				    m->unit, 0, 0, 2);
+	if (strcmp(m->name, "dropout_rate") == 0) {
+		uint64_t nl = (uint64_t)lost, total = nl + t->n_frames;
+
+		if (bench_score_proportion_u(nl, total, &u) < 0)
+			u = NAN;
+		bench_quantity_init(q, (double)nl / (double)total * 100.0, m->unit, 0, u * 100.0,
+				    p->k);
+		return 0;
+	}
+	scale = m->unit == BENCH_UNIT_SAMPLES ? 1.0 :
+		m->unit == BENCH_UNIT_S	      ? period_ns * 1e-9 :
+		m->unit == BENCH_UNIT_US      ? period_ns * 1e-3 :
+						period_ns * 1e-6;
+	bench_quantity_init(q, longest * scale, m->unit, 0, bench_unc_resolution(scale), p->k);
 	return 0;
 }
 /*

@@ -397,6 +397,7 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 		c.fault_frame = (uint64_t)llround(at * c.stim_rate_hz);
 	}
 	cfg.output = true;
+	cfg.measure_gaps = p->measure_gaps;
 	for (i = 0; i < p->n_inputs && i < 4; i++) {
 		idx[i] = capture_for_role(fx, p->inputs[i].role);
 		if (idx[i] < 0) {

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Streaming engine; see stream.h. Rings are single-producer single-consumer
- * under a mutex and two condition variables: simple, and cheap next to the
- * network transfer of a whole device buffer per lock.
+ * under a mutex and a condition variable: simple, and cheap next to the
+ * network transfer of a whole device buffer per lock. Indices move under the
+ * lock; the data does not need it: a capture thread converts a refilled buffer
+ * straight into the free slots after head and then publishes them, the reader
+ * copies only what lies between tail and head.
  */
 #include "hw/stream.h"
 
@@ -61,8 +64,6 @@ struct capture {
 	struct chan_io *io; /* channels + event column */
 	struct chan_io io_ts;
 	double *uv_per_code; /* per channel, from the rig's calibration map */
-	float *scratch;	     /* one converted buffer: buffer_frames x width */
-	int64_t *scratch_ts; /* its timestamps */
 };
 
 struct bench_stream {
@@ -216,14 +217,11 @@ int bench_stream_open(struct bench_rig *rig, const struct bench_stream_config *c
 		if (r < 0)
 			goto err_close;
 		c->io = calloc(c->width, sizeof(*c->io));
-		c->scratch = malloc(c->fc->buffer_frames * c->width * sizeof(float));
-		c->scratch_ts = malloc(c->fc->buffer_frames * sizeof(int64_t));
 		c->uv_per_code = calloc(c->width, sizeof(double));
-		if (!c->io || !c->scratch || !c->scratch_ts || !c->uv_per_code) {
+		if (!c->io || !c->uv_per_code) {
 			r = -ENOMEM;
 			goto err_close;
 		}
-		s->stats.ring_bytes += c->fc->buffer_frames * (c->width * sizeof(float) + 8);
 		s->stats.ring_bytes += c->ring.cap_frames * (c->ring.frame_bytes + 8);
 	}
 	*ret_stream = s;
@@ -356,7 +354,8 @@ int bench_stream_end_output(struct bench_stream *s)
 /*
  * Where a channel's sample sits in a libiio buffer frame and how to read or
  * write it. iio_buffer_first() walks every channel (O(channels)), so it is
- * called once per buffer, not once per sample; plain little-endian samples
+ * called once per channel when the libiio buffer is created (the layout is
+ * fixed for its life), never per refill or sample; plain little-endian samples
  * (the common case) are copied directly, anything else goes through
  * iio_channel_convert().
  */
@@ -522,7 +521,11 @@ static void *output_thread(void *arg)
 	pthread_mutex_lock(&rig->out_lock);
 	rig->out_buf = buf;
 	pthread_mutex_unlock(&rig->out_lock);
+	/* The frame layout is fixed for the buffer's life. */
 	io = s->out_io;
+	for (f = 0; f < nch; f++)
+		chan_io_init(&io[f], rig->dac_ch[f], buf);
+	step = iio_buffer_step(buf);
 
 	for (;;) {
 		size_t got = 0;
@@ -572,9 +575,6 @@ static void *output_thread(void *arg)
 			break;
 		}
 		start = iio_buffer_start(buf);
-		step = iio_buffer_step(buf);
-		for (f = 0; f < nch; f++)
-			chan_io_init(&io[f], rig->dac_ch[f], buf);
 		for (f = 0; f < frames; f++) {
 			if (ring_used(&s->out) > 0) {
 				size_t pos = (size_t)(s->out.tail % s->out.cap_frames);
@@ -642,6 +642,18 @@ static bool packed_s16(const struct chan_io *io, size_t nch)
 	return nch > 0;
 }
 
+/*
+ * Built twice where the compiler can (x86-64: AVX2 and baseline, picked at load time): the
+ * same IEEE operations in wider vectors, so the result is the same bit for bit; at 256
+ * channels x 30 kS/s this loop is most of the capture thread's CPU.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define BENCH_CONVERT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define BENCH_CONVERT_CLONES
+#endif
+
+BENCH_CONVERT_CLONES
 static void convert_s16(const uint8_t *src, const double *uv_per_code, size_t nch, float *dst)
 {
 	size_t k;
@@ -654,6 +666,55 @@ static void convert_s16(const uint8_t *src, const double *uv_per_code, size_t nc
 	}
 }
 
+/* Frames missing between the last timestamp and @ts (> last): periods spanned - 1. */
+static uint64_t frames_lost(const struct capture *c, int64_t ts)
+{
+	double periods = (double)(ts - c->last_ts) * c->rc->rate_hz / 1e9;
+
+	return periods > 1.5 ? (uint64_t)llround(periods) - 1 : 0;
+}
+
+/*
+ * Converts frame @f of the libiio buffer into ring slot @slot: uV per channel, the event
+ * code, the timestamp; checks the timestamp against the previous frame's. Returns 0, or
+ * -EBADMSG for a gap the stream does not measure (the frame is then not stored).
+ */
+static int convert_frame(struct capture *c, const uint8_t *frame, bool packed, size_t slot,
+			 uint64_t *gaps, uint64_t *lost)
+{
+	struct bench_rig_capture *rc = c->rc;
+	size_t nch = c->fc->n_channels, k;
+	float *dst = (float *)(void *)(c->ring.data + slot * c->ring.frame_bytes);
+	int64_t ts = -1;
+
+	if (rc->ts) {
+		ts = read_code(&c->io_ts, frame);
+		/* Samples lost between buffers or inside one: the clock jumped. */
+		if (c->last_ts >= 0 &&
+		    (ts - c->last_ts > c->period_ns * 3 / 2 || ts <= c->last_ts)) {
+			(*gaps)++;
+			if (!c->s->cfg.measure_gaps || ts <= c->last_ts)
+				return -EBADMSG;
+			*lost += frames_lost(c, ts);
+		}
+		c->last_ts = ts;
+	}
+	if (packed)
+		convert_s16(frame + c->io[0].off, c->uv_per_code, nch, dst);
+	else
+		for (k = 0; k < nch; k++)
+			dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
+							   read_code(&c->io[k], frame));
+	if (rc->event) {
+		/* Bit-for-bit: see bench_stream_event_code(). */
+		uint32_t code = (uint32_t)read_code(&c->io[nch], frame);
+
+		memcpy(&dst[nch], &code, sizeof(code));
+	}
+	c->ring.ts[slot] = ts;
+	return 0;
+}
+
 static void *capture_thread(void *arg)
 {
 	struct capture *c = arg;
@@ -661,6 +722,7 @@ static void *capture_thread(void *arg)
 	struct bench_rig_capture *rc = c->rc;
 	const struct bench_fixture_capture *fc = c->fc;
 	size_t nch = fc->n_channels, n, f, k;
+	uint64_t gaps = 0, lost = 0;
 	ptrdiff_t step;
 	ssize_t got;
 	bool packed;
@@ -688,6 +750,19 @@ static void *capture_thread(void *arg)
 		pthread_mutex_unlock(&s->lock);
 		return NULL;
 	}
+	/*
+	 * Where each channel sits in a frame: fixed for the buffer's life, so found once
+	 * (iio_buffer_first() walks every channel: once per channel per refill was O(ch^2),
+	 * a third of the capture CPU at 256 channels).
+	 */
+	for (k = 0; k < nch; k++)
+		chan_io_init(&c->io[k], rc->ch[k], c->buf);
+	if (rc->event)
+		chan_io_init(&c->io[nch], rc->event, c->buf);
+	if (rc->ts)
+		chan_io_init(&c->io_ts, rc->ts, c->buf);
+	packed = packed_s16(c->io, nch);
+	step = iio_buffer_step(c->buf);
 	/* Tell start() this capture is open, then wait until the DAC has its first block. */
 	pthread_mutex_lock(&s->lock);
 	s->n_opened++;
@@ -695,9 +770,8 @@ static void *capture_thread(void *arg)
 	while (!s->go && !halted(s))
 		pthread_cond_wait(&s->changed, &s->lock);
 	pthread_mutex_unlock(&s->lock);
-	while (!halted(s)) {
+	while (!halted(s) && r == 0) {
 		const uint8_t *start;
-		size_t done;
 
 		got = iio_buffer_refill(c->buf);
 		if (got < 0) {
@@ -705,87 +779,53 @@ static void *capture_thread(void *arg)
 				r = (int)got;
 			break;
 		}
-		step = iio_buffer_step(c->buf);
 		n = step > 0 ? (size_t)got / (size_t)step : 0;
 		if (n > fc->buffer_frames)
 			n = fc->buffer_frames;
 		start = iio_buffer_start(c->buf);
-		for (k = 0; k < nch; k++)
-			chan_io_init(&c->io[k], rc->ch[k], c->buf);
-		if (rc->event)
-			chan_io_init(&c->io[nch], rc->event, c->buf);
-		if (rc->ts)
-			chan_io_init(&c->io_ts, rc->ts, c->buf);
-		packed = packed_s16(c->io, nch);
-		/* Convert outside the lock, into the per-capture scratch block. */
-		for (f = 0; f < n && r == 0; f++) {
-			const uint8_t *frame = start + (ptrdiff_t)f * step;
-			float *dst = c->scratch + f * c->width;
-			int64_t ts = -1;
+		/*
+		 * Straight into the ring: the reader only touches frames in [tail, head), so the
+		 * free slots after head are converted into outside the lock and published after.
+		 * When the ring is full, wait for the reader (backpressure).
+		 */
+		for (f = 0; f < n && r == 0;) {
+			size_t room, pos, run, done;
 
-			if (packed)
-				convert_s16(frame + c->io[0].off, c->uv_per_code, nch, dst);
-			else
-				for (k = 0; k < nch; k++)
-					dst[k] = (float)bench_calib_adc_uv(&rc->cal[k],
-									   read_code(&c->io[k],
-										     frame));
-			if (rc->event) {
-				/* Bit-for-bit: see bench_stream_event_code(). */
-				uint32_t code = (uint32_t)read_code(&c->io[nch], frame);
-
-				memcpy(&dst[nch], &code, sizeof(code));
-			}
-			if (rc->ts) {
-				ts = read_code(&c->io_ts, frame);
-				/* Samples lost between buffers or inside one: the clock jumped. */
-				if (c->last_ts >= 0 &&
-				    (ts - c->last_ts > c->period_ns * 3 / 2 || ts <= c->last_ts)) {
-					pthread_mutex_lock(&s->lock);
-					s->stats.gaps++;
-					pthread_mutex_unlock(&s->lock);
-					r = -EBADMSG;
-				}
-				c->last_ts = ts;
-			}
-			c->scratch_ts[f] = ts;
-		}
-		if (r < 0)
-			n = f;
-		/* Into the ring, waiting for the reader when it is full (backpressure). */
-		pthread_mutex_lock(&s->lock);
-		if (n && rc->ts && c->index < 8 && s->stats.first_ts_ns[c->index] < 0)
-			s->stats.first_ts_ns[c->index] = c->scratch_ts[0];
-		done = 0;
-		while (done < n) {
-			size_t room, chunk, pos, first;
-
+			pthread_mutex_lock(&s->lock);
 			while (!halted(s) && ring_used(&c->ring) == c->ring.cap_frames) {
 				s->stats.ring_full_waits++;
 				pthread_cond_wait(&s->changed, &s->lock);
 			}
+			room = c->ring.cap_frames - ring_used(&c->ring);
+			pos = (size_t)(c->ring.head % c->ring.cap_frames);
+			pthread_mutex_unlock(&s->lock);
 			if (halted(s))
 				break;
-			room = c->ring.cap_frames - ring_used(&c->ring);
-			chunk = n - done < room ? n - done : room;
-			pos = (size_t)(c->ring.head % c->ring.cap_frames);
-			first = c->ring.cap_frames - pos < chunk ? c->ring.cap_frames - pos : chunk;
-			memcpy(c->ring.data + pos * c->ring.frame_bytes,
-			       c->scratch + done * c->width, first * c->ring.frame_bytes);
-			memcpy(c->ring.data, c->scratch + (done + first) * c->width,
-			       (chunk - first) * c->ring.frame_bytes);
-			memcpy(c->ring.ts + pos, c->scratch_ts + done, first * sizeof(int64_t));
-			memcpy(c->ring.ts, c->scratch_ts + done + first,
-			       (chunk - first) * sizeof(int64_t));
-			c->ring.head += chunk;
-			done += chunk;
-			if (c->index < 8)
-				s->stats.frames_in[c->index] += chunk;
+			run = n - f;
+			if (run > room)
+				run = room;
+			if (run > c->ring.cap_frames - pos)
+				run = c->ring.cap_frames - pos;
+			for (done = 0; done < run; done++) {
+				r = convert_frame(c, start + (ptrdiff_t)(f + done) * step, packed,
+						  pos + done, &gaps, &lost);
+				if (r < 0)
+					break;
+			}
+			pthread_mutex_lock(&s->lock);
+			if (done && rc->ts && c->index < 8 && s->stats.first_ts_ns[c->index] < 0)
+				s->stats.first_ts_ns[c->index] = c->ring.ts[pos];
+			c->ring.head += done;
+			s->stats.gaps += gaps;
+			if (c->index < 8) {
+				s->stats.frames_in[c->index] += done;
+				s->stats.lost_frames[c->index] += lost;
+			}
+			gaps = lost = 0;
 			pthread_cond_broadcast(&s->changed);
+			pthread_mutex_unlock(&s->lock);
+			f += done;
 		}
-		pthread_mutex_unlock(&s->lock);
-		if (r < 0)
-			break;
 	}
 	if (r < 0)
 		set_error(s, r, fc->device);
@@ -1034,8 +1074,6 @@ void bench_stream_close(struct bench_stream *s)
 		free(s->cap[i].ring.data);
 		free(s->cap[i].ring.ts);
 		free(s->cap[i].io);
-		free(s->cap[i].scratch);
-		free(s->cap[i].scratch_ts);
 		free(s->cap[i].uv_per_code);
 	}
 	free(s->out.data);
@@ -1097,7 +1135,10 @@ static int drain_output(struct bench_stream *s, float *cap, size_t max_frames)
 		/* Frames each capture thread took from the device so far (read or not). */
 		pthread_mutex_lock(&s->lock);
 		for (i = 0; i < s->n_cap; i++)
-			in[i] = s->cap[i].index < 8 ? s->stats.frames_in[s->cap[i].index] : 0;
+			in[i] = s->cap[i].index < 8 ?
+					s->stats.frames_in[s->cap[i].index] +
+						s->stats.lost_frames[s->cap[i].index] :
+					0;
 		pthread_mutex_unlock(&s->lock);
 		for (i = 0; i < s->n_cap; i++) {
 			const struct capture *c = &s->cap[i];
@@ -1125,6 +1166,31 @@ static int drain_output(struct bench_stream *s, float *cap, size_t max_frames)
 	}
 }
 
+/*
+ * With measured gaps, a capture's length is time, not a frame count: @n frames just read
+ * (device timestamps @ts) end at frame position (ts - ts of the capture's first frame) x
+ * rate + 1, lost frames included. Once @stim_done, frames past @want are dropped and the
+ * capture is complete. Updates *@ts0 (first timestamp) and *@pos; returns the frames kept.
+ */
+static size_t clip_by_time(const struct capture *c, const int64_t *ts, size_t n, bool stim_done,
+			   uint64_t want, int64_t *ts0, uint64_t *pos)
+{
+	double per_ns = c->rc->rate_hz / 1e9;
+	size_t keep = n;
+
+	if (*ts0 < 0)
+		*ts0 = ts[0];
+	if (stim_done)
+		for (keep = 0; keep < n; keep++)
+			if ((uint64_t)llround((double)(ts[keep] - *ts0) * per_ns) + 1 > want)
+				break;
+	if (keep)
+		*pos = (uint64_t)llround((double)(ts[keep - 1] - *ts0) * per_ns) + 1;
+	if (keep < n && *pos < want)
+		*pos = want; /* the next frame is past the end: a gap spans it */
+	return keep;
+}
+
 int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fill_ctx,
 		     bench_stream_sink_fn sink, void *sink_ctx, int64_t tail_ns,
 		     struct bench_envelope_violation *reterr, struct bench_stream_run_result *ret)
@@ -1134,6 +1200,8 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 	float *stim = NULL, *cap = NULL;
 	int64_t *ts = NULL;
 	uint64_t want[MAX_CAPTURES] = { 0 }, got[MAX_CAPTURES] = { 0 }, stim_frames = 0;
+	uint64_t pos[MAX_CAPTURES] = { 0 }; /* frames of capture time delivered, lost included */
+	int64_t ts0[MAX_CAPTURES] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 	bool stim_done = !fill;
 	int r = 0, rs;
 
@@ -1220,7 +1288,7 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 
 			want[i] = (uint64_t)llround((double)stim_frames * ratio) +
 				  (uint64_t)llround(bench_s_from_ns(tail_ns) * c->rc->rate_hz);
-			if (got[i] >= want[i] && stim_done)
+			if (pos[i] >= want[i] && stim_done)
 				continue;
 			rs = bench_stream_read(s, c->index, cap, ts, max_frames,
 					       wrote ? 0 : 20 * BENCH_NS_PER_MS, &n);
@@ -1230,8 +1298,13 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 				r = rs;
 				goto out_stop;
 			}
-			if (stim_done && got[i] + n > want[i])
-				n = (size_t)(want[i] - got[i]);
+			if (s->cfg.measure_gaps && n && ts[0] >= 0) {
+				n = clip_by_time(c, ts, n, stim_done, want[i], &ts0[i], &pos[i]);
+			} else {
+				if (stim_done && pos[i] + n > want[i])
+					n = (size_t)(want[i] - pos[i]);
+				pos[i] += n;
+			}
 			if (sink && n) {
 				r = sink(sink_ctx, c->index, cap, ts, n);
 				if (r < 0)
@@ -1240,7 +1313,7 @@ int bench_stream_run(struct bench_stream *s, bench_stream_fill_fn fill, void *fi
 			got[i] += n;
 		}
 		for (i = 0; i < s->n_cap; i++)
-			if (got[i] < want[i])
+			if (pos[i] < want[i])
 				all_done = false;
 		if (!s->n_cap && stim_done) {
 			/* Output only: wait until the DAC took the whole stimulus. */

@@ -20,6 +20,16 @@
  * is returned by the next write/read and by bench_stream_stop(); the trial is
  * then ERROR, never PASS.
  *
+ * One exception, asked for by the caller: with measure_gaps, a forward jump in
+ * a capture's timestamps is the DUT's loss, to be measured (catalogue A13, D3):
+ * the stream keeps the intact frames with their timestamps, counts the gap and
+ * the frames it spans (stats.gaps, stats.lost_frames) and goes on. Timestamps
+ * that go backwards or repeat stay -EBADMSG (the clock cannot be trusted), and
+ * every bench-side loss above stays an error. On a rig whose capture device has
+ * no `overflows` counter, samples the device dropped because the bench read too
+ * late would look like the DUT's gaps; the bench's own rings never drop (the
+ * capture thread waits for the reader).
+ *
  * Units: uV at the DUT (stimulus) and at the input (capture), rates in Hz,
  * timestamps in ns of the device's clock (IIO timestamp channel).
  */
@@ -47,6 +57,8 @@ struct bench_stream_config {
 	 * (CAP_SYS_NICE), so a loaded machine does not starve the DAC; best effort.
 	 */
 	bool rt_priority;
+	/* Timestamp gaps of the captures are measured, not errors (see above). */
+	bool measure_gaps;
 };
 
 struct bench_stream_stats {
@@ -55,7 +67,8 @@ struct bench_stream_stats {
 	uint64_t frames_in[8];	  /* frames captured per capture (first 8) */
 	uint64_t underflows;	  /* output underflows: the bench's own and the DAC's counter */
 	uint64_t overflows;	  /* capture devices' overflow counters (samples dropped there) */
-	uint64_t gaps;
+	uint64_t gaps;		  /* timestamp jumps seen (an error unless measure_gaps) */
+	uint64_t lost_frames[8];  /* frames the gaps span, per capture (measure_gaps) */
 	uint64_t ring_full_waits; /* capture thread waited for the reader */
 	int64_t first_ts_ns[8];	  /* device timestamp of the first captured frame, or -1 */
 	/*
@@ -175,7 +188,9 @@ struct bench_stream_run_result {
  *
  * Runs in the caller's thread: writes stimulus when the output ring has room,
  * drains the captures in between, so neither side waits on the other. Each
- * capture gets stimulus_frames * (its rate / DAC rate) + tail frames. The
+ * capture gets stimulus_frames * (its rate / DAC rate) + tail frames (with
+ * measure_gaps: that many frame periods of its timestamps, so frames the DUT
+ * lost shorten the capture by their count, not extend it in time). The
  * stream is stopped before this returns (the DAC buffer is destroyed).
  * Return: 0, -ERANGE (envelope), -EINTR (signal or safe state), the stream's
  * error (-EPIPE timeout, -ENODATA underflow, -EBADMSG gap, -EIO ...), or the

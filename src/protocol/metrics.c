@@ -77,6 +77,7 @@ static const struct metric_def metrics[] = {
 	/* D1, D2, D5 */
 	{ "pass_rate", { U(PERCENT) }, 1 },
 	{ "drift_slope", { ANY_UNIT }, 1 },
+	{ "trial_time", { U(S) }, 1 }, /* D5: device time of the trial (pool drift axis) */
 };
 
 int bench_protocol_metric_known(const char *name, enum bench_unit unit)

@@ -46,6 +46,26 @@ static int run_exists(struct bench_store *st, int64_t run_id)
 	return store_run_uuid(st, run_id, uuid);
 }
 
+/*
+ * Runs @sql (one parameter: the run id) for a run that must exist, calling @row_fn per row.
+ * Return: as walk(), or -ENOENT for an unknown run.
+ */
+static int walk_run(struct bench_store *st, int64_t run_id, const char *sql,
+		    int (*row_fn)(sqlite3_stmt *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	r = run_exists(st, run_id);
+	if (r < 0)
+		return r;
+	r = store_stmt(st, sql, &s);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(s, 1, run_id);
+	return walk(st, s, row_fn, arg);
+}
+
 /* Runs. */
 
 #define RUN_SELECT                                                                                 \
@@ -177,19 +197,10 @@ int bench_store_tests_list(struct bench_store *st, int64_t run_id, bench_store_t
 		"t.verdict, t.start_utc, t.end_utc FROM test t JOIN protocol p ON p.id = "
 		"t.protocol_id WHERE t.run_id = ? ORDER BY t.seq";
 	struct test_walk w = { fn, ctx };
-	sqlite3_stmt *s;
-	int r;
 
 	if (!st || !fn)
 		return -EINVAL;
-	r = run_exists(st, run_id);
-	if (r < 0)
-		return r;
-	r = store_stmt(st, sql, &s);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(s, 1, run_id);
-	return walk(st, s, test_row, &w);
+	return walk_run(st, run_id, sql, test_row, &w);
 }
 
 /* Measurements. */
@@ -242,18 +253,33 @@ int bench_store_measurements_list(struct bench_store *st, int64_t run_id,
 		"FROM test t JOIN trial tr ON tr.test_id = t.id JOIN measurement m ON m.trial_id "
 		"= tr.id WHERE t.run_id = ? ORDER BY t.seq, tr.seq, tr.attempt, m.seq";
 	struct meas_walk w = { fn, ctx };
-	sqlite3_stmt *s;
-	int r;
 
 	if (!st || !fn)
 		return -EINVAL;
-	r = run_exists(st, run_id);
-	if (r < 0)
-		return r;
+	return walk_run(st, run_id, sql, meas_row, &w);
+}
+
+int bench_store_test_measurements(struct bench_store *st, int64_t test_id, int attempt,
+				  bench_store_measurement_fn fn, void *ctx)
+{
+	static const char *const sql =
+		"SELECT t.seq, t.name, tr.seq, tr.attempt, tr.seed, tr.status, m.seq, m.name, "
+		"m.value, m.unit, m.u, m.u_expanded, m.k, m.limit_low, m.limit_high, m.comparator, "
+		"m.marginal_low, m.marginal_high, m.decision_rule, m.verdict, m.evidence, m.clause "
+		"FROM test t JOIN trial tr ON tr.test_id = t.id LEFT JOIN measurement m ON "
+		"m.trial_id = tr.id WHERE t.id = ? AND tr.attempt = ? AND tr.seq >= 0 "
+		"ORDER BY tr.seq, m.seq";
+	struct meas_walk w = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if (!st || !fn || attempt < 1)
+		return -EINVAL;
 	r = store_stmt(st, sql, &s);
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 1, test_id);
+	sqlite3_bind_int(s, 2, attempt);
 	return walk(st, s, meas_row, &w);
 }
 
@@ -289,19 +315,10 @@ int bench_store_trials_completed(struct bench_store *st, int64_t run_id, bench_s
 		"FROM trial tr JOIN test t ON t.id = tr.test_id WHERE t.run_id = ? "
 		"ORDER BY t.seq, tr.seq, tr.attempt";
 	struct trial_walk w = { fn, ctx };
-	sqlite3_stmt *s;
-	int r;
 
 	if (!st || !fn)
 		return -EINVAL;
-	r = run_exists(st, run_id);
-	if (r < 0)
-		return r;
-	r = store_stmt(st, sql, &s);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(s, 1, run_id);
-	return walk(st, s, trial_row, &w);
+	return walk_run(st, run_id, sql, trial_row, &w);
 }
 
 /* Calibrations of a run. */
@@ -349,19 +366,10 @@ int bench_store_run_calibrations(struct bench_store *st, int64_t run_id,
 		"JOIN instrument i ON i.id = c.instrument_id WHERE rc.run_id = ? "
 		"ORDER BY i.serial, c.channel, c.id";
 	struct cal_walk w = { fn, ctx };
-	sqlite3_stmt *s;
-	int r;
 
 	if (!st || !fn)
 		return -EINVAL;
-	r = run_exists(st, run_id);
-	if (r < 0)
-		return r;
-	r = store_stmt(st, sql, &s);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(s, 1, run_id);
-	return walk(st, s, cal_row, &w);
+	return walk_run(st, run_id, sql, cal_row, &w);
 }
 
 /* Events. */
@@ -394,19 +402,10 @@ int bench_store_events_list(struct bench_store *st, int64_t run_id, bench_store_
 	static const char *const sql = "SELECT id, trial_id, t_utc, t_ns, kind, source, message "
 				       "FROM event WHERE run_id = ? ORDER BY id";
 	struct event_walk w = { fn, ctx };
-	sqlite3_stmt *s;
-	int r;
 
 	if (!st || !fn)
 		return -EINVAL;
-	r = run_exists(st, run_id);
-	if (r < 0)
-		return r;
-	r = store_stmt(st, sql, &s);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(s, 1, run_id);
-	return walk(st, s, event_row, &w);
+	return walk_run(st, run_id, sql, event_row, &w);
 }
 
 /* Artifacts. */
@@ -444,19 +443,10 @@ int bench_store_artifacts_list(struct bench_store *st, int64_t run_id, bench_sto
 	static const char *const sql = "SELECT id, trial_id, kind, path, blob, media_type, sha256, "
 				       "size_bytes FROM artifact WHERE run_id = ? ORDER BY id";
 	struct artifact_walk w = { fn, ctx };
-	sqlite3_stmt *s;
-	int r;
 
 	if (!st || !fn)
 		return -EINVAL;
-	r = run_exists(st, run_id);
-	if (r < 0)
-		return r;
-	r = store_stmt(st, sql, &s);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(s, 1, run_id);
-	return walk(st, s, artifact_row, &w);
+	return walk_run(st, run_id, sql, artifact_row, &w);
 }
 
 int bench_store_test_protocol(struct bench_store *st, int64_t test_id, struct bench_buf *xml,

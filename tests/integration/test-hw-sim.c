@@ -1308,3 +1308,91 @@ Test(hw_sim, dut_event_codes_arrive_bit_exact)
 	bench_rig_close(rig);
 	bench_fixture_free(nr);
 }
+
+/*
+ * DUT sample loss (sim fault drop_every=N: every Nth DUT sample is not sent, its
+ * timestamp slot stays empty, docs/sim.md). With measure_gaps the stream keeps the intact
+ * frames and their timestamps, counts each gap and the frames it spans, and the capture
+ * still covers the stimulus + tail in time. Without it the first gap is an error naming
+ * the DUT device.
+ */
+static char gap_device[64];
+
+static int gap_run(bool measure, struct rec *r, struct bench_stream_run_result *res)
+{
+	struct bench_stream_config cfg = { .output = true,
+					   .capture_mask = 0x3,
+					   .measure_gaps = measure };
+	struct bench_stream *s = NULL;
+	struct bench_rig *rig;
+	int rc;
+
+	start_sim(BENCH_SIM_PACE_FAST, "drop_every=10");
+	rig = open_rig(0);
+	cr_assert_eq(bench_rig_power_up(rig), 0);
+	rec_init(r, STIM_SINE, 200.0, 10.0, 2.0);
+	cr_assert_eq(bench_stream_open(rig, &cfg, &s), 0);
+	r->ref_w = bench_stream_capture_width(s, 0);
+	r->dut_w = bench_stream_capture_width(s, 1);
+	rc = bench_stream_run(s, rec_fill, r, rec_sink, r, 200000000, NULL, res);
+	/* res->error_device points into the stream */
+	snprintf(gap_device, sizeof(gap_device), "%s", res->error_device);
+	res->error_device = gap_device;
+	bench_stream_close(s);
+	bench_rig_close(rig);
+	return rc;
+}
+
+Test(hw_sim, dut_timestamp_gaps_are_measured_when_the_capture_asks)
+{
+	struct bench_stream_run_result res;
+	struct rec r;
+	uint64_t lost = 0, gaps = 0, span;
+	size_t j;
+	int rc;
+
+	rc = gap_run(true, &r, &res);
+	cr_assert_eq(rc, 0, "stream: %s on %s", strerror(-rc), res.error_device);
+	cr_assert_gt(r.n_dut, 1000);
+	cr_expect_eq(res.captured_frames[1], r.n_dut);
+	/* Every step of the kept timestamps is one period, or two across a lost sample. */
+	for (j = 1; j < r.n_dut; j++) {
+		int64_t step = r.dut_ts[j] - r.dut_ts[j - 1];
+
+		cr_assert(step == 1000000 || step == 2000000, "step %lld ns at frame %zu",
+			  (long long)step, j);
+		if (step == 2000000) {
+			gaps++;
+			lost++;
+		}
+	}
+	/* 1 in 10 lost, as the fault says; the stream's counters agree with the data. */
+	span = (uint64_t)((r.dut_ts[r.n_dut - 1] - r.dut_ts[0]) / 1000000) + 1;
+	cr_expect_eq(span, r.n_dut + lost);
+	cr_expect(fabs((double)lost / (double)span - 0.1) < 1.5 / (double)span, "lost %llu of %llu",
+		  (unsigned long long)lost, (unsigned long long)span);
+	/* (the stream also counts the frames it reads past the end while the DAC drains) */
+	cr_expect_geq(res.stats.lost_frames[1], lost);
+	cr_expect_eq(res.stats.lost_frames[1], res.stats.gaps);
+	cr_expect_geq(res.stats.gaps, gaps);
+	/* The capture covers the 2 s stimulus and the 0.2 s tail in time, not in frames. */
+	cr_expect(span >= 2199 && span <= 2200, "capture spans %llu DUT periods",
+		  (unsigned long long)span);
+	cr_expect_eq(res.stats.underflows, 0);
+	cr_expect_eq(res.stats.overflows, 0);
+	rec_free(&r);
+}
+
+Test(hw_sim, dut_timestamp_gap_is_an_error_naming_the_device_by_default)
+{
+	struct bench_stream_run_result res;
+	struct rec r;
+	int rc;
+
+	rc = gap_run(false, &r, &res);
+	cr_expect_eq(rc, -EBADMSG, "stream: %s", strerror(-rc));
+	cr_expect_str_eq(res.error_device, "dut");
+	cr_expect_geq(res.stats.gaps, 1);
+	cr_expect_eq(res.stats.lost_frames[1], 0);
+	rec_free(&r);
+}

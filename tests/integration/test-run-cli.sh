@@ -27,6 +27,21 @@ grep -q '^trial 5/5 ' "$tmp/err" && ok || ko "plain progress lines when stderr i
 	[ "$(find "$tmp" -name '*.bdf' | wc -l)" -eq 5 ] && [ "${n:-0}" -gt 10 ] &&
 	ok || ko "one capture file (BDF+) and one capture record per trial plus plot data, hashed"
 
+# The loopback calibration stored by `calibrate --db` is in force for the next run on that
+# record: the run links it (run_calibration) and the dossier lists it with its due date.
+"$BIN" calibrate --fixture "$FX" --db "$tmp/c.db" --seconds 1 >"$tmp/out" 2>"$tmp/err" &&
+	"$BIN" run --fixture "$FX" --suite "$SUITE" --dut-serial SIM-EEG-0001 --dut-profile "$PROF" \
+		--seed 1 --db "$tmp/c.db" >"$tmp/out" 2>"$tmp/err" &&
+	grep -q "calibration in force for stim0" "$tmp/err" &&
+	[ "$(sqlite3 "$tmp/c.db" "SELECT count(*) FROM run_calibration rc JOIN calibration c
+		ON c.id = rc.calibration_id WHERE c.method = 'loopback'")" -eq 1 ] &&
+	"$BIN" report --db "$tmp/c.db" --run 1 --xml "$tmp/c.xml" >"$tmp/out" 2>"$tmp/err" &&
+	grep -q 'calibrationStatus="valid" calibrationCertificate="loopback"' "$tmp/c.xml" &&
+	ok || ko "stored calibration linked to the run and listed in the dossier"
+# Without a record in force, nothing is linked.
+[ "$(sqlite3 "$tmp/r.db" "SELECT count(*) FROM run_calibration")" -eq 0 ] && ok ||
+	ko "no calibration record, no link"
+
 "$BIN" run --fixture "$FX" --suite "$SUITE" --dut-serial BAD-1 --dut-profile "$PROF" \
 	--db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err"
 rc=$?
