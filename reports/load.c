@@ -499,13 +499,13 @@ static int load_tests(struct loader *l)
 	r = prep(l,
 		 "SELECT t.id, t.seq, t.name, p.protocol_id, t.start_utc, t.end_utc, t.verdict,"
 		 " (SELECT max(attempt) FROM trial WHERE test_id = t.id),"
-		 " (SELECT count(DISTINCT seq) FROM trial WHERE test_id = t.id)"
+		 " (SELECT count(DISTINCT seq) FROM trial WHERE test_id = t.id AND seq >= 0)"
 		 " FROM test t JOIN protocol p ON p.id = t.protocol_id WHERE t.run_id = ?"
 		 " ORDER BY t.seq",
 		 &s);
 	if (r < 0)
 		return r;
-	/* the last attempt of every trial of the test */
+	/* the last attempt of every trial of the test; the pooled row (seq -1) first */
 	r = prep(l,
 		 "SELECT m.name, m.value, m.unit, m.u, m.u_expanded, m.k, m.limit_low,"
 		 " m.limit_high, m.comparator, m.decision_rule, m.verdict, m.evidence, tr.seq"
@@ -550,10 +550,16 @@ static int load_tests(struct loader *l)
 				r = -ENOMEM;
 				goto out;
 			}
-			me->name = trials > 1 ?
-					   bench_dossier_strdupf(d, "%s (trial %d)", col_raw(m, 0),
-								 sqlite3_column_int(m, 12) + 1) :
-					   col(l, m, 0);
+			if (sqlite3_column_int(m, 12) < 0) /* over the trials (src/engine/pool.h) */
+				me->name = bench_dossier_strdupf(d, "%s (pooled over %lld trials)",
+								 col_raw(m, 0), (long long)trials);
+			else
+				me->name = trials > 1 ?
+						   bench_dossier_strdupf(d, "%s (trial %d)",
+									 col_raw(m, 0),
+									 sqlite3_column_int(m, 12) +
+										 1) :
+						   col(l, m, 0);
 			me->value = col_double(m, 1);
 			me->unit = col(l, m, 2);
 			me->u = col_double(m, 3);
@@ -893,7 +899,7 @@ static int load_events(struct loader *l)
 		 "  || tr.attempt || ' after ' || (SELECT status FROM trial p WHERE"
 		 "  p.test_id = tr.test_id AND p.seq = tr.seq AND p.attempt = tr.attempt - 1),"
 		 "  t.seq, 1, tr.id FROM trial tr JOIN test t ON t.id = tr.test_id"
-		 " WHERE t.run_id = ?1 AND tr.attempt > 1"
+		 " WHERE t.run_id = ?1 AND tr.attempt > 1 AND tr.seq >= 0"
 		 " ORDER BY 1, 6, 7",
 		 &s);
 	if (r < 0)

@@ -462,8 +462,12 @@ static int show_meas(void *ctx, const struct bench_store_measurement_row *m)
 		       "UNIT", "U (k)", "LIMITS", "VERDICT");
 		c->last_test = m->test_seq;
 	}
-	printf("  %5d/%-5d %-28s %14.6g %-8s ", m->trial_seq, m->attempt, m->m.name, m->m.value,
-	       m->m.unit);
+	if (m->trial_seq == BENCH_STORE_TRIAL_POOLED) /* pooled over the trials (pool.h) */
+		printf("  %5s/%-5d %-28s %14.6g %-8s ", "pool", m->attempt, m->m.name, m->m.value,
+		       m->m.unit);
+	else
+		printf("  %5d/%-5d %-28s %14.6g %-8s ", m->trial_seq, m->attempt, m->m.name,
+		       m->m.value, m->m.unit);
 	if (isnan(m->m.u_expanded))
 		printf("%12s ", "-");
 	else

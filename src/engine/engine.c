@@ -23,6 +23,7 @@
 #include "edf/edf-writer.h"
 #include "engine/engine.h"
 #include "engine/plots.h"
+#include "engine/pool.h"
 #include "engine/rescore.h"
 
 #define MAX_ATTEMPTS 20
@@ -63,6 +64,7 @@ struct run {
 	size_t n_done;
 	size_t total_trials; /* trial attempts expected for the progress bar (first attempts) */
 	size_t trials_done;
+	int suite_setup_err; /* the suite's setup failed: entries with steps="suite" are ERROR */
 	bool cancelled;
 	struct bench_engine_result *res;
 };
@@ -239,13 +241,16 @@ enum bench_verdict bench_engine_score_trial(const struct bench_protocol *p,
 
 	for (i = 0; i < p->n_criteria; i++) {
 		const struct bench_protocol_criterion *cr = &p->criteria[i];
-		struct bench_store_measurement *m = &ms[n++];
+		struct bench_store_measurement *m;
 		struct bench_quantity q;
 		struct bench_limit lim;
 		enum bench_verdict v;
 		char why[160];
 		int r;
 
+		if (p->metrics[cr->metric_index].pooled)
+			continue; /* judged over the trials (pool.h) */
+		m = &ms[n++];
 		bench_engine_limit_from_criterion(p, cr, &lim);
 		snprintf(names[n - 1], 96, "%s", cr->metric_id);
 		for (j = 0; j < i; j++)
@@ -300,7 +305,7 @@ enum bench_verdict bench_engine_score_trial(const struct bench_protocol *p,
 
 		for (j = 0; j < p->n_criteria; j++)
 			judged |= p->criteria[j].metric_index == i;
-		if (judged)
+		if (judged || p->metrics[i].pooled)
 			continue;
 		m = &ms[n++];
 		memset(m, 0, sizeof(*m));
@@ -463,6 +468,7 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 	enum bench_verdict v;
 	size_t n_ms = 0;
 	char name[160];
+	int64_t t_commit;
 	int r;
 
 	test_name(p, name, sizeof(name));
@@ -494,7 +500,11 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 		bench_buf_appendf(&note, "%s: %s%s%s", setup_err ? "setup failed" : "trial failed",
 				  strerror(-r), cap.note[0] ? ": " : "", cap.note);
 	} else {
+		int64_t t0 = bench_clock_now_ns(), t1;
+
 		v = bench_engine_score_trial(p, &cap, ms, &n_ms, names, clauses, &note);
+		t1 = bench_clock_now_ns();
+		rn->res->score_s += (double)(t1 - t0) * 1e-9; /* efficiency breakdown */
 		if (cap.note[0])
 			bench_buf_appendf(&note, "%s", cap.note);
 		r = write_captures(rn, t, attempt, &cap, arts, rel);
@@ -509,10 +519,13 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 			bench_buf_appendf(&note, "capture record not saved: %s", strerror(-r));
 		else
 			tr.n_artifacts++;
+		t0 = bench_clock_now_ns();
+		rn->res->files_s += (double)(t0 - t1) * 1e-9;
 		/* plot data for the dossier (plots.h) */
 		bench_engine_plots_make(p, t->index, t->seed, &cap, &plots);
 		tr.n_artifacts += bench_engine_plots_artifacts(&plots, arts + tr.n_artifacts,
 							       BENCH_ENGINE_MAX_PLOTS);
+		rn->res->plots_s += (double)(bench_clock_now_ns() - t0) * 1e-9;
 	}
 	tr.artifacts = arts;
 	tr.seq = (int)t->index;
@@ -523,9 +536,11 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 	tr.measurements = ms;
 	tr.n_measurements = n_ms;
 	/* An aborted trial measured nothing: it is not committed, so resume runs it again. */
+	t_commit = bench_clock_now_ns();
 	r = v == BENCH_VERDICT_ABORTED ?
 		    0 :
 		    bench_store_trial_commit(rn->st, rn->test_ids[t->test], &tr, NULL);
+	rn->res->commit_s += (double)(bench_clock_now_ns() - t_commit) * 1e-9;
 	if (r < 0) {
 		/* Could not record: ERROR, never PASS (peers.md 11.1). */
 		bench_log(BENCH_LOG_ERROR, "engine", "%s trial %u attempt %u not recorded: %s",
@@ -555,6 +570,22 @@ static const struct bench_protocol_step retest_power_cycle = {
 	.reset_ns = 10 * BENCH_NS_PER_MS,
 };
 
+/* The pooled row of test @i for @attempt (pool.h): from the record on resume, else computed. */
+static enum bench_verdict pool_test(struct run *rn, size_t i, unsigned attempt)
+{
+	enum bench_verdict v = BENCH_VERDICT_ERROR;
+	size_t k;
+
+	for (k = 0; k < rn->n_done; k++)
+		if (rn->done[k].test_seq == (int)i && rn->done[k].seq == BENCH_STORE_TRIAL_POOLED &&
+		    rn->done[k].attempt == (int)attempt)
+			return rn->done[k].verdict;
+	if (bench_engine_pool_attempt(rn->st, rn->test_ids[i], rn->plan->tests[i].protocol, attempt,
+				      &v) < 0)
+		v = BENCH_VERDICT_ERROR;
+	return v;
+}
+
 /* One attempt of the entries [e0, e1) of a unit. */
 static void run_attempt(struct run *rn, size_t e0, size_t e1, unsigned attempt,
 			const struct bench_protocol_retest *rt)
@@ -565,11 +596,13 @@ static void run_attempt(struct run *rn, size_t e0, size_t e1, unsigned attempt,
 
 	for (e = e0; e < e1 && !rn->cancelled; e++) {
 		const struct bench_protocol *p0 = NULL;
+		bool suite_steps = false;
 		int setup_err = 0;
 
 		for (i = 0; i < plan->n_tests; i++)
 			if (plan->tests[i].entry == e) {
 				p0 = plan->tests[i].protocol;
+				suite_steps = plan->tests[i].suite_steps;
 				if (rn->o->progress.test_start) {
 					char name[160];
 
@@ -595,6 +628,9 @@ static void run_attempt(struct run *rn, size_t e0, size_t e1, unsigned attempt,
 				};
 
 				setup_err = io->steps(io->ctx, &pc, "retest power cycle");
+			} else if (suite_steps) {
+				setup_err =
+					rn->suite_setup_err; /* the suite's setup stands for it */
 			}
 			if (!setup_err && p0->setup.n &&
 			    (attempt == 1 || rt->before != BENCH_PROTOCOL_BEFORE_NOTHING))
@@ -613,6 +649,12 @@ static void run_attempt(struct run *rn, size_t e0, size_t e1, unsigned attempt,
 				bench_verdict_worst(rn->attempt_v[t->test][attempt - 1], v);
 			rn->attempts[t->test] = attempt;
 		}
+		/* Metrics pooled over this attempt's trials, judged into its verdict. */
+		for (i = 0; i < plan->n_tests && !rn->cancelled; i++)
+			if (plan->tests[i].entry == e &&
+			    bench_protocol_has_pooled(plan->tests[i].protocol))
+				rn->attempt_v[i][attempt - 1] = bench_verdict_worst(
+					rn->attempt_v[i][attempt - 1], pool_test(rn, i, attempt));
 		if (p0->teardown.n && io->steps(io->ctx, &p0->teardown, "teardown") < 0)
 			bench_log(BENCH_LOG_WARNING, "engine", "%s: teardown failed", p0->id);
 	}
@@ -731,6 +773,7 @@ int bench_engine_run(const struct bench_engine_options *o, struct bench_engine_r
 		r = o->io->steps(o->io->ctx, &plan->suite->setup, "suite setup");
 	if (r < 0)
 		bench_log(BENCH_LOG_WARNING, "engine", "suite setup failed: %s", strerror(-r));
+	rn.suite_setup_err = r;
 	r = 0;
 	/* Units: an entry, or consecutive entries of one suite group. */
 	for (e = 0; e < plan->n_entries && !rn.cancelled;) {

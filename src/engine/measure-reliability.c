@@ -4,9 +4,11 @@
  * front-end metrics): pass rate with its Clopper-Pearson interval, zero-failure
  * demonstration, recovery time after a power cycle, drift slope with its interval.
  *
- * The engine judges every trial on its own, so repeats and soak points are segments of
- * one trial's capture: param "repeats" (pass_rate) or "segments" (drift_slope) splits the
- * capture after the settling time into equal parts. Each repeat is the protocol's sine
+ * pass_rate and drift_slope judge repeats or soak points that are segments of one trial's
+ * capture: param "repeats" (pass_rate) or "segments" (drift_slope) splits the capture
+ * after the settling time into equal parts. The reliability protocols now repeat real
+ * trials instead and pool them (src/engine/pool.h, metrics over="trials"); trial_time is
+ * the time axis of such a pooled drift. Each repeat is the protocol's sine
  * check: an IEEE 1057 3-parameter fit at the stimulus freq_hz on every channel, amplitude
  * within "tolerance" % of the stimulus amp_uv. Units: s, %, ppm.
  * Routed by name from measure.c (see measure-internal.h for the table format).
@@ -310,9 +312,34 @@ out:
 	return r;
 }
 
+/*
+ * D5 time axis of a drift pooled over trials (pool.h): the DUT's own timestamp of the first
+ * scored frame (after the settling time), in s (or ms). The device clock keeps running
+ * between trials, so the spacing of the trials is what the DUT lived through; a DUT that
+ * does not stamp its frames cannot give it (ERROR). Type B: one frame period / sqrt(12).
+ */
+static int m_trial_time(const struct bench_protocol *p, const struct bench_protocol_metric *m,
+			const struct bench_protocol_criterion *cr,
+			const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
+			struct bench_quantity *q, char *reterr, size_t errlen)
+{
+	double v;
+
+	(void)cr;
+	(void)cap;
+	if (!t->ts_ns || t->settle_frames >= t->n_frames || !(t->rate_hz > 0)) {
+		MEASURE_ERRF("trial_time needs device timestamps on the '%s' capture", t->role);
+		return -ENODATA;
+	}
+	v = (double)t->ts_ns[t->settle_frames] * 1e-9;
+	bench_quantity_init(q, v, m->unit, 0, 1.0 / t->rate_hz / sqrt(12.0), p->k);
+	return 0;
+}
+
 const struct bench_measure_route bench_measure_routes_reliability[] = {
 	{ "pass_rate", NULL, m_pass_rate },
 	{ "power_cycle_recovery", NULL, m_recovery },
 	{ "drift_slope", NULL, m_drift },
+	{ "trial_time", NULL, m_trial_time },
 	{ NULL, NULL, NULL },
 };

@@ -46,6 +46,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/sha256.h"
+#include "engine/pool.h"
 #include "engine/rescore.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -1152,7 +1153,8 @@ static int rescore_test(struct rs *rs, int64_t new_run, const char *tmpdir, size
 	for (i = 0; r == 0 && i < rs->n_trials; i++) {
 		const struct trl *t = &rs->trials[i];
 
-		if (t->test_id != tt->id)
+		/* the pooled row is recomputed below from the re-scored trials */
+		if (t->test_id != tt->id || t->seq == BENCH_STORE_TRIAL_POOLED)
 			continue;
 		if (t->attempt < 1 || t->attempt > 64) {
 			what(rs->res, "trial %lld: attempt %d out of range", (long long)t->id,
@@ -1166,6 +1168,15 @@ static int rescore_test(struct rs *rs, int64_t new_run, const char *tmpdir, size
 		att[t->attempt - 1] = bench_verdict_worst(att[t->attempt - 1], v);
 		if ((unsigned)t->attempt > n_att)
 			n_att = (unsigned)t->attempt;
+	}
+	/* Metrics pooled over each attempt's trials, as the engine pools them (pool.h). */
+	for (i = 1; r == 0 && proto && bench_protocol_has_pooled(proto) && i <= n_att; i++) {
+		r = bench_engine_pool_attempt(rs->o->store, new_test, proto, (unsigned)i, &v);
+		if (r < 0)
+			what(rs->res, "test %d: pooling attempt %zu failed: %s", tt->seq, i,
+			     strerror(-r));
+		else
+			att[i - 1] = bench_verdict_worst(att[i - 1], v);
 	}
 	if (r < 0)
 		goto out;

@@ -140,8 +140,12 @@ int bench_protocol_render_markdown(const struct bench_protocol *p, struct bench_
 	for (i = 0; i < p->n_metrics; i++) {
 		const struct bench_protocol_metric *m = &p->metrics[i];
 
-		r |= bench_buf_appendf(o, "| %s | %s | %s |", m->id, m->name,
-				       bench_unit_name(m->unit));
+		if (m->pooled)
+			r |= bench_buf_appendf(o, "| %s | %s of %s over the trials | %s |", m->id,
+					       m->name, m->of, bench_unit_name(m->unit));
+		else
+			r |= bench_buf_appendf(o, "| %s | %s | %s |", m->id, m->name,
+					       bench_unit_name(m->unit));
 		for (j = 0; j < m->n_params; j++)
 			r |= bench_buf_appendf(o, "%s %s=%s%s%s", j ? "," : "", m->params[j].name,
 					       m->params[j].value, m->params[j].has_unit ? " " : "",

@@ -68,6 +68,24 @@ static const char *const before_names[BENCH_PROTOCOL_BEFORE_COUNT] = { "nothing"
 								       "power-cycle" };
 static const char *const reduce_names[BENCH_PROTOCOL_REDUCE_COUNT] = { "worst", "mean", "each",
 								       "pooled" };
+static const char *const statistic_names[BENCH_PROTOCOL_STAT_COUNT] = { "mean", "sd", "pass-rate",
+									"zero-failure",
+									"drift-slope" };
+
+const char *bench_protocol_statistic_name(enum bench_protocol_statistic s)
+{
+	return (unsigned)s < BENCH_PROTOCOL_STAT_COUNT ? statistic_names[s] : "?";
+}
+
+bool bench_protocol_has_pooled(const struct bench_protocol *p)
+{
+	size_t i;
+
+	for (i = 0; p && i < p->n_metrics; i++)
+		if (p->metrics[i].pooled)
+			return true;
+	return false;
+}
 
 const char *bench_protocol_rule_name(enum bench_protocol_rule rule)
 {
@@ -459,6 +477,7 @@ static void free_metric(struct bench_protocol_metric *m)
 	free(m->params);
 	free(m->id);
 	free(m->name);
+	free(m->of);
 }
 
 void bench_protocol_free(struct bench_protocol *p)
@@ -544,9 +563,34 @@ static int parse_metric(xmlNodePtr node, const char *file, struct bench_buf *err
 
 	m->line = (int)pxml_line(node);
 	m->id = pxml_attr(node, "id");
-	m->name = pxml_attr(node, "name");
-	if (!m->id || !m->name)
+	if (!m->id)
 		return -ENOMEM;
+	s = pxml_attr(node, "over");
+	m->pooled = s && strcmp(s, "trials") == 0;
+	free(s);
+	m->of = pxml_attr(node, "of");
+	m->name = pxml_attr(node, "name");
+	s = pxml_attr(node, "statistic");
+	if (m->pooled) {
+		i = s ? proto_lookup(statistic_names, BENCH_PROTOCOL_STAT_COUNT, s) : -1;
+		free(s);
+		if (m->name || !m->of || i < 0)
+			return pxml_err(err, file, m->line,
+					"metric '%s': a metric over=\"trials\" has of (the source "
+					"metric) and statistic, and no name",
+					m->id);
+		m->statistic = (enum bench_protocol_statistic)i;
+		m->name = strdup(statistic_names[i]);
+		if (!m->name)
+			return -ENOMEM;
+	} else {
+		free(s);
+		if (!m->name || m->of)
+			return pxml_err(err, file, m->line,
+					"metric '%s': a per-trial metric has a name and no of or "
+					"statistic",
+					m->id);
+	}
 	s = pxml_attr(node, "unit");
 	r = s ? bench_unit_parse(s, &m->unit) : -EINVAL;
 	free(s);
@@ -559,7 +603,7 @@ static int parse_metric(xmlNodePtr node, const char *file, struct bench_buf *err
 	if (i < 0)
 		return pxml_err(err, file, m->line, "metric '%s': unknown reduce", m->id);
 	m->reduce = (enum bench_protocol_reduce)i;
-	r = bench_protocol_metric_known(m->name, m->unit);
+	r = m->pooled ? 0 : bench_protocol_metric_known(m->name, m->unit);
 	if (r == -ENOENT)
 		return pxml_err(err, file, m->line, "unknown metric '%s'", m->name);
 	if (r == -EDOM)
@@ -590,6 +634,92 @@ static int parse_metric(xmlNodePtr node, const char *file, struct bench_buf *err
 		}
 	}
 	return 0;
+}
+
+/* A metric's parameter by name, or NULL. */
+static const struct bench_protocol_param *metric_param(const struct bench_protocol_metric *m,
+						       const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_params; i++)
+		if (strcmp(m->params[i].name, name) == 0)
+			return &m->params[i];
+	return NULL;
+}
+
+/* Index of the per-trial metric @id, or -1. */
+static ssize_t trial_metric(const struct bench_protocol *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < p->n_metrics; i++)
+		if (!p->metrics[i].pooled && strcmp(p->metrics[i].id, id) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/*
+ * Pooled metrics: "of" names a per-trial metric of the protocol; mean and sd keep its
+ * unit; a pass rate or demonstrated reliability is in % or 1 and needs its acceptance
+ * interval; a drift slope needs "time", a per-trial metric in s.
+ */
+static int resolve_pooled(struct bench_protocol *p, struct bench_buf *err)
+{
+	int bad = 0;
+	size_t i;
+
+	for (i = 0; i < p->n_metrics; i++) {
+		struct bench_protocol_metric *m = &p->metrics[i];
+		const struct bench_protocol_param *tp;
+		ssize_t k;
+
+		if (!m->pooled)
+			continue;
+		k = trial_metric(p, m->of);
+		if (k < 0) {
+			bad |= pxml_err(err, p->path, m->line,
+					"metric '%s': of='%s' is not a per-trial metric of the "
+					"protocol",
+					m->id, m->of);
+			continue;
+		}
+		m->of_index = (size_t)k;
+		switch (m->statistic) {
+		case BENCH_PROTOCOL_STAT_MEAN:
+		case BENCH_PROTOCOL_STAT_SD:
+			if (m->unit != p->metrics[k].unit)
+				bad |= pxml_err(err, p->path, m->line,
+						"metric '%s': unit %s differs from the unit %s of "
+						"'%s'",
+						m->id, bench_unit_name(m->unit),
+						bench_unit_name(p->metrics[k].unit), m->of);
+			break;
+		case BENCH_PROTOCOL_STAT_PASS_RATE:
+		case BENCH_PROTOCOL_STAT_ZERO_FAILURE:
+			if (m->unit != BENCH_UNIT_PERCENT && m->unit != BENCH_UNIT_NONE)
+				bad |= pxml_err(err, p->path, m->line,
+						"metric '%s': a %s is in %% or 1", m->id, m->name);
+			if (!metric_param(m, "accept-low") && !metric_param(m, "accept-high"))
+				bad |= pxml_err(err, p->path, m->line,
+						"metric '%s': a trial passes when '%s' is within "
+						"params accept-low..accept-high (give at least one)",
+						m->id, m->of);
+			break;
+		case BENCH_PROTOCOL_STAT_DRIFT_SLOPE:
+			tp = metric_param(m, "time");
+			k = tp ? trial_metric(p, tp->value) : -1;
+			if (k < 0 || p->metrics[k].unit != BENCH_UNIT_S)
+				bad |= pxml_err(err, p->path, m->line,
+						"metric '%s': a drift slope needs param time naming "
+						"a per-trial metric in s (e.g. trial_time)",
+						m->id);
+			break;
+		default:
+			break;
+		}
+	}
+	return bad ? -EINVAL : 0;
 }
 
 /* Accept zone of a criterion from its limit (see struct bench_protocol_criterion). */
@@ -984,6 +1114,8 @@ static int parse_protocol(struct bench_protocol_lib *lib, struct bench_protocol 
 			return r;
 		bad |= r < 0;
 	}
+	if (!bad)
+		bad = resolve_pooled(p, err) < 0;
 	if (bad)
 		return -EINVAL; /* criteria need sound metrics */
 

@@ -200,15 +200,38 @@ enum bench_protocol_reduce {
 	BENCH_PROTOCOL_REDUCE_COUNT,
 };
 
+/*
+ * Statistics of a metric pooled over the trials of a test (over="trials"), computed by
+ * src/engine/pool.c from the source metric's value in every trial of one attempt.
+ */
+enum bench_protocol_statistic {
+	BENCH_PROTOCOL_STAT_MEAN,	  /* mean, u = s / sqrt(n) (type A) */
+	BENCH_PROTOCOL_STAT_SD,		  /* repeatability standard deviation s */
+	BENCH_PROTOCOL_STAT_PASS_RATE,	  /* trials within accept-low..high, Clopper-Pearson */
+	BENCH_PROTOCOL_STAT_ZERO_FAILURE, /* demonstrated reliability: one-sided lower bound */
+	BENCH_PROTOCOL_STAT_DRIFT_SLOPE,  /* OLS slope versus the "time" metric */
+	BENCH_PROTOCOL_STAT_COUNT,
+};
+
 struct bench_protocol_metric {
 	char *id;   /* unique in the protocol */
-	char *name; /* metric function of src/score, e.g. "noise_p2v" */
+	char *name; /* metric function of src/score, e.g. "noise_p2v"; for a pooled metric
+		     * the statistic's name ("mean", "pass-rate", ...) */
 	enum bench_unit unit;
 	enum bench_protocol_reduce reduce;
 	size_t n_params;
 	struct bench_protocol_param *params;
 	int line;
+	/* over="trials": computed once per attempt from every trial's value of metric @of
+	 * (src/engine/pool.h), never per trial. */
+	bool pooled;
+	char *of;				 /* source metric id (pooled), else NULL */
+	size_t of_index;			 /* into bench_protocol.metrics (pooled) */
+	enum bench_protocol_statistic statistic; /* (pooled) */
 };
+
+/* "mean", "sd", "pass-rate", "zero-failure", "drift-slope"; "?" if out of range. */
+const char *bench_protocol_statistic_name(enum bench_protocol_statistic s);
 
 /*
  * A resolved acceptance criterion. The accept zone is [low, high] (each end inclusive or
@@ -349,6 +372,9 @@ int bench_protocol_load(struct bench_protocol_lib *lib, const char *path,
 /* Accepts NULL. */
 void bench_protocol_free(struct bench_protocol *protocol);
 
+/* True if some metric of @protocol is pooled over its trials (over="trials"). */
+bool bench_protocol_has_pooled(const struct bench_protocol *protocol);
+
 /* True if the protocol lists @dut_class in its applies-to. */
 bool bench_protocol_applies_to(const struct bench_protocol *protocol, const char *dut_class);
 
@@ -387,6 +413,8 @@ struct bench_suite_entry {
 	char *href; /* as written */
 	char *path; /* resolved against the suite's directory */
 	int group;  /* index into bench_suite.groups, -1 if not in a group */
+	/* steps="suite": the protocol's setup and teardown are replaced by the suite's */
+	bool suite_steps;
 	size_t n_sets;
 	struct bench_protocol_set *sets;
 	int line;
@@ -438,6 +466,11 @@ struct bench_plan_test {
 		       * are consecutive and their trials are interleaved when randomised */
 	int group;    /* index into the suite's groups, -1 if none */
 	size_t n_trials;
+	/*
+	 * The suite entry says steps="suite": the protocol's setup and teardown were cleared
+	 * (the suite's setup prepared the DUT; if it failed, the trials are ERROR).
+	 */
+	bool suite_steps;
 };
 
 /* One trial, in execution order. */

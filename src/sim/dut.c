@@ -216,6 +216,8 @@ struct sim_dut {
 	unsigned sense_ch, burst_min, hold_samples, above, hold_left;
 	double burst_thr_uv;
 	bool train, was_on;
+	uint64_t fault_seen; /* DUT samples the fault line has been high while ready */
+	uint64_t stop_left;  /* DUT samples of stimulation left after entering the fault state */
 	uint64_t pulse_tick;
 	unsigned period_ticks, phase_ticks, gap_ticks;
 	double stim_ua;
@@ -263,6 +265,8 @@ int sim_faults_apply(struct sim_faults *f, const char *spec, unsigned nch)
 		D(corrupt_ppm, 0, 1e6),
 		D(cmrr_db, 0, 200),
 		D(zin_mohm, 0, 1e6),
+		D(fault_delay_ms, 0, 10000),
+		D(stop_delay_ms, 0, 10000),
 #undef D
 	};
 	char name[48], val[48];
@@ -365,6 +369,8 @@ void sim_faults_format(const struct sim_faults *f, char *buf, size_t size)
 	DBL(charge_imbalance_pct);
 	if (f->no_shutdown)
 		PUT("no_shutdown=1 ");
+	DBL(fault_delay_ms);
+	DBL(stop_delay_ms);
 	DBL(disconnect_after_s);
 	DBL(crash_after_s);
 	DBL(slow_ms);
@@ -1159,9 +1165,19 @@ static void state_step(struct sim_dut *d, bool *lines, const struct sim_faults *
 			event_push(d, SIM_EVENT(SIM_EVENT_READY, 0), f);
 		}
 	}
+	/*
+	 * Fault line: the DUT enters its fault state (line and event 6) once it has seen the
+	 * line high for fault_delay_ms (fault: a slow fault monitor, 0 = at once); it stops
+	 * stimulating stop_delay_ms later (fault: reports on time, keeps stimulating).
+	 */
 	if (d->state == SIM_DUT_READY && lines[SIM_LINE_FAULT_INJECT]) {
-		d->state = SIM_DUT_FAULT;
-		event_push(d, SIM_EVENT(SIM_EVENT_FAULT, 1), f);
+		if ((double)d->fault_seen++ >= f->fault_delay_ms * 1e-3 * d->fd_hz) {
+			d->state = SIM_DUT_FAULT;
+			d->stop_left = (uint64_t)llround(f->stop_delay_ms * 1e-3 * d->fd_hz);
+			event_push(d, SIM_EVENT(SIM_EVENT_FAULT, 1), f);
+		}
+	} else if (!lines[SIM_LINE_FAULT_INJECT]) {
+		d->fault_seen = 0;
 	}
 	if ((d->state == SIM_DUT_READY || d->state == SIM_DUT_FAULT) && f->crash_after_s > 0 &&
 	    t_s >= f->crash_after_s) {
@@ -1172,8 +1188,12 @@ static void state_step(struct sim_dut *d, bool *lines, const struct sim_faults *
 		d->thr_uv[0] = d->thr_uv[0]; /* thresholds survive; estimate restarts below */
 	}
 	if (d->state == SIM_DUT_FAULT && !f->no_shutdown && d->train) {
-		d->train = false;
-		event_push(d, SIM_EVENT(SIM_EVENT_STIM_OFF, 0), f);
+		if (d->stop_left > 0) {
+			d->stop_left--;
+		} else {
+			d->train = false;
+			event_push(d, SIM_EVENT(SIM_EVENT_STIM_OFF, 0), f);
+		}
 	}
 	if (lines[SIM_LINE_TRIGGER] && !d->prev_trigger && d->state == SIM_DUT_READY)
 		event_push(d, SIM_EVENT(SIM_EVENT_TRIGGER, 0), f);
@@ -1254,7 +1274,8 @@ void sim_dut_tick(struct sim_dut *d, const double *dac_v, bool *lines, const str
 		d->k_out++;
 	}
 	out->stim_ua = 0;
-	if (d->state == SIM_DUT_READY || (d->state == SIM_DUT_FAULT && f->no_shutdown))
+	if (d->state == SIM_DUT_READY ||
+	    (d->state == SIM_DUT_FAULT && (f->no_shutdown || d->stop_left > 0)))
 		out->stim_ua = stim_current(d, f);
 }
 

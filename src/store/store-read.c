@@ -259,6 +259,30 @@ int bench_store_measurements_list(struct bench_store *st, int64_t run_id,
 	return walk_run(st, run_id, sql, meas_row, &w);
 }
 
+int bench_store_test_measurements(struct bench_store *st, int64_t test_id, int attempt,
+				  bench_store_measurement_fn fn, void *ctx)
+{
+	static const char *const sql =
+		"SELECT t.seq, t.name, tr.seq, tr.attempt, tr.seed, tr.status, m.seq, m.name, "
+		"m.value, m.unit, m.u, m.u_expanded, m.k, m.limit_low, m.limit_high, m.comparator, "
+		"m.marginal_low, m.marginal_high, m.decision_rule, m.verdict, m.evidence, m.clause "
+		"FROM test t JOIN trial tr ON tr.test_id = t.id LEFT JOIN measurement m ON "
+		"m.trial_id = tr.id WHERE t.id = ? AND tr.attempt = ? AND tr.seq >= 0 "
+		"ORDER BY tr.seq, m.seq";
+	struct meas_walk w = { fn, ctx };
+	sqlite3_stmt *s;
+	int r;
+
+	if (!st || !fn || attempt < 1)
+		return -EINVAL;
+	r = store_stmt(st, sql, &s);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(s, 1, test_id);
+	sqlite3_bind_int(s, 2, attempt);
+	return walk(st, s, meas_row, &w);
+}
+
 /* Completed trials (resume). */
 
 struct trial_walk {

@@ -1397,7 +1397,7 @@ int bench_store_trial_commit(struct bench_store *st, int64_t test_id,
 	size_t i;
 	int r;
 
-	if (!st || !trial || trial->seq < 0 || trial->attempt < 1 ||
+	if (!st || !trial || trial->seq < BENCH_STORE_TRIAL_POOLED || trial->attempt < 1 ||
 	    !bench_store_verdict_valid(trial->status) ||
 	    (trial->n_measurements && !trial->measurements) ||
 	    (trial->n_artifacts && !trial->artifacts) || (trial->n_events && !trial->events) ||

@@ -391,11 +391,17 @@ struct bench_store_event {
 	int64_t t_ns;	   /* bench monotonic clock, or BENCH_STORE_NO_TIME */
 };
 
+/*
+ * trial.seq of a test's pooled row: the measurements pooled over the trials of one
+ * attempt (src/engine/pool.h), committed like a trial (audited, no artifacts) after them.
+ */
+#define BENCH_STORE_TRIAL_POOLED (-1)
+
 struct bench_store_trial {
-	int seq;	       /* trial index within the test, from 0 */
-	int attempt;	       /* 1 = first try, 2.. = retests */
-	uint64_t seed;	       /* stimulus seed (int64 bit pattern in the db) */
-	const char *status;    /* required, canonical verdict string */
+	int seq;	    /* trial index within the test, from 0; or BENCH_STORE_TRIAL_POOLED */
+	int attempt;	    /* 1 = first try, 2.. = retests */
+	uint64_t seed;	    /* stimulus seed (int64 bit pattern in the db) */
+	const char *status; /* required, canonical verdict string */
 	int64_t start_wall_ns; /* wall clock */
 	int64_t end_wall_ns;   /* wall clock; 0 = now */
 	const char *note;
@@ -524,6 +530,15 @@ typedef int (*bench_store_measurement_fn)(void *ctx, const struct bench_store_me
 
 /* Every measurement of a run, ordered by test, trial, attempt, measurement seq. */
 int bench_store_measurements_list(struct bench_store *st, int64_t run_id,
+				  bench_store_measurement_fn fn, void *ctx);
+
+/*
+ * The measurements of attempt @attempt of every trial of test @test_id (the pooled row
+ * excluded), ordered by trial seq and measurement seq: what src/engine/pool.c pools. A
+ * trial without measurements gives one row whose m.name is NULL.
+ * Return: 0, -EINVAL, a read error, or the first nonzero return of @fn.
+ */
+int bench_store_test_measurements(struct bench_store *st, int64_t test_id, int attempt,
 				  bench_store_measurement_fn fn, void *ctx);
 
 /* A completed trial, for resume. */

@@ -9,6 +9,8 @@
 BIN=${1:?} SRC=${2:?} PROTO=${3:?} WHAT=${4:?} FAULT=${5:-} MODEL=${6:-closed-loop-stim}
 case $MODEL in
 eeg-amp) SERIAL=SIM-EEG-0001 ;;
+ssvep-decoder) SERIAL=SIM-SSVEP-0001 ;;
+mi-decoder) SERIAL=SIM-MI-0001 ;;
 *) SERIAL=SIM-CLS-0001 ;;
 esac
 tmp=$(mktemp -d)
@@ -31,14 +33,14 @@ grep -q "sim:$rig" "$tmp/fixture.xml" || { echo "FAIL: fixture context not rewri
 rc=$?
 "$BIN" show --db "$tmp/run.db" 1 >"$tmp/show" 2>&1
 echo "fault '${FAULT:-none}' on $PROTO: exit $rc"
-grep -E "^ +[0-9]+/[0-9]+ +$WHAT " "$tmp/show"
+grep -E "^ +([0-9]+|pool)/[0-9]+ +$WHAT " "$tmp/show"
 if [ -z "$FAULT" ]; then
 	[ $rc -eq 0 ] || { echo "FAIL: good DUT exit $rc, wanted 0"; tail -20 "$tmp/show"; exit 1; }
-	grep -qE "^ +[0-9]+/[0-9]+ +$WHAT .* PASS *$" "$tmp/show" ||
+	grep -qE "^ +([0-9]+|pool)/[0-9]+ +$WHAT .* PASS *$" "$tmp/show" ||
 		{ echo "FAIL: '$WHAT' not measured as PASS"; exit 1; }
 else
 	[ $rc -eq 1 ] || { echo "FAIL: exit $rc, wanted 1 (FAIL)"; tail -20 "$tmp/show"; exit 1; }
-	grep -qE "^ +[0-9]+/[0-9]+ +$WHAT .* FAIL *$" "$tmp/show" ||
+	grep -qE "^ +([0-9]+|pool)/[0-9]+ +$WHAT .* FAIL *$" "$tmp/show" ||
 		{ echo "FAIL: '$WHAT' is not the failing measurement"; tail -20 "$tmp/show"; exit 1; }
 fi
 echo "ok"

@@ -53,6 +53,7 @@ struct fake {
 	unsigned steps;
 	unsigned power_cycles;
 	unsigned safe;
+	bool fail_suite_setup; /* the "suite setup" steps return -EIO */
 	uint64_t seeds[64];
 };
 
@@ -64,7 +65,8 @@ static int fake_steps(void *ctx, const struct bench_protocol_steps *s, const cha
 	f->steps++;
 	for (i = 0; i < s->n; i++)
 		f->power_cycles += s->v[i].kind == BENCH_PROTOCOL_STEP_POWER_CYCLE;
-	(void)what;
+	if (f->fail_suite_setup && strcmp(what, "suite setup") == 0)
+		return -EIO;
 	return 0;
 }
 
@@ -310,6 +312,59 @@ Test(engine, group_is_retested_as_a_whole_under_rule_all)
 	bench_plan_free(plan);
 }
 
+Test(engine, suite_steps_power_cycle_once_for_the_entries_that_ask)
+{
+	struct bench_plan *plan = NULL;
+	struct bench_engine_result res;
+	size_t i;
+
+	cr_assert_eq(bench_plan_from_suite(lib, data("suites/suite-steps.xml"), 3, &err, &plan), 0,
+		     "%s", bench_buf_str(&err));
+	cr_assert_eq(plan->n_tests, 3);
+	for (i = 0; i < 2; i++) {
+		cr_expect(plan->tests[i].suite_steps);
+		cr_expect_eq(plan->tests[i].protocol->setup.n, 0, "steps=\"suite\" clears setup");
+		cr_expect_eq(plan->tests[i].protocol->teardown.n, 0);
+	}
+	cr_expect_not(plan->tests[2].suite_steps);
+	cr_expect_eq(plan->tests[2].protocol->setup.n, 1, "the protocol's own setup stays");
+	cr_assert_eq(run(plan, 0, &res), 0);
+	cr_expect_eq(res.verdict, BENCH_VERDICT_PASS);
+	cr_expect_eq(res.trials_run, 4);
+	/* the suite's setup and the third entry's own setup: 2, not 4 */
+	cr_expect_eq(fk.power_cycles, 2, "%u power cycles", fk.power_cycles);
+	bench_plan_free(plan);
+}
+
+Test(engine, failed_suite_setup_makes_suite_steps_entries_error)
+{
+	struct bench_plan *plan = NULL;
+	struct bench_engine_result res;
+	fk.fail_suite_setup = true;
+	cr_assert_eq(bench_plan_from_suite(lib, data("suites/suite-steps.xml"), 3, &err, &plan), 0,
+		     "%s", bench_buf_str(&err));
+	cr_assert_eq(run(plan, 0, &res), 0);
+	cr_expect_eq(res.verdict, BENCH_VERDICT_ERROR);
+	cr_expect_eq(res.n_verdicts[BENCH_VERDICT_ERROR], 2, "the two steps=\"suite\" entries");
+	cr_expect_eq(res.n_verdicts[BENCH_VERDICT_PASS], 1, "the entry with its own setup");
+	/* the trials of the suite-steps entries never played: no trial call for them */
+	cr_expect_eq(fk.calls, 1, "%u trial calls", fk.calls);
+	bench_plan_free(plan);
+}
+
+Test(engine, suite_steps_without_a_suite_setup_is_refused_with_file_and_line)
+{
+	struct bench_plan *plan = NULL;
+
+	cr_expect_eq(bench_plan_from_suite(lib, data("suites/suite-steps-no-setup.xml"), 3, &err,
+					   &plan),
+		     -EINVAL);
+	cr_expect_null(plan);
+	cr_expect(strstr(bench_buf_str(&err), "suite-steps-no-setup.xml:7:"), "%s",
+		  bench_buf_str(&err));
+	cr_expect(strstr(bench_buf_str(&err), "no <setup>"), "%s", bench_buf_str(&err));
+}
+
 Test(engine, abort_then_resume_finishes_with_the_same_seeds)
 {
 	struct bench_plan *plan = plan_of("proto/amp.xml", 99);
@@ -401,4 +456,123 @@ Test(engine, classification_metrics_from_truth_and_decisions)
 	}
 	bench_engine_capture_clear(&cap);
 	bench_protocol_free(p);
+}
+
+/* Pooled rows (trial seq -1) of a run: their verdicts by attempt, and the trial verdicts. */
+struct pooled {
+	unsigned n_pooled;   /* pooled measurements */
+	char verdict[4][16]; /* of gain-mean, by attempt - 1 */
+	double mean[4];
+	unsigned n_trial_fail; /* FAIL among the trials' own measurements */
+	unsigned n_trial_rows;
+};
+
+static int on_pooled(void *ctx, const struct bench_store_measurement_row *row)
+{
+	struct pooled *p = ctx;
+
+	if (row->trial_seq >= 0) {
+		p->n_trial_rows++;
+		p->n_trial_fail += strcmp(row->m.verdict, "FAIL") == 0;
+		return 0;
+	}
+	p->n_pooled++;
+	if (strcmp(row->m.name, "gain-mean") == 0 && row->attempt >= 1 && row->attempt <= 4) {
+		snprintf(p->verdict[row->attempt - 1], 16, "%s", row->m.verdict);
+		p->mean[row->attempt - 1] = row->m.value;
+	}
+	return 0;
+}
+
+Test(engine, pooled_metric_is_judged_into_the_test_verdict)
+{
+	struct bench_plan *plan = plan_of("proto/pooled.xml", 5);
+	struct bench_engine_result res;
+	struct pooled pl = { 0 };
+
+	cr_assert_eq(run(plan, 0, &res), 0);
+	cr_expect_eq(res.verdict, BENCH_VERDICT_PASS, "got %s", bench_verdict_name(res.verdict));
+	cr_expect_eq(res.trials_run, 4);
+	cr_assert_eq(bench_store_measurements_list(st, res.run_id, on_pooled, &pl), 0);
+	cr_expect_eq(pl.n_pooled, 2, "gain-mean and gain-sd, once");
+	cr_expect_str_eq(pl.verdict[0], "PASS");
+	cr_expect_lt(fabs(pl.mean[0]), 0.1, "mean gain error %g %%", pl.mean[0]);
+	cr_expect_eq(pl.n_trial_rows, 4, "each trial records its source value");
+	bench_plan_free(plan);
+}
+
+Test(engine, pooled_fail_fails_the_test_and_is_retested)
+{
+	struct bench_plan *plan = plan_of("proto/pooled.xml", 5);
+	struct bench_engine_result res;
+	struct pooled pl = { 0 };
+
+	fk.gain = 1.1; /* +10 %: every trial measured, the pooled mean outside +-5 % */
+	cr_assert_eq(run(plan, 0, &res), 0);
+	cr_expect_eq(res.verdict, BENCH_VERDICT_FAIL, "got %s", bench_verdict_name(res.verdict));
+	cr_expect_eq(res.trials_run, 8, "the FAIL of the pooled row triggers the retest");
+	cr_assert_eq(bench_store_measurements_list(st, res.run_id, on_pooled, &pl), 0);
+	cr_expect_eq(pl.n_pooled, 4, "one pooled row per attempt");
+	cr_expect_str_eq(pl.verdict[0], "FAIL");
+	cr_expect_str_eq(pl.verdict[1], "FAIL");
+	cr_expect_float_eq(pl.mean[0], 10.0, 0.1);
+	cr_expect_eq(pl.n_trial_fail, 0, "no trial is judged on its own");
+	bench_plan_free(plan);
+}
+
+Test(engine, pooled_retest_passes_with_the_last_rule)
+{
+	struct bench_plan *plan = plan_of("proto/pooled.xml", 5);
+	struct bench_engine_result res;
+	struct pooled pl = { 0 };
+
+	fk.bad_gain = 1.1;
+	fk.n_bad = 4; /* the whole first attempt */
+	cr_assert_eq(run(plan, 0, &res), 0);
+	cr_expect_eq(res.verdict, BENCH_VERDICT_PASS, "got %s", bench_verdict_name(res.verdict));
+	cr_assert_eq(bench_store_measurements_list(st, res.run_id, on_pooled, &pl), 0);
+	cr_expect_str_eq(pl.verdict[0], "FAIL");
+	cr_expect_str_eq(pl.verdict[1], "PASS");
+	bench_plan_free(plan);
+}
+
+Test(engine, resumed_run_pools_recorded_and_new_trials)
+{
+	struct bench_plan *plan = plan_of("proto/pooled.xml", 8);
+	struct bench_engine_result res, res2;
+	struct pooled pl = { 0 };
+
+	fk.cancel_at = 2;
+	cr_expect_eq(run(plan, 0, &res), -ECANCELED);
+	cr_assert_eq(bench_store_measurements_list(st, res.run_id, on_pooled, &pl), 0);
+	cr_expect_eq(pl.n_pooled, 0, "an aborted attempt is not pooled");
+	cr_assert_eq(bench_store_run_set_status(st, res.run_id, BENCH_STORE_RUN_INTERRUPTED,
+						"test"),
+		     0);
+	memset(&fk, 0, sizeof(fk));
+	fk.gain = 1.0;
+	fk.cancel_at = fk.error_at = -1;
+	cr_assert_eq(run(plan, res.run_id, &res2), 0);
+	cr_expect_eq(res2.verdict, BENCH_VERDICT_PASS, "got %s", bench_verdict_name(res2.verdict));
+	cr_expect_eq(res2.trials_resumed, 2);
+	cr_expect_eq(res2.trials_run, 2);
+	memset(&pl, 0, sizeof(pl));
+	cr_assert_eq(bench_store_measurements_list(st, res.run_id, on_pooled, &pl), 0);
+	cr_expect_eq(pl.n_pooled, 2);
+	cr_expect_eq(pl.n_trial_rows, 4, "pooled over the 2 recorded and the 2 new trials");
+	cr_expect_str_eq(pl.verdict[0], "PASS");
+	/* a second resume of the finished run takes the pooled row from the record */
+	memset(&fk, 0, sizeof(fk));
+	fk.gain = 1.0;
+	fk.cancel_at = fk.error_at = -1;
+	cr_assert_eq(bench_store_run_set_status(st, res.run_id, BENCH_STORE_RUN_INTERRUPTED,
+						"test"),
+		     0);
+	cr_assert_eq(run(plan, res.run_id, &res2), 0);
+	cr_expect_eq(res2.verdict, BENCH_VERDICT_PASS);
+	cr_expect_eq(res2.trials_run, 0);
+	memset(&pl, 0, sizeof(pl));
+	cr_assert_eq(bench_store_measurements_list(st, res.run_id, on_pooled, &pl), 0);
+	cr_expect_eq(pl.n_pooled, 2, "not pooled twice");
+	bench_plan_free(plan);
 }
