@@ -721,6 +721,8 @@ static const char *const event_names[] = {
 	[SIGGEN_EVENT_POSTICTAL] = "postictal",
 	[SIGGEN_EVENT_STIM_ARTIFACT] = "stim_artifact",
 	[SIGGEN_EVENT_SATURATION] = "saturation",
+	[SIGGEN_EVENT_SPELLER_CUE] = "speller_cue",
+	[SIGGEN_EVENT_SPELLER_FLASH] = "speller_flash",
 };
 
 const char *siggen_event_type_name(enum siggen_event_type t)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Trial-based and event models: ERP/P300 oddball, SSVEP, motor imagery
- * (mu/beta ERD/ERS), seizures (evolving rhythmic discharge, 3 Hz spike and
+ * Trial-based and event models: ERP/P300 oddball, P300 row/column speller, SSVEP,
+ * motor imagery (mu/beta ERD/ERS), seizures (evolving rhythmic discharge, 3 Hz spike and
  * wave). Parameters in uV, Hz, s, ms; truth per trial or per seizure.
  */
 #include <errno.h>
@@ -745,4 +745,257 @@ const struct sg_model sg_model_seizure = {
 	.peak_uv = sz_peak,
 	.prepare = sz_wave,
 	.render_ch = sz_render_ch,
+};
+
+/* ---------- p300speller ---------- */
+
+/*
+ * A row/column P300 speller (Farwell & Donchin 1988; the BCI2000 P3Speller of Sellers
+ * 2006): an M x M symbol matrix, each selection one target symbol, then `repetitions`
+ * sequences in which every row and every column flashes once in a random order, one flash
+ * per SOA. Every flash evokes an N100/P200; a flash of the target's row or column also a
+ * P300 with per-flash amplitude and latency jitter. Stimulus codes: rows 0..M-1, columns
+ * M..2M-1; symbol = row x M + column.
+ */
+enum {
+	PS_M,
+	PS_REP,
+	PS_SOA,
+	PS_PAUSE,
+	PS_FIRST,
+	PS_P3,
+	PS_P3LAT,
+	PS_P3W,
+	PS_AJIT,
+	PS_LJIT,
+	PS_N1,
+	PS_P2,
+	PS_TRIG,
+	PS_TRIGMS,
+	PS_TARGET,
+};
+
+static const struct siggen_param_info ps_params[] = {
+	{ "matrix", "", 6, 2, 8, "rows = columns of the symbol matrix (M)" },
+	{ "repetitions", "", 5, 1, 50,
+	  "sequences per selection (each flashes every row and column)" },
+	{ "soa_s", "s", 0.175, 0.05, 2, "flash onset asynchrony (ISI)" },
+	{ "pause_s", "s", 2, 0, 60, "from one SOA after the last flash to the next selection" },
+	{ "first_s", "s", 1, 0, 3600, "first flash of the first selection" },
+	{ "p300_uv", "uV", 8, -1e3, 1e3, "P300 peak amplitude after a target row/column flash" },
+	{ "p300_latency_ms", "ms", 300, 100, 800, "P300 peak latency" },
+	{ "p300_width_ms", "ms", 70, 5, 300, "P300 Gaussian sd" },
+	{ "amp_jitter", "", 0.3, 0, 2,
+	  "sd of the P300 amplitude per flash, fraction (floored at 0)" },
+	{ "latency_jitter_ms", "ms", 25, 0, 200, "sd of the P300 latency per flash" },
+	{ "n100_uv", "uV", 2, 0, 1e3, "N100 amplitude at 100 ms, every flash" },
+	{ "p200_uv", "uV", 2, 0, 1e3, "P200 amplitude at 200 ms, every flash" },
+	{ "trigger_uv", "uV", 0, 0, 1e4,
+	  "0: none; else the last routed channel is a trigger input: code c as (c + 1) x this" },
+	{ "trigger_ms", "ms", 40, 1, 1000, "trigger pulse width" },
+	{ "target", "", -1, -1, 63, "fixed target symbol for every selection, or -1 for random" },
+	END_PARAMS,
+};
+
+#define PS_MAX_ACT 64
+#define PS_MAX_CODES 16
+
+struct p300speller {
+	float *w;
+	float *trig; /* SG_CHUNK: the trigger channel's wave */
+	struct sg_rng ev, jit;
+	unsigned m, n_flash; /* flashes per selection: 2 M x repetitions */
+	uint64_t sel_start, next_flash, trig_end;
+	uint64_t end_at; /* selection-end trigger due (UINT64_MAX: none) */
+	unsigned flash;	 /* index of the next flash in the selection */
+	int row, col;
+	int perm[PS_MAX_CODES];
+	float trig_level;
+	uint64_t act_start[PS_MAX_ACT];
+	float act_amp[PS_MAX_ACT], act_lat[PS_MAX_ACT];
+	unsigned n_act;
+	unsigned len; /* samples of one flash response */
+};
+
+static void ps_free(struct sg_src *s)
+{
+	struct p300speller *e = s->st;
+
+	if (!e)
+		return;
+	free(e->w);
+	free(e->trig);
+	free(e);
+	s->st = NULL;
+}
+
+static int ps_init(struct sg_src *s, const struct sg_ctx *ctx)
+{
+	struct p300speller *e = calloc(1, sizeof(*e));
+	const double *p = s->p;
+
+	if (!e)
+		return -ENOMEM;
+	s->st = e;
+	e->w = posterior_weights(s, ctx);
+	e->trig = calloc(SG_CHUNK, sizeof(float));
+	if (!e->w || !e->trig) {
+		ps_free(s);
+		return -ENOMEM;
+	}
+	e->m = (unsigned)p[PS_M];
+	e->n_flash = 2 * e->m * (unsigned)p[PS_REP];
+	e->len = (unsigned)sec(s, (p[PS_P3LAT] + 4 * p[PS_LJIT] + 4 * p[PS_P3W]) * 1e-3 + 0.05);
+	sg_rng_init(&e->ev, s->seed, s->index, 0, SG_P_EVENTS);
+	sg_rng_init(&e->jit, s->seed, s->index, 0, SG_P_SHAPE);
+	e->sel_start = e->next_flash = sec(s, p[PS_FIRST]);
+	e->end_at = UINT64_MAX;
+	return 0;
+}
+
+/* Starts a trigger pulse for stimulus code @code at sample @t. */
+static void ps_trigger(struct p300speller *e, const struct sg_src *s, uint64_t t, int code)
+{
+	e->trig_level = (float)(s->p[PS_TRIG] * (code + 1));
+	e->trig_end = t + (sec(s, s->p[PS_TRIGMS] * 1e-3) ? sec(s, s->p[PS_TRIGMS] * 1e-3) : 1);
+}
+
+static void ps_flash(struct sg_src *s, uint64_t t)
+{
+	struct p300speller *e = s->st;
+	const double *p = s->p;
+	unsigned m2 = 2 * e->m, i;
+	int code, tgt;
+	double a = 0, lat;
+
+	if (e->flash == 0) {
+		int sym = p[PS_TARGET] >= 0 ? (int)p[PS_TARGET] % (int)(e->m * e->m) :
+					      (int)(sg_uniform(&e->ev) * e->m * e->m);
+
+		e->row = sym / (int)e->m;
+		e->col = sym % (int)e->m;
+		e->sel_start = t;
+		sg_emit(s, SIGGEN_EVENT_SPELLER_CUE, -1, t,
+			t + sec(s, e->n_flash * p[PS_SOA]) < s->total ?
+				t + sec(s, e->n_flash * p[PS_SOA]) :
+				s->total,
+			t, sym, (float)p[PS_P3], (float)p[PS_REP]);
+	}
+	if (e->flash % m2 == 0) { /* a new sequence: every row and column once, shuffled */
+		for (i = 0; i < m2; i++)
+			e->perm[i] = (int)i;
+		for (i = m2 - 1; i > 0; i--) {
+			unsigned j = (unsigned)(sg_uniform(&e->ev) * (i + 1));
+			int tmp = e->perm[i];
+
+			e->perm[i] = e->perm[j];
+			e->perm[j] = tmp;
+		}
+	}
+	code = e->perm[e->flash % m2];
+	tgt = code == e->row || code == (int)e->m + e->col;
+	/* Both jitter draws on every flash, so the stream does not depend on the target. */
+	a = 1 + p[PS_AJIT] * sg_normal(&e->jit);
+	lat = p[PS_P3LAT] + p[PS_LJIT] * sg_normal(&e->jit);
+	a = tgt ? p[PS_P3] * fmax(0, a) : 0;
+	lat = fmin(fmax(lat, 50), p[PS_P3LAT] + 4 * p[PS_LJIT]);
+	if (e->n_act < PS_MAX_ACT) {
+		e->act_start[e->n_act] = t;
+		e->act_amp[e->n_act] = (float)a;
+		e->act_lat[e->n_act++] = (float)lat;
+	}
+	sg_emit(s, SIGGEN_EVENT_SPELLER_FLASH, -1, t, t + e->len < s->total ? t + e->len : s->total,
+		t + sec(s, lat * 1e-3), code, (float)a, (float)tgt);
+	if (p[PS_TRIG] > 0)
+		ps_trigger(e, s, t, code);
+	if (++e->flash < e->n_flash) {
+		e->next_flash = e->sel_start + sec(s, e->flash * p[PS_SOA]);
+	} else {
+		e->flash = 0;
+		e->next_flash = e->sel_start + sec(s, e->n_flash * p[PS_SOA] + p[PS_PAUSE]);
+		e->end_at = e->sel_start + sec(s, e->n_flash * p[PS_SOA]);
+	}
+}
+
+static void ps_wave(struct sg_src *s, uint64_t t0, size_t n)
+{
+	struct p300speller *e = s->st;
+	const double *p = s->p;
+	double n1 = p[PS_N1], p2 = p[PS_P2], w3 = p[PS_P3W];
+	size_t i;
+	unsigned a;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t = t0 + i;
+		double v = 0;
+
+		if (t == e->end_at) {
+			/* selection end: code 2M on the trigger input, one SOA after the last flash */
+			if (p[PS_TRIG] > 0)
+				ps_trigger(e, s, t, (int)(2 * e->m));
+			e->end_at = UINT64_MAX;
+		}
+		if (t == e->next_flash && t < s->total)
+			ps_flash(s, t);
+		for (a = 0; a < e->n_act; a++) {
+			double ms = (double)(t - e->act_start[a]) / s->fs * 1e3;
+
+			v += -n1 * exp(-0.5 * ((ms - 100) / 25) * ((ms - 100) / 25)) +
+			     p2 * exp(-0.5 * ((ms - 200) / 30) * ((ms - 200) / 30));
+			if (e->act_amp[a] != 0)
+				v += e->act_amp[a] * exp(-0.5 * ((ms - e->act_lat[a]) / w3) *
+							 ((ms - e->act_lat[a]) / w3));
+		}
+		/* Responses that ended leave the list in order (the sum stays chronological). */
+		while (e->n_act > 0 && t + 1 >= e->act_start[0] + e->len) {
+			memmove(e->act_start, e->act_start + 1, (e->n_act - 1) * sizeof(uint64_t));
+			memmove(e->act_amp, e->act_amp + 1, (e->n_act - 1) * sizeof(float));
+			memmove(e->act_lat, e->act_lat + 1, (e->n_act - 1) * sizeof(float));
+			e->n_act--;
+		}
+		s->wave[i] = (float)v;
+		e->trig[i] = t < e->trig_end ? e->trig_level : 0.0f;
+	}
+}
+
+static void ps_render_ch(struct sg_src *s, uint64_t t0, size_t n, float *out, size_t stride,
+			 unsigned k0, unsigned k1)
+{
+	const struct p300speller *e = s->st;
+	unsigned k, last = s->ss->n_route - 1;
+	size_t i;
+
+	(void)t0;
+	for (k = k0; k < k1; k++) {
+		float *o = out + (size_t)s->ss->route[k] * stride, g = s->ss->gain[k];
+
+		if (s->p[PS_TRIG] > 0 && k == last) {
+			for (i = 0; i < n; i++)
+				o[i] += g * e->trig[i];
+		} else {
+			float gw = g * e->w[k];
+
+			for (i = 0; i < n; i++)
+				o[i] += gw * s->wave[i];
+		}
+	}
+}
+
+static double ps_peak(const struct sg_src *s)
+{
+	return fmax(fabs(s->p[PS_P3]) * (1 + 3 * s->p[PS_AJIT]) * 3 + s->p[PS_N1] + s->p[PS_P2],
+		    s->p[PS_TRIG] * (2 * s->p[PS_M] + 1));
+}
+
+const struct sg_model sg_model_p300speller = {
+	.name = "p300speller",
+	.doc = "P300 row/column speller: M x M matrix, per selection a target symbol and "
+	       "repetitions of shuffled row/column flashes; P300 after target flashes; optional "
+	       "trigger-code channel",
+	.params = ps_params,
+	.init = ps_init,
+	.free = ps_free,
+	.peak_uv = ps_peak,
+	.prepare = ps_wave,
+	.render_ch = ps_render_ch,
 };

@@ -194,7 +194,7 @@ extern const struct sg_model sg_model_eeg, sg_model_spikes, sg_model_lfp, sg_mod
 	sg_model_mains, sg_model_pop, sg_model_drift, sg_model_motion, sg_model_sine,
 	sg_model_square, sg_model_triangle, sg_model_chirp, sg_model_multitone, sg_model_impulse,
 	sg_model_dc_step, sg_model_silence, sg_model_stim, sg_model_ecg, sg_model_stim_artifact,
-	sg_model_prbs, sg_model_saturation;
+	sg_model_prbs, sg_model_saturation, sg_model_p300speller;
 
 /* Index of parameter @name in model @m, or -1. */
 int sg_param_index(const struct sg_model *m, const char *name);

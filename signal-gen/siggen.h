@@ -84,6 +84,12 @@ enum siggen_event_type {
 				     * end = pulse end + 5 tail time constants */
 	SIGGEN_EVENT_SATURATION,    /* front end over range: held at the rail, then recovering;
 				  * peak = recovery starts, amplitude = the rail */
+	SIGGEN_EVENT_SPELLER_CUE,   /* P300 speller selection: label = target symbol (row x
+				     * matrix + column), start = first flash, end = one SOA after
+				     * the last flash, amplitude = P300 uV, value = repetitions */
+	SIGGEN_EVENT_SPELLER_FLASH, /* one row/column flash: label = stimulus code (rows 0..M-1,
+				     * columns M..2M-1), peak = P300 peak, amplitude = its P300 uV
+				     * (0 on a non-target flash), value = 1 target / 0 non-target */
 	SIGGEN_EVENT_TYPE_COUNT,
 };
 

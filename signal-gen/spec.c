@@ -19,7 +19,7 @@ const struct sg_model *const sg_models[] = {
 	&sg_model_drift,	 &sg_model_motion,  &sg_model_sine,	  &sg_model_square,
 	&sg_model_triangle,	 &sg_model_chirp,   &sg_model_multitone,  &sg_model_impulse,
 	&sg_model_dc_step,	 &sg_model_silence, &sg_model_stim,	  &sg_model_ecg,
-	&sg_model_stim_artifact, &sg_model_prbs,    &sg_model_saturation,
+	&sg_model_stim_artifact, &sg_model_prbs,    &sg_model_saturation, &sg_model_p300speller,
 };
 const size_t sg_n_models = sizeof(sg_models) / sizeof(sg_models[0]);
 

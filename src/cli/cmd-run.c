@@ -350,6 +350,9 @@ int bench_cmd_run(int argc, char **argv)
 
 		bench_cli_efficiency_format(&eff, pace, eff_line, sizeof(eff_line));
 		printf("%s\n", eff_line);
+		bench_buf_clear(&err);
+		if (bench_cli_efficiency_breakdown(&eff, pace, &rio.times, &res, &err) == 0)
+			fputs(bench_buf_str(&err), stdout);
 		bench_cli_efficiency_record(&eff, pace, st, res.run_id);
 	}
 	fflush(stdout);

@@ -20,7 +20,10 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "engine/rig-io.h"
 #include "store/store.h"
+
+struct bench_buf;
 
 struct bench_cli_efficiency {
 	struct bench_engine_io io;	     /* give this to the engine */
@@ -50,6 +53,20 @@ double bench_cli_efficiency_ratio(const struct bench_cli_efficiency *e);
  */
 void bench_cli_efficiency_format(const struct bench_cli_efficiency *e, const char *pace, char *buf,
 				 size_t size);
+
+/*
+ * Appends to @out where the wall time went, one phase a line with its total and its mean
+ * per trial (s): the steps (power cycles split into switching, powered-off time and the
+ * wait for ready), the rig I/O's trial phases (@rig: open, prefill, start, stimulus, tail,
+ * stop, close; NULL to leave out), the engine's own work (@res: scoring, capture files,
+ * plot data, store commits; NULL to leave out) and the rest of the wall time (run records,
+ * gaps between the measured phases). The totals add up to the wall time. With @pace "fast"
+ * the emulated rig's clock runs ahead of the wall: prefill to stop are one "stream" phase.
+ * Return: 0 or -ENOMEM.
+ */
+int bench_cli_efficiency_breakdown(const struct bench_cli_efficiency *e, const char *pace,
+				   const struct bench_engine_rig_io_times *rig,
+				   const struct bench_engine_result *res, struct bench_buf *out);
 
 /*
  * Records the formatted line as an event of kind "efficiency" on run @run_id.

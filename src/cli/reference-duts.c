@@ -23,6 +23,9 @@ const struct bench_reference_dut bench_reference_duts[] = {
 	  "SIM-CLS-0001", "tests/data/qualify/closed-loop-stim.xml" },
 	{ "mi-decoder", "fixtures/sim/mi-decoder.fixture.xml", "protocols/suites/mi-decoder.xml",
 	  "fixtures/duts/sim-mi-decoder.xml", "SIM-MI-0001", "protocols/suites/mi-decoder.xml" },
+	{ "p300-decoder", "fixtures/sim/p300-decoder.fixture.xml",
+	  "protocols/suites/p300-decoder.xml", "fixtures/duts/sim-p300-decoder.xml",
+	  "SIM-P300-0001", "protocols/suites/p300-decoder.xml" },
 };
 
 const size_t bench_n_reference_duts = sizeof(bench_reference_duts) /

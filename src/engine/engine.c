@@ -64,6 +64,7 @@ struct run {
 	size_t n_done;
 	size_t total_trials; /* trial attempts expected for the progress bar (first attempts) */
 	size_t trials_done;
+	int suite_setup_err; /* the suite's setup failed: entries with steps="suite" are ERROR */
 	bool cancelled;
 	struct bench_engine_result *res;
 };
@@ -467,6 +468,7 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 	enum bench_verdict v;
 	size_t n_ms = 0;
 	char name[160];
+	int64_t t_commit;
 	int r;
 
 	test_name(p, name, sizeof(name));
@@ -498,7 +500,11 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 		bench_buf_appendf(&note, "%s: %s%s%s", setup_err ? "setup failed" : "trial failed",
 				  strerror(-r), cap.note[0] ? ": " : "", cap.note);
 	} else {
+		int64_t t0 = bench_clock_now_ns(), t1;
+
 		v = bench_engine_score_trial(p, &cap, ms, &n_ms, names, clauses, &note);
+		t1 = bench_clock_now_ns();
+		rn->res->score_s += (double)(t1 - t0) * 1e-9; /* efficiency breakdown */
 		if (cap.note[0])
 			bench_buf_appendf(&note, "%s", cap.note);
 		r = write_captures(rn, t, attempt, &cap, arts, rel);
@@ -513,10 +519,13 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 			bench_buf_appendf(&note, "capture record not saved: %s", strerror(-r));
 		else
 			tr.n_artifacts++;
+		t0 = bench_clock_now_ns();
+		rn->res->files_s += (double)(t0 - t1) * 1e-9;
 		/* plot data for the dossier (plots.h) */
 		bench_engine_plots_make(p, t->index, t->seed, &cap, &plots);
 		tr.n_artifacts += bench_engine_plots_artifacts(&plots, arts + tr.n_artifacts,
 							       BENCH_ENGINE_MAX_PLOTS);
+		rn->res->plots_s += (double)(bench_clock_now_ns() - t0) * 1e-9;
 	}
 	tr.artifacts = arts;
 	tr.seq = (int)t->index;
@@ -527,9 +536,11 @@ static enum bench_verdict do_trial(struct run *rn, const struct bench_plan_trial
 	tr.measurements = ms;
 	tr.n_measurements = n_ms;
 	/* An aborted trial measured nothing: it is not committed, so resume runs it again. */
+	t_commit = bench_clock_now_ns();
 	r = v == BENCH_VERDICT_ABORTED ?
 		    0 :
 		    bench_store_trial_commit(rn->st, rn->test_ids[t->test], &tr, NULL);
+	rn->res->commit_s += (double)(bench_clock_now_ns() - t_commit) * 1e-9;
 	if (r < 0) {
 		/* Could not record: ERROR, never PASS (peers.md 11.1). */
 		bench_log(BENCH_LOG_ERROR, "engine", "%s trial %u attempt %u not recorded: %s",
@@ -585,11 +596,13 @@ static void run_attempt(struct run *rn, size_t e0, size_t e1, unsigned attempt,
 
 	for (e = e0; e < e1 && !rn->cancelled; e++) {
 		const struct bench_protocol *p0 = NULL;
+		bool suite_steps = false;
 		int setup_err = 0;
 
 		for (i = 0; i < plan->n_tests; i++)
 			if (plan->tests[i].entry == e) {
 				p0 = plan->tests[i].protocol;
+				suite_steps = plan->tests[i].suite_steps;
 				if (rn->o->progress.test_start) {
 					char name[160];
 
@@ -615,6 +628,9 @@ static void run_attempt(struct run *rn, size_t e0, size_t e1, unsigned attempt,
 				};
 
 				setup_err = io->steps(io->ctx, &pc, "retest power cycle");
+			} else if (suite_steps) {
+				setup_err =
+					rn->suite_setup_err; /* the suite's setup stands for it */
 			}
 			if (!setup_err && p0->setup.n &&
 			    (attempt == 1 || rt->before != BENCH_PROTOCOL_BEFORE_NOTHING))
@@ -757,6 +773,7 @@ int bench_engine_run(const struct bench_engine_options *o, struct bench_engine_r
 		r = o->io->steps(o->io->ctx, &plan->suite->setup, "suite setup");
 	if (r < 0)
 		bench_log(BENCH_LOG_WARNING, "engine", "suite setup failed: %s", strerror(-r));
+	rn.suite_setup_err = r;
 	r = 0;
 	/* Units: an entry, or consecutive entries of one suite group. */
 	for (e = 0; e < plan->n_entries && !rn.cancelled;) {

@@ -130,6 +130,11 @@ struct bench_engine_result {
 	size_t n_verdicts[BENCH_VERDICT_COUNT]; /* final test verdicts by kind */
 	size_t trials_run;			/* trial attempts executed now */
 	size_t trials_resumed;			/* trial attempts taken from the record */
+	/*
+	 * Wall time of the engine's own work on the trials run (s, monotonic clock): measuring
+	 * and judging, writing the capture files and records, plot data, store commits.
+	 */
+	double score_s, files_s, plots_s, commit_s;
 };
 
 /**

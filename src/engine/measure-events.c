@@ -271,7 +271,7 @@ int bench_measure_classify_trials(const struct bench_protocol_metric *m,
 	double win_s = bench_measure_param_num(m, "window", NAN);
 	double late_s = bench_measure_param_num(m, "max-delay", NAN);
 	int *truth, *pred;
-	double *start;
+	double *start, *from;
 	size_t n = 0, i, f;
 
 	if (!t->events)
@@ -279,22 +279,35 @@ int bench_measure_classify_trials(const struct bench_protocol_metric *m,
 	truth = calloc(cap->n_truth + 1, sizeof(*truth));
 	pred = calloc(cap->n_truth + 1, sizeof(*pred));
 	start = calloc(cap->n_truth + 1, sizeof(*start));
-	if (!truth || !pred || !start) {
+	from = calloc(cap->n_truth + 1, sizeof(*from));
+	if (!truth || !pred || !start || !from) {
 		free(truth);
 		free(pred);
 		free(start);
+		free(from);
 		return -ENOMEM;
 	}
 	for (i = 0; i < cap->n_truth; i++) {
 		const struct bench_engine_truth_event *e = &cap->truth[i];
 
 		if (e->type != SIGGEN_EVENT_SSVEP && e->type != SIGGEN_EVENT_MI &&
-		    e->type != SIGGEN_EVENT_ERP)
+		    e->type != SIGGEN_EVENT_ERP && e->type != SIGGEN_EVENT_SPELLER_CUE)
 			continue;
 		if (e->start_s * t->rate_hz < (double)t->settle_frames || e->label < 0)
 			continue;
 		truth[n] = e->label;
 		start[n] = e->start_s;
+		/*
+		 * A speller selection is decided once its flashes are over (the truth event's
+		 * end); a cue-locked trial a decision window after its start.
+		 */
+		from[n] = e->type == SIGGEN_EVENT_SPELLER_CUE ? e->end_s :
+			  isfinite(win_s)		      ? e->start_s + win_s :
+								e->start_s;
+		/* a selection whose decision span the capture does not cover is not scored */
+		if (e->type == SIGGEN_EVENT_SPELLER_CUE &&
+		    (from[n] + (isfinite(late_s) ? late_s : 0)) * t->rate_hz > (double)t->n_frames)
+			continue;
 		if (*n_classes <= (unsigned)e->label)
 			*n_classes = (unsigned)e->label + 1;
 		n++;
@@ -303,21 +316,24 @@ int bench_measure_classify_trials(const struct bench_protocol_metric *m,
 		free(truth);
 		free(pred);
 		free(start);
+		free(from);
 		return -ENODATA;
 	}
 	for (i = 0; i < n; i++) {
 		double end = i + 1 < n ? start[i + 1] : (double)t->n_frames / t->rate_hz;
 
 		pred[i] = (truth[i] + 1) % (int)*n_classes; /* no decision: wrong */
-		if (isfinite(win_s) && isfinite(late_s) && start[i] + win_s + late_s < end)
-			end = start[i] + win_s + late_s; /* later than that: no decision */
-		for (f = (size_t)ceil((start[i] + (isfinite(win_s) ? win_s : 0)) * t->rate_hz);
+		if (isfinite(late_s) && (isfinite(win_s) || from[i] != start[i]) &&
+		    from[i] + late_s < end)
+			end = from[i] + late_s; /* later than that: no decision */
+		for (f = (size_t)ceil(from[i] * t->rate_hz);
 		     f < t->n_frames && f < end * t->rate_hz; f++)
 			if (t->events[f] && (t->events[f] >> 24) == 2u) {
 				pred[i] = (int)(t->events[f] & 0xffffffu) % (int)*n_classes;
 				break;
 			}
 	}
+	free(from);
 	*ret_truth = truth;
 	*ret_pred = pred;
 	*ret_start = start;
@@ -327,8 +343,11 @@ int bench_measure_classify_trials(const struct bench_protocol_metric *m,
 
 /*
  * Classification (C1-C4): each labelled trial of the stimulus truth (SSVEP class, MI
- * class, ERP target) against the first DUT class decision (event code 2) between its
- * start and the next trial's start; a trial without a decision counts as wrong.
+ * class, ERP target, P300 speller symbol) against the first DUT class decision (event
+ * code 2) in its decision span (bench_measure_classify_trials()); a trial without a
+ * decision counts as wrong. ITR: T per selection is the window plus the gaze shift when
+ * the protocol gives both, else the mean spacing of the selections in the truth (for the
+ * speller: repetitions x 2M x SOA + pause, every pause included, as Wolpaw 2002 asks).
  */
 static int m_classify(const struct bench_protocol *p, const struct bench_protocol_metric *m,
 		      const struct bench_protocol_criterion *cr,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Front-end metrics (catalogue A1-A13): noise, sine-fit amplitude and gain, time base,
- * SINAD/ENOB/THD/SFDR, CMRR, crosstalk, channel skew, dropouts and gaps. Uncertainty per
+ * Front-end metrics (catalogue A1-A13): noise, output DC offset, sine-fit amplitude and gain,
+ * time base, SINAD/ENOB/THD/SFDR, CMRR, crosstalk, channel skew, dropouts and gaps. Uncertainty per
  * trial (GUM): type B from the converter resolution (q/sqrt(12) per sample) and, for
  * fitted amplitudes, the fit residual.
  * Routed by name from measure.c (see measure-internal.h for the table format).
@@ -108,6 +108,40 @@ static int m_noise_rms(const struct bench_protocol *p, const struct bench_protoc
 		return -ENODATA;
 	}
 	return bench_score_rms_in_band(x, n, t->rate_hz, nperseg, lo, hi, ret_v);
+}
+
+/*
+ * Output DC offset (A1 with the inputs at zero): |mean| of the input-referred trace after the
+ * settling time, worst channel. Standard uncertainty: the standard error of the mean over
+ * "corr-ms" (param, default 10 ms) blocks, so the noise's correlation through the DUT filters
+ * is not counted as independent samples, combined with the resolution q/sqrt(12) (no
+ * dither assumed).
+ */
+static int m_dc_offset(const struct bench_protocol *p, const struct bench_protocol_metric *m,
+		       const struct bench_engine_trace *t, const double *x, size_t n, double *ret_v,
+		       double *ret_u, char *reterr, size_t errlen)
+{
+	size_t blk = (size_t)fmax(1, llround(bench_measure_param_num(m, "corr-ms", 10) * 1e-3 *
+					     t->rate_hz));
+	double mean = 0, rms, u[2];
+	size_t i;
+	int r;
+
+	(void)p;
+	if (n < 2 * blk) {
+		MEASURE_ERRF("capture too short for a DC offset (%zu samples)", n);
+		return -ENODATA;
+	}
+	for (i = 0; i < n; i++)
+		mean += x[i] / (double)n;
+	r = bench_score_rms(x, n, &rms);
+	if (r < 0)
+		return r;
+	*ret_v = fabs(mean) * (m->unit == BENCH_UNIT_MV ? 1e-3 : 1.0);
+	u[0] = rms / sqrt((double)(n / blk));
+	u[1] = bench_unc_resolution(t->lsb_uv);
+	*ret_u = bench_unc_combine(u, 2) * (m->unit == BENCH_UNIT_MV ? 1e-3 : 1.0);
+	return 0;
 }
 
 static int fit_at_stimulus(const struct bench_protocol *p, const struct bench_protocol_metric *m,
@@ -526,6 +560,7 @@ const struct bench_measure_route bench_measure_routes_frontend[] = {
 	{ "impulse_latency", NULL, m_impulse_latency },
 	{ "noise_p2v", m_noise_p2v, NULL },
 	{ "noise_rms", m_noise_rms, NULL },
+	{ "dc_offset", m_dc_offset, NULL },
 	{ "sine_fit_amplitude", m_sine_amplitude, NULL },
 	{ "gain_error", m_gain_error, NULL },
 	{ "timebase_ppm", m_timebase, NULL },

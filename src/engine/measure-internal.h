@@ -69,9 +69,11 @@ const struct bench_engine_trace *bench_measure_trace_for(const struct bench_prot
 size_t bench_measure_stim_end(const struct bench_engine_trace *t);
 
 /*
- * The labelled trials of a classification protocol (SSVEP, MI, ERP truth events after
- * the settling time) paired with the DUT's first class decision (event code 2) in each
- * trial, within the metric's "window" / "max-delay" params; no decision counts as wrong.
+ * The labelled trials of a classification protocol (SSVEP, MI, ERP, P300 speller
+ * selection truth events after the settling time) paired with the DUT's first class
+ * decision (event code 2) in each trial, within the metric's "window" / "max-delay"
+ * params (a speller selection: from the end of its flashes to "max-delay" after, and
+ * before the next selection); no decision counts as wrong.
  * @n_classes: in, the protocol's class count or 0; out, raised to cover every label.
  * On success *ret_truth, *ret_pred (labels) and *ret_start (trial starts, s) are
  * malloc'd arrays of *ret_n entries the caller frees. Used by the metrics and the

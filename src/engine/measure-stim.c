@@ -15,10 +15,13 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "common/units.h"
 #include "engine/measure-internal.h"
 #include "score/stats.h"
@@ -212,34 +215,103 @@ static int m_train(const struct bench_protocol *p, const struct bench_protocol_m
 }
 
 /*
- * Shutdown on a fault: the fault edge is the DUT's fault event (code 6) on its event
- * channel, mapped to the monitor's sample clock (both start with the stimulus); the
- * latency is from there to the end of the last pulse (bench_score_shutdown_latency(),
- * the output must stay off for 10 ms). A DUT still stimulating at the end of the capture
- * gives +INF (never shut down).
+ * The bench's own fault-line edge as a frame of the monitor @t: the first frame of the
+ * lines trace @lt (the rig's record of its lines, param "line-bit": the line's bit in a
+ * sampled lines word, or -1 (default) for a 0/1 level) where the line is high after being
+ * low, mapped onto @t by the device timestamps (both on the rig clock), else by time from
+ * the capture start. SIZE_MAX when the line never rose within @t.
+ */
+static size_t line_edge(const struct bench_protocol_metric *m, const struct bench_engine_trace *lt,
+			const struct bench_engine_trace *t)
+{
+	double bit = bench_measure_param_num(m, "line-bit", -1);
+	size_t i, j;
+
+	for (i = 1; i < lt->n_frames; i++) {
+		double a = lt->uv[i - 1], b = lt->uv[i];
+		bool was, is;
+
+		if (bit >= 0 && bit < 31) {
+			uint32_t mask = 1u << (unsigned)bit;
+
+			was = ((uint32_t)llround(fmax(a, 0)) & mask) != 0;
+			is = ((uint32_t)llround(fmax(b, 0)) & mask) != 0;
+		} else {
+			was = a > 0.5;
+			is = b > 0.5;
+		}
+		if (is && !was)
+			break;
+	}
+	if (i >= lt->n_frames)
+		return SIZE_MAX;
+	if (lt->ts_ns && t->ts_ns) {
+		for (j = 0; j < t->n_frames && t->ts_ns[j] < lt->ts_ns[i]; j++)
+			;
+		return j < t->n_frames ? j : SIZE_MAX;
+	}
+	j = (size_t)llround((double)i / lt->rate_hz * t->rate_hz);
+	return j < t->n_frames ? j : SIZE_MAX;
+}
+
+/*
+ * Shutdown on a fault: the latency from the fault edge to the end of the last pulse
+ * (bench_score_shutdown_latency(), the output must stay off for 10 ms). The edge is the
+ * bench's own observation of its fault line when the protocol captures it (input
+ * "fault-lines", param "edge" = "bench-line"): a DUT that is slow to notice the fault, and
+ * therefore also slow to report it, is timed from the line. With "edge" = "dut-event" it is
+ * the DUT's fault event (code 6) on its event channel, mapped to the monitor's sample clock
+ * (both start with the stimulus). A DUT still stimulating at the end of the capture gives
+ * +INF (never shut down).
  */
 static int m_shutdown(const struct bench_protocol *p, const struct bench_protocol_metric *m,
 		      const struct bench_protocol_criterion *cr,
 		      const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
 		      struct bench_quantity *q, char *reterr, size_t errlen)
 {
-	const struct bench_engine_trace *ev = event_trace(cap);
+	const struct bench_protocol_param *edge = bench_measure_param(m, "edge");
+	bool from_line = edge && strcmp(edge->value, "bench-line") == 0;
+	const struct bench_engine_trace *ev = event_trace(cap), *lt = NULL;
 	size_t i, fault = SIZE_MAX, hold;
-	double lsb, s, *x, u;
+	double lsb, s, *x, u, edge_rate_hz;
 	int r;
 
 	(void)cr;
-	if (!ev) {
-		MEASURE_ERRF("shutdown_latency needs the DUT event channel (input dut-events)");
-		return -ENODATA;
+	if (edge && !from_line && strcmp(edge->value, "dut-event") != 0) {
+		MEASURE_ERRF("shutdown_latency: edge is 'bench-line' or 'dut-event', not '%s'",
+			     edge->value);
+		return -EINVAL;
 	}
-	for (i = 0; i < ev->n_frames && fault == SIZE_MAX; i++)
-		if (ev->events[i] && (ev->events[i] >> 24) == EV_FAULT)
-			fault = (size_t)llround((double)i / ev->rate_hz * t->rate_hz);
-	if (fault == SIZE_MAX || fault >= t->n_frames) {
-		MEASURE_ERRF("no fault acknowledged by the DUT (event 6) after the fault line was "
-			     "asserted");
-		return -ENODATA;
+	if (from_line) {
+		lt = trace_by_role(cap, "fault-lines");
+		if (!lt || lt->n_channels < 1) {
+			MEASURE_ERRF(
+				"shutdown_latency with edge=bench-line needs input fault-lines "
+				"(the rig's record of its fault line)");
+			return -ENODATA;
+		}
+		fault = line_edge(m, lt, t);
+		if (fault == SIZE_MAX) {
+			MEASURE_ERRF("the fault line never rose during the capture");
+			return -ENODATA;
+		}
+		edge_rate_hz = lt->rate_hz;
+	} else {
+		if (!ev) {
+			MEASURE_ERRF("shutdown_latency needs the DUT event channel (input "
+				     "dut-events)");
+			return -ENODATA;
+		}
+		for (i = 0; i < ev->n_frames && fault == SIZE_MAX; i++)
+			if (ev->events[i] && (ev->events[i] >> 24) == EV_FAULT)
+				fault = (size_t)llround((double)i / ev->rate_hz * t->rate_hz);
+		if (fault == SIZE_MAX || fault >= t->n_frames) {
+			MEASURE_ERRF(
+				"no fault acknowledged by the DUT (event 6) after the fault line "
+				"was asserted");
+			return -ENODATA;
+		}
+		edge_rate_hz = ev->rate_hz;
 	}
 	x = monitor_current(m, t, 0, t->n_frames, &lsb, reterr, errlen);
 	if (!x)
@@ -258,8 +330,9 @@ static int m_shutdown(const struct bench_protocol *p, const struct bench_protoco
 		MEASURE_ERRF("shutdown analysis failed (%s)", strerror(-r));
 		return r;
 	}
-	/* the fault edge is known to one DUT sample, the last pulse to one monitor sample */
-	u = hypot(1.0 / ev->rate_hz, 1.0 / t->rate_hz) / sqrt(12.0);
+	/* the fault edge is known to one sample of its trace, the last pulse to one monitor
+	 * sample */
+	u = hypot(1.0 / edge_rate_hz, 1.0 / t->rate_hz) / sqrt(12.0);
 	if (m->unit == BENCH_UNIT_MS) {
 		s *= 1e3;
 		u *= 1e3;
@@ -271,12 +344,62 @@ static int m_shutdown(const struct bench_protocol *p, const struct bench_protoco
 	return 0;
 }
 
+/* splitmix64: the bootstrap's resampling, seeded so a rescore gives the same figure */
+static uint64_t boot_next(uint64_t *st)
+{
+	uint64_t z = (*st += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
 /*
- * B12 detection threshold: each injected beta burst (stimulus truth, after the settling
- * time) is detected when a DUT burst event (code 5) falls between its start and its end
- * plus the tolerance (param, default 500 ms); the threshold is the smallest injected
- * amplitude above which at least "sensitivity" (param, default 90 %) of the bursts were
- * detected (bench_score_event_threshold()); +INF when nothing is detected reliably.
+ * Type A standard uncertainty of the threshold estimate: the standard deviation of the
+ * estimator over "bootstrap" (param, default 1000) resamples of the bursts with replacement
+ * (Efron), resamples where nothing is detected reliably left out. 0 with fewer than 2 bursts.
+ */
+static double threshold_bootstrap_u(const struct bench_protocol_metric *m, const double *amp,
+				    const bool *hit, size_t n, double sens)
+{
+	size_t nb = (size_t)fmax(0, bench_measure_param_num(m, "bootstrap", 1000)), b, i, k = 0;
+	double *ra = malloc((n + 1) * sizeof(*ra)), s1 = 0, s2 = 0, v;
+	bool *rh = malloc((n + 1) * sizeof(*rh));
+	uint64_t st = 0x5b12b007ull ^ (uint64_t)n;
+
+	if (!ra || !rh || n < 2 || nb < 2) {
+		free(ra);
+		free(rh);
+		return 0;
+	}
+	for (b = 0; b < nb; b++) {
+		for (i = 0; i < n; i++) {
+			size_t j = (size_t)(boot_next(&st) % n);
+
+			ra[i] = amp[j];
+			rh[i] = hit[j];
+		}
+		if (bench_score_event_threshold(ra, rh, n, sens, &v) == 0 && isfinite(v)) {
+			s1 += v;
+			s2 += v * v;
+			k++;
+		}
+	}
+	free(ra);
+	free(rh);
+	return k > 1 ? sqrt(fmax(0, (s2 - s1 * s1 / (double)k) / (double)(k - 1))) : 0;
+}
+
+/*
+ * B12 detection threshold: the injected beta bursts (stimulus truth, after the settling
+ * time, ending with their tolerance inside the capture) against the DUT's burst events
+ * (code 5). Each event is credited to one burst only: the latest burst that started at or
+ * before it, if the event falls before that burst's end plus the tolerance (param, default
+ * 500 ms); so with closely spaced bursts a late detection of one is never counted for two.
+ * The threshold is the smallest injected amplitude above which at least "sensitivity"
+ * (param, default 90 %) of the bursts were detected (bench_score_event_threshold()); +INF
+ * when nothing is detected reliably. Its standard uncertainty is type A, from a bootstrap
+ * over the bursts (threshold_bootstrap_u()): the estimate rests on a few missed bursts.
  */
 static int m_threshold(const struct bench_protocol *p, const struct bench_protocol_metric *m,
 		       const struct bench_protocol_criterion *cr,
@@ -288,10 +411,10 @@ static int m_threshold(const struct bench_protocol *p, const struct bench_protoc
 	double tol_s = tp && tp->has_unit && tp->unit == BENCH_UNIT_MS ? tp->number * 1e-3 :
 		       tp && tp->has_unit && tp->unit == BENCH_UNIT_S  ? tp->number :
 									 0.5;
-	double sens = bench_measure_param_num(m, "sensitivity", 90) / 100.0, v, end_s;
-	double *amp = NULL;
+	double sens = bench_measure_param_num(m, "sensitivity", 90) / 100.0, v, u, end_s;
+	double *amp = NULL, *t0 = NULL, *t1 = NULL;
 	bool *hit = NULL;
-	size_t i, f, n = 0;
+	size_t i, f, n = 0, last = 0;
 	int r;
 
 	(void)cr;
@@ -302,24 +425,29 @@ static int m_threshold(const struct bench_protocol *p, const struct bench_protoc
 	}
 	end_s = (double)ev->n_frames / ev->rate_hz;
 	amp = calloc(cap->n_truth + 1, sizeof(*amp));
+	t0 = calloc(cap->n_truth + 1, sizeof(*t0));
+	t1 = calloc(cap->n_truth + 1, sizeof(*t1));
 	hit = calloc(cap->n_truth + 1, sizeof(*hit));
-	if (!amp || !hit) {
+	if (!amp || !t0 || !t1 || !hit) {
 		r = -ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < cap->n_truth; i++) {
 		const struct bench_engine_truth_event *e = &cap->truth[i];
-		size_t f0, f1;
 
 		if (e->type != SIGGEN_EVENT_BETA_BURST ||
 		    e->start_s * ev->rate_hz < (double)ev->settle_frames ||
 		    e->end_s + tol_s > end_s)
 			continue;
-		f0 = (size_t)llround(e->start_s * ev->rate_hz);
-		f1 = (size_t)llround((e->end_s + tol_s) * ev->rate_hz);
+		/* the model emits its bursts in time order, one at a time */
+		if (n > 0 && e->start_s < t0[n - 1]) {
+			MEASURE_ERRF("beta bursts of the stimulus truth out of time order");
+			r = -EINVAL;
+			goto out;
+		}
 		amp[n] = e->amplitude_uv;
-		for (f = f0; f < f1 && f < ev->n_frames && !hit[n]; f++)
-			hit[n] = ev->events[f] && (ev->events[f] >> 24) == EV_BURST;
+		t0[n] = e->start_s;
+		t1[n] = e->end_s + tol_s;
 		n++;
 	}
 	if (n == 0) {
@@ -327,15 +455,32 @@ static int m_threshold(const struct bench_protocol *p, const struct bench_protoc
 		r = -ENODATA;
 		goto out;
 	}
+	for (f = 0; f < ev->n_frames; f++) {
+		double ts = (double)f / ev->rate_hz;
+
+		if (!ev->events[f] || (ev->events[f] >> 24) != EV_BURST)
+			continue;
+		while (last + 1 < n && t0[last + 1] <= ts)
+			last++;
+		if (t0[last] <= ts && ts < t1[last])
+			hit[last] = true;
+	}
+	for (i = 0; i < n; i++)
+		bench_log(BENCH_LOG_DEBUG, "engine", "B12 burst at %.3f s: %.3f uV, %.0f ms, %s",
+			  t0[i], amp[i], (t1[i] - tol_s - t0[i]) * 1e3,
+			  hit[i] ? "detected" : "missed");
 	r = bench_score_event_threshold(amp, hit, n, sens, &v);
 	if (r < 0) {
 		MEASURE_ERRF("threshold analysis failed (%s)", strerror(-r));
 		goto out;
 	}
-	/* the threshold is one of the injected amplitudes: known exactly, no type B term */
-	bench_quantity_init(q, m->unit == BENCH_UNIT_MV ? v * 1e-3 : v, m->unit, 0, 0, p->k);
+	u = isfinite(v) ? threshold_bootstrap_u(m, amp, hit, n, sens) : 0;
+	bench_quantity_init(q, m->unit == BENCH_UNIT_MV ? v * 1e-3 : v, m->unit,
+			    m->unit == BENCH_UNIT_MV ? u * 1e-3 : u, 0, p->k);
 out:
 	free(amp);
+	free(t0);
+	free(t1);
 	free(hit);
 	return r;
 }

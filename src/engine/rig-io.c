@@ -15,6 +15,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/units.h"
 #include "engine/rig-io.h"
@@ -79,6 +80,7 @@ static int rig_steps(void *ctx, const struct bench_protocol_steps *steps, const 
 	for (i = 0; i < steps->n && r == 0; i++) {
 		const struct bench_protocol_step *st = &steps->v[i];
 		struct bench_line *line = st->role ? line_for(rio->rig, st->role) : NULL;
+		int64_t t0 = bench_clock_now_ns(), t1, t2;
 
 		if (bench_safe_pending_signal())
 			return -EINTR;
@@ -107,14 +109,21 @@ static int rig_steps(void *ctx, const struct bench_protocol_steps *steps, const 
 		case BENCH_PROTOCOL_STEP_POWER_CYCLE:
 			/* Timings of the fixture's <power-up> (the rig's ready and reset lines). */
 			r = bench_rig_power_down(rio->rig);
+			t1 = bench_clock_now_ns();
 			if (r == 0)
 				r = off_time(rio, st->off_ns);
+			t2 = bench_clock_now_ns();
 			if (r == 0)
 				r = bench_rig_power_up(rio->rig);
-			break;
+			rio->times.n_power_cycles++;
+			rio->times.power_off_s += bench_s_from_ns(t1 - t0);
+			rio->times.off_time_s += bench_s_from_ns(t2 - t1);
+			rio->times.power_up_s += bench_s_from_ns(bench_clock_now_ns() - t2);
+			continue;
 		default:
 			r = -EINVAL;
 		}
+		rio->times.other_steps_s += bench_s_from_ns(bench_clock_now_ns() - t0);
 	}
 	if (r < 0)
 		bench_log(BENCH_LOG_ERROR, "engine", "%s step %zu failed: %s", what, i,
@@ -171,15 +180,23 @@ struct collect {
 	struct bench_line *fault_line;
 	uint64_t fault_frame, made;
 	bool fault_set;
+	/* timing (rig-io.h, struct bench_engine_rig_io_times): monotonic ns */
+	int time_idx;	     /* the capture whose blocks date the phases, or -1 */
+	double time_rate_hz; /* its rate */
+	int64_t prefill_ns;  /* spent generating stimulus before the first captured block */
+	int64_t first_ns;    /* arrival of the first captured block, minus its frames; 0 none */
+	int64_t last_ns;     /* arrival of the last captured block */
 };
 
 static int fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
 {
 	struct collect *c = ctx;
 	const struct siggen_event *ev;
-	int64_t n;
+	int64_t n, t0 = bench_clock_now_ns();
 	size_t i, k;
 
+	if (!c->first_ns)
+		c->prefill_ns -= t0; /* + the time at return, below */
 	if (max_frames > c->cm_cap) {
 		float *cm = realloc(c->cm, max_frames * sizeof(float));
 
@@ -246,6 +263,8 @@ static int fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
 		}
 		siggen_truth_drop(c->gen, k);
 	}
+	if (!c->first_ns)
+		c->prefill_ns += bench_clock_now_ns();
 	return 0;
 }
 
@@ -256,6 +275,11 @@ static int sink(void *ctx, size_t index, const float *uv, const int64_t *ts_ns, 
 
 	if (index >= 8)
 		return 0;
+	if ((int)index == c->time_idx) {
+		c->last_ns = bench_clock_now_ns();
+		if (!c->first_ns)
+			c->first_ns = c->last_ns - bench_ns_from_frames(n_frames, c->time_rate_hz);
+	}
 	need = c->n[index] + n_frames;
 	if (need > c->cap[index]) {
 		size_t cap = need * 2;
@@ -339,6 +363,51 @@ static int to_trace(struct bench_rig *rig, const struct bench_fixture *fx, struc
 	return 0;
 }
 
+/*
+ * The capture tail a trial needs (rig-io.h): a response that may follow the stimulus
+ * (DUT events and decisions, a stimulator's monitor) gets the full tail_ns. A protocol
+ * that reads only continuous DUT data is scored inside the stimulus window, frames
+ * [settle, stimulus length) of the capture (bench_measure_stim_end()); the capture opens
+ * before the DAC plays, so that window ends at or before the stimulus does and nothing
+ * after the stimulus is scored: tail_min_ns (0) is enough. Every 100 ms of tail also
+ * costs up to one DAC buffer of zero padding that the stream drains before it stops.
+ */
+static int64_t tail_for(const struct bench_engine_rig_io *rio, const struct bench_protocol *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_inputs; i++)
+		if (strcmp(p->inputs[i].role, "dut-data") != 0 &&
+		    strcmp(p->inputs[i].role, "dut-zin") != 0)
+			return rio->tail_ns;
+	return rio->tail_min_ns < rio->tail_ns ? rio->tail_min_ns : rio->tail_ns;
+}
+
+/*
+ * Adds one trial's phases (rig-io.h). The rig plays the stimulus's first frame at the
+ * first captured frame, or later by the gap between the device timestamps of the two
+ * when the rig says when its DAC started (the emulated rig: captures open first).
+ */
+static void add_times(struct bench_engine_rig_io_times *tm, const struct collect *c,
+		      const struct bench_stream_run_result *res, double stim_s, int64_t t_begin,
+		      int64_t t_run, int64_t t_ret)
+{
+	int64_t play0 = c->first_ns, first_ts = res->stats.first_ts_ns[c->time_idx],
+		t_end = bench_clock_now_ns();
+
+	if (res->stats.dac_start_ns >= 0 && first_ts >= 0)
+		play0 += res->stats.dac_start_ns - first_ts;
+	tm->n_trials++;
+	tm->trial_s += bench_s_from_ns(t_end - t_begin);
+	tm->open_s += bench_s_from_ns(t_run - t_begin);
+	tm->prefill_s += bench_s_from_ns(c->prefill_ns);
+	tm->start_s += bench_s_from_ns(play0 - t_run - c->prefill_ns);
+	tm->stimulus_s += stim_s;
+	tm->tail_s += bench_s_from_ns(c->last_ns - play0) - stim_s;
+	tm->stop_s += bench_s_from_ns(t_ret - c->last_ns);
+	tm->close_s += bench_s_from_ns(t_end - t_ret);
+}
+
 static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 		     struct bench_engine_capture *ret)
 {
@@ -351,10 +420,12 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 	struct bench_stream *s = NULL;
 	struct collect c;
 	int idx[4] = { -1, -1, -1, -1 };
+	int64_t t_begin = bench_clock_now_ns(), t_run = 0, t_ret = 0;
 	size_t i, k;
 	int r;
 
 	memset(&c, 0, sizeof(c));
+	c.time_idx = -1;
 	if (!fx->has_dac) {
 		snprintf(ret->note, sizeof(ret->note), "the fixture has no DAC");
 		return -ENODEV;
@@ -413,7 +484,11 @@ static int rig_trial(void *ctx, const struct bench_protocol *p, uint64_t seed,
 		goto out;
 	for (i = 0; i < fx->n_captures && i < 8; i++)
 		c.width[i] = bench_stream_capture_width(s, i);
-	r = bench_stream_run(s, fill, &c, sink, &c, rio->tail_ns, &v, &res);
+	c.time_idx = idx[0];
+	c.time_rate_hz = bench_rig_capture_rate_hz(rio->rig, (size_t)idx[0]);
+	t_run = bench_clock_now_ns();
+	r = bench_stream_run(s, fill, &c, sink, &c, tail_for(rio, p), &v, &res);
+	t_ret = bench_clock_now_ns();
 	if (r == -ENOTSUP) {
 		snprintf(ret->note, sizeof(ret->note),
 			 "the stimulus has a common-mode source but the fixture routes no DAC "
@@ -455,6 +530,8 @@ out:
 
 		r = r < 0 ? r : rc;
 	}
+	if (r == 0 && c.first_ns)
+		add_times(&rio->times, &c, &res, p->capture_s, t_begin, t_run, t_ret);
 	siggen_close(c.gen);
 	for (i = 0; i < 8; i++) {
 		free(c.data[i]);
@@ -472,6 +549,7 @@ void bench_engine_rig_io_init(struct bench_engine_rig_io *rio, struct bench_rig 
 	memset(rio, 0, sizeof(*rio));
 	rio->rig = rig;
 	rio->tail_ns = 100 * BENCH_NS_PER_MS;
+	rio->tail_min_ns = 0;
 	rio->io.ctx = rio;
 	rio->io.steps = rig_steps;
 	rio->io.trial = rig_trial;

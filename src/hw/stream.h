@@ -9,7 +9,9 @@
  * bench_stream_write() (every block passes the safety envelope and the code
  * map of calib.h first; a refused block is not queued at all) and reads
  * captures with bench_stream_read(). Memory is fixed at open: the rings
- * never grow, so a stream can run for hours.
+ * never grow, so a stream can run for hours. The output ring holds at least
+ * 1 s of stimulus (ring_buffers device buffers if that is more), which
+ * bench_stream_run() fills before the DAC starts.
  *
  * Anything that would make the data untrustworthy stops the stream with an
  * error naming the device: output underflow (the stimulus was not supplied
@@ -49,12 +51,15 @@ struct bench_stream_config {
 	bool output;	       /* play stimulus on the DAC */
 	bool cyclic;	       /* play the first dac.buffer_frames frames in a loop */
 	unsigned capture_mask; /* bit k: fixture capture k; 0 = none */
-	size_t ring_buffers;   /* ring size in device buffers per direction; 0 = 8 */
+	size_t ring_buffers; /* ring size in device buffers per direction; 0 = 8 (output: >= 1 s) */
 	/* Output underflow is an error (realtime rigs); otherwise the thread waits. */
 	bool underflow_is_error;
 	/*
-	 * Run the output thread under SCHED_RR priority 1 when the process may
-	 * (CAP_SYS_NICE), so a loaded machine does not starve the DAC; best effort.
+	 * Realtime scheduling: the output thread (SCHED_RR 2), the capture threads and
+	 * bench_stream_run()'s loop with its fill/sink callbacks (SCHED_RR 1; the caller's
+	 * policy is restored when it returns), when the process may (CAP_SYS_NICE or
+	 * RLIMIT_RTPRIO), so a loaded machine does not starve the DAC; otherwise they stay
+	 * at normal priority and the stream logs one warning.
 	 */
 	bool rt_priority;
 	/* Timestamp gaps of the captures are measured, not errors (see above). */
@@ -70,7 +75,24 @@ struct bench_stream_stats {
 	uint64_t gaps;		  /* timestamp jumps seen (an error unless measure_gaps) */
 	uint64_t lost_frames[8];  /* frames the gaps span, per capture (measure_gaps) */
 	uint64_t ring_full_waits; /* capture thread waited for the reader */
-	int64_t first_ts_ns[8];	  /* device timestamp of the first captured frame, or -1 */
+	/*
+	 * Output feeding margin (not errors by themselves): the least stimulus queued in the
+	 * output ring when the output thread came for its next buffer, before the stimulus
+	 * ended (-1 before the second buffer), and how often that was less than a buffer (the
+	 * thread waited for the caller; in realtime the device's queue covers the wait, or the
+	 * DAC counts an underflow).
+	 */
+	int64_t out_min_queued_frames;
+	uint64_t out_short_waits;
+	/*
+	 * Output thread timing after its first push (diagnostics, ns): the longest push (the
+	 * device holds a push while its queue is full, about one buffer period; far longer
+	 * means the device stopped taking data) and the longest time from the end of one push
+	 * to the start of the next (waiting for stimulus, or not scheduled).
+	 */
+	int64_t out_push_max_ns;
+	int64_t out_between_max_ns;
+	int64_t first_ts_ns[8]; /* device timestamp of the first captured frame, or -1 */
 	/*
 	 * Shared rig clock: time (on the captures' timestamp clock) at which the
 	 * DAC played the stream's first frame, from the DAC's `start_ns` debug

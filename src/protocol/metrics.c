@@ -24,6 +24,7 @@ static const struct metric_def metrics[] = {
 	/* A1, A1b, A1c: noise */
 	{ "noise_p2v", { U(UV) }, 1 },
 	{ "noise_rms", { U(UV) }, 1 },
+	{ "dc_offset", { U(UV), U(MV) }, 2 }, /* A1: output offset, inputs at zero */
 	{ "welch_band_power", { U(UV), U(DB), U(PERCENT) }, 3 }, /* uV: rms in the band */
 	/* A2: amplitude */
 	{ "sine_fit_amplitude", { U(UV), U(MV) }, 2 },

@@ -413,6 +413,8 @@ struct bench_suite_entry {
 	char *href; /* as written */
 	char *path; /* resolved against the suite's directory */
 	int group;  /* index into bench_suite.groups, -1 if not in a group */
+	/* steps="suite": the protocol's setup and teardown are replaced by the suite's */
+	bool suite_steps;
 	size_t n_sets;
 	struct bench_protocol_set *sets;
 	int line;
@@ -464,6 +466,11 @@ struct bench_plan_test {
 		       * are consecutive and their trials are interleaved when randomised */
 	int group;    /* index into the suite's groups, -1 if none */
 	size_t n_trials;
+	/*
+	 * The suite entry says steps="suite": the protocol's setup and teardown were cleared
+	 * (the suite's setup prepared the DUT; if it failed, the trials are ERROR).
+	 */
+	bool suite_steps;
 };
 
 /* One trial, in execution order. */

@@ -50,6 +50,7 @@ static int add_entry(struct bench_suite *s, xmlNodePtr node, int group, const ch
 {
 	struct bench_suite_entry *e = &s->entries[s->n_entries++];
 	struct bench_buf b = BENCH_BUF_INIT;
+	char *steps;
 
 	e->group = group;
 	e->line = (int)pxml_line(node);
@@ -57,6 +58,9 @@ static int add_entry(struct bench_suite *s, xmlNodePtr node, int group, const ch
 	e->href = pxml_attr(node, "href");
 	if (!e->protocol_id || !e->href)
 		return -ENOMEM;
+	steps = pxml_attr(node, "steps");
+	e->suite_steps = steps && strcmp(steps, "suite") == 0;
+	free(steps);
 	if (e->href[0] == '/' ? bench_buf_append_str(&b, e->href) :
 				bench_buf_appendf(&b, "%s/%s", dir, e->href))
 		return -ENOMEM;
@@ -143,6 +147,12 @@ static int parse_suite(struct bench_suite *s, xmlNodePtr root, struct bench_buf 
 	free(dir);
 	if (r < 0)
 		return r;
+	for (n_entries = 0; n_entries < s->n_entries; n_entries++)
+		if (s->entries[n_entries].suite_steps && s->setup.n == 0)
+			bad |= pxml_err(err, s->path, s->entries[n_entries].line,
+					"protocol '%s' has steps=\"suite\" but the suite has no "
+					"<setup> to prepare the DUT",
+					s->entries[n_entries].protocol_id) < 0;
 	return bad ? -EINVAL : 0;
 }
 
@@ -348,6 +358,7 @@ static int plan_add(struct bench_protocol_lib *lib, struct bench_plan *plan,
 		nt[plan->n_tests].entry = plan->n_entries;
 		nt[plan->n_tests].group = group;
 		nt[plan->n_tests].n_trials = inst->trials;
+		nt[plan->n_tests].suite_steps = false; /* set by bench_plan_from_suite() */
 		plan->n_tests++;
 		total += inst->trials;
 	}
@@ -428,11 +439,18 @@ int bench_plan_from_suite(struct bench_protocol_lib *lib, const char *path, uint
 	for (i = 0; i < plan->suite->n_entries; i++) {
 		const struct bench_suite_entry *e = &plan->suite->entries[i];
 		struct bench_protocol *p = protos[i];
+		size_t t0 = plan->n_tests, t;
 
 		protos[i] = NULL;
 		r = plan_add(lib, plan, p, e->sets, e->n_sets, e->group, reterr);
 		if (r < 0)
 			goto err;
+		/* steps="suite" (suite.xsd): the suite's setup and teardown stand for these. */
+		for (t = t0; e->suite_steps && t < plan->n_tests; t++) {
+			proto_steps_clear(&plan->tests[t].protocol->setup);
+			proto_steps_clear(&plan->tests[t].protocol->teardown);
+			plan->tests[t].suite_steps = true;
+		}
 	}
 	free(protos);
 	*ret_plan = plan;

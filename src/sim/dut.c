@@ -20,6 +20,7 @@
 
 #include "common/parse.h"
 #include "sim/dut.h"
+#include "sim/dut-p300.h"
 
 #define NOISE_TABLE 4096
 #define KERNEL_ZEROS 8
@@ -198,14 +199,16 @@ struct sim_dut {
 	double cue_thr_uv, cue_delay_s, cue_t0_s;
 	int64_t cue_n; /* DUT samples since the cue was detected; -1 idle */
 	unsigned n_targets, next_dec, n_dec;
-	uint64_t dec_n[3];   /* decision times, samples after the detection */
-	double *tgt;	     /* n_targets x harmonics x 3: omega (rad/s), phase (rad), weight */
-	double *corr, *ener; /* per target: sum x * template, sum template^2 */
-	unsigned paradigm;   /* 0 SSVEP, 1 motor imagery */
-	struct biquad mu;    /* MI: 8-30 Hz band-pass (mu and beta) */
-	double *zmu;	     /* nch x 2 */
-	double pow_lr[2];    /* MI: band power of the left and right channel halves */
-	uint64_t mi_skip;    /* MI: samples after the cue left out (visual evoked response) */
+	uint64_t dec_n[3];     /* decision times, samples after the detection */
+	double *tgt;	       /* n_targets x harmonics x 3: omega (rad/s), phase (rad), weight */
+	double *corr, *ener;   /* per target: sum x * template, sum template^2 */
+	unsigned paradigm;     /* 0 SSVEP, 1 motor imagery */
+	struct biquad mu;      /* MI: 8-30 Hz band-pass (mu and beta) */
+	double *zmu;	       /* nch x 2 */
+	double pow_lr[2];      /* MI: band power of the left and right channel halves */
+	uint64_t mi_skip;      /* MI: samples after the cue left out (visual evoked response) */
+	struct sim_p300 *p300; /* paradigm 2: P300 speller (dut-p300.c) */
+	double trig_in;	       /* P300: the trigger input before the front end (uV) */
 
 	/* closed-loop stim */
 	struct biquad beta;
@@ -213,6 +216,8 @@ struct sim_dut {
 	unsigned sense_ch, burst_min, hold_samples, above, hold_left;
 	double burst_thr_uv;
 	bool train, was_on;
+	uint64_t fault_seen; /* DUT samples the fault line has been high while ready */
+	uint64_t stop_left;  /* DUT samples of stimulation left after entering the fault state */
 	uint64_t pulse_tick;
 	unsigned period_ticks, phase_ticks, gap_ticks;
 	double stim_ua;
@@ -260,6 +265,8 @@ int sim_faults_apply(struct sim_faults *f, const char *spec, unsigned nch)
 		D(corrupt_ppm, 0, 1e6),
 		D(cmrr_db, 0, 200),
 		D(zin_mohm, 0, 1e6),
+		D(fault_delay_ms, 0, 10000),
+		D(stop_delay_ms, 0, 10000),
 #undef D
 	};
 	char name[48], val[48];
@@ -362,6 +369,8 @@ void sim_faults_format(const struct sim_faults *f, char *buf, size_t size)
 	DBL(charge_imbalance_pct);
 	if (f->no_shutdown)
 		PUT("no_shutdown=1 ");
+	DBL(fault_delay_ms);
+	DBL(stop_delay_ms);
 	DBL(disconnect_after_s);
 	DBL(crash_after_s);
 	DBL(slow_ms);
@@ -446,6 +455,9 @@ static int cue_init(struct sim_dut *d)
 		return 0;
 	if ((unsigned)d->cue_ch >= d->nch || d->nch < 2)
 		return -EINVAL;
+	d->paradigm = (unsigned)param(d, "paradigm");
+	if (d->paradigm == 2)
+		return sim_p300_new(d->rig, d->nch, d->cue_ch, d->fd_hz, &d->p300);
 	d->cue_thr_uv = param(d, "cue_threshold_uv");
 	d->n_targets = (unsigned)param(d, "n_targets");
 	if (d->n_targets < 2 || d->harmonics < 1 || !(d->cue_thr_uv > 0))
@@ -461,7 +473,6 @@ static int cue_init(struct sim_dut *d)
 	}
 	if (d->n_dec == 0)
 		return -EINVAL;
-	d->paradigm = (unsigned)param(d, "paradigm");
 	if (d->paradigm == 1) {
 		/*
 		 * Motor imagery: the other channels split in two halves, first half over the
@@ -732,6 +743,7 @@ void sim_dut_free(struct sim_dut *d)
 	free(d->zmu);
 	free(d->corr);
 	free(d->ener);
+	sim_p300_free(d->p300);
 	free(d);
 }
 
@@ -866,6 +878,18 @@ static void ssvep_detect(struct sim_dut *d, const double *y, const struct sim_fa
 	double score[SSVEP_MAX_F], best = -1, second = -1;
 	unsigned c, i, h, n, besti = 0;
 
+	if (d->p300) {
+		int sym = sim_p300_step(d->p300, y, d->trig_in);
+
+		if (sym >= 0)
+			event_push(d, SIM_EVENT(SIM_EVENT_CLASS, sym), f);
+		if (f->false_rate_hz > 0 && prng_uniform(&d->prng) < f->false_rate_hz / d->fd_hz)
+			event_push(d,
+				   SIM_EVENT(SIM_EVENT_CLASS,
+					     sim_prng_next(&d->prng) % sim_p300_symbols(d->p300)),
+				   f);
+		return;
+	}
 	if (d->cue_ch >= 0) {
 		cue_decode(d, y, f);
 		if (f->false_rate_hz > 0 && prng_uniform(&d->prng) < f->false_rate_hz / d->fd_hz)
@@ -1026,6 +1050,12 @@ static void front_end(struct sim_dut *d, double *x, int32_t *codes, bool *lines,
 	uint64_t rbits = 0;
 	bool live = d->state == SIM_DUT_READY || d->state == SIM_DUT_FAULT;
 
+	if (d->p300) {
+		/* the trigger port is DC-coupled: read before the filters (dut-p300.h) */
+		d->trig_in = x[d->cue_ch];
+		if (!live)
+			sim_p300_reset(d->p300);
+	}
 	if (f->swap_a >= 0) {
 		double t = x[f->swap_a];
 
@@ -1135,9 +1165,19 @@ static void state_step(struct sim_dut *d, bool *lines, const struct sim_faults *
 			event_push(d, SIM_EVENT(SIM_EVENT_READY, 0), f);
 		}
 	}
+	/*
+	 * Fault line: the DUT enters its fault state (line and event 6) once it has seen the
+	 * line high for fault_delay_ms (fault: a slow fault monitor, 0 = at once); it stops
+	 * stimulating stop_delay_ms later (fault: reports on time, keeps stimulating).
+	 */
 	if (d->state == SIM_DUT_READY && lines[SIM_LINE_FAULT_INJECT]) {
-		d->state = SIM_DUT_FAULT;
-		event_push(d, SIM_EVENT(SIM_EVENT_FAULT, 1), f);
+		if ((double)d->fault_seen++ >= f->fault_delay_ms * 1e-3 * d->fd_hz) {
+			d->state = SIM_DUT_FAULT;
+			d->stop_left = (uint64_t)llround(f->stop_delay_ms * 1e-3 * d->fd_hz);
+			event_push(d, SIM_EVENT(SIM_EVENT_FAULT, 1), f);
+		}
+	} else if (!lines[SIM_LINE_FAULT_INJECT]) {
+		d->fault_seen = 0;
 	}
 	if ((d->state == SIM_DUT_READY || d->state == SIM_DUT_FAULT) && f->crash_after_s > 0 &&
 	    t_s >= f->crash_after_s) {
@@ -1148,8 +1188,12 @@ static void state_step(struct sim_dut *d, bool *lines, const struct sim_faults *
 		d->thr_uv[0] = d->thr_uv[0]; /* thresholds survive; estimate restarts below */
 	}
 	if (d->state == SIM_DUT_FAULT && !f->no_shutdown && d->train) {
-		d->train = false;
-		event_push(d, SIM_EVENT(SIM_EVENT_STIM_OFF, 0), f);
+		if (d->stop_left > 0) {
+			d->stop_left--;
+		} else {
+			d->train = false;
+			event_push(d, SIM_EVENT(SIM_EVENT_STIM_OFF, 0), f);
+		}
 	}
 	if (lines[SIM_LINE_TRIGGER] && !d->prev_trigger && d->state == SIM_DUT_READY)
 		event_push(d, SIM_EVENT(SIM_EVENT_TRIGGER, 0), f);
@@ -1230,7 +1274,8 @@ void sim_dut_tick(struct sim_dut *d, const double *dac_v, bool *lines, const str
 		d->k_out++;
 	}
 	out->stim_ua = 0;
-	if (d->state == SIM_DUT_READY || (d->state == SIM_DUT_FAULT && f->no_shutdown))
+	if (d->state == SIM_DUT_READY ||
+	    (d->state == SIM_DUT_FAULT && (f->no_shutdown || d->stop_left > 0)))
 		out->stim_ua = stim_current(d, f);
 }
 

@@ -66,6 +66,8 @@ struct sim_faults {
 	double stim_amp_error_pct;
 	double charge_imbalance_pct;
 	bool no_shutdown;
+	double fault_delay_ms; /* the fault line is noticed v ms late: reports and stops late */
+	double stop_delay_ms;  /* the fault is reported at once, stimulation stops v ms later */
 	double disconnect_after_s;
 	double crash_after_s;
 	double slow_ms;

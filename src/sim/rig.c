@@ -67,6 +67,12 @@ static const struct param_def ssvep_params[] = {
 	{ "decision0_s", 0.5 },
 	{ "decision1_s", 1.0 },
 	{ "decision2_s", 2.0 },
+	/* P300 speller (paradigm 2, dut-p300.h): matrix, trigger code step, epoch, template */
+	{ "matrix", 6.0 },
+	{ "trigger_step_uv", 20.0 },
+	{ "epoch_s", 0.8 },
+	{ "p300_latency_ms", 300.0 },
+	{ "p300_width_ms", 70.0 },
 	{ NULL, 0 },
 };
 

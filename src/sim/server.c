@@ -1982,7 +1982,21 @@ int bench_sim_start(const struct bench_sim_options *opts, struct bench_sim **ret
 	sim->listen_fd = -1;
 	sim->stop_pipe[0] = sim->stop_pipe[1] = -1;
 	sim->wait_pipe[0] = sim->wait_pipe[1] = -1;
-	pthread_mutex_init(&sim->lock, NULL);
+	{
+		/*
+		 * --rt-priority: the engine lock inherits the priority of its waiters, so a
+		 * connection thread at normal priority that holds it (a capture READBUF) and
+		 * is preempted on a loaded machine cannot hold up the realtime clock and DAC
+		 * writer threads behind it (priority inversion: the DAC ran dry).
+		 */
+		pthread_mutexattr_t ma;
+
+		pthread_mutexattr_init(&ma);
+		if (opts->rt_priority)
+			pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT);
+		pthread_mutex_init(&sim->lock, &ma);
+		pthread_mutexattr_destroy(&ma);
+	}
 	pthread_mutex_init(&sim->conns_lock, NULL);
 	pthread_cond_init(&sim->conns_cond, NULL);
 	{

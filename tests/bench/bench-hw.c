@@ -6,18 +6,24 @@
  *  1. capture throughput of the bench's stream path (libiio refill -> code
  *     conversion -> uV ring -> reader) against `iio_readdev` (raw bytes to
  *     /dev/null) on the same device of the same server in the same run, fast
- *     pace, alternating, median of 3;
+ *     pace, 3 interleaved runs of each, every run and the best of each printed
+ *     side by side: wall time, frames/s and client CPU;
  *  2. realtime pace: stimulus on all 8 DAC channels and capture of the DUT and
- *     the bench ADC for BENCH_HW_SECONDS (default 60) s; prints the sim's
- *     underflow/overflow counters, the stream's own counters, and the resident
- *     memory every 10 s (it must stay flat).
+ *     the bench ADC for BENCH_HW_SECONDS (default 60) s, stream threads with
+ *     rt_priority (BENCH_HW_RT_PRIORITY=0: without); every 10 s a monitor
+ *     thread prints the sim's DAC underflow and capture overflow counters (own
+ *     libiio context), the bench's resident memory (it must stay flat) and the
+ *     load average; at the end the stream's own counters.
  *
  * Prints figures only; never asserts on time. Environment: BCIBENCH (the
- * bcibench binary), BCIBENCH_SOURCE_ROOT, BENCH_HW_SECONDS.
+ * bcibench binary), BCIBENCH_SOURCE_ROOT, BENCH_HW_SECONDS, BENCH_HW_RIG,
+ * BENCH_HW_SKIP_THROUGHPUT, BENCH_HW_SKIP_REALTIME, BENCH_HW_RT_PRIORITY.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <iio.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -87,6 +93,8 @@ static void stop_sim(void)
 
 /* CPU seconds of the client side of the last run (iio_readdev, or this process). */
 static double last_client_cpu;
+/* Of the bench's: rig open (context, attributes of every channel), stream open and start. */
+static double last_setup_cpu;
 
 static double self_cpu(void)
 {
@@ -147,6 +155,7 @@ static double run_bench_capture(const struct bench_fixture *fx, unsigned long n)
 	t0 = bench_clock_now_ns();
 	if (!buf || bench_stream_start(s) < 0)
 		got = n + 1;
+	last_setup_cpu = self_cpu() - cpu0;
 	while (got < n) {
 		size_t m = 0;
 
@@ -227,9 +236,6 @@ static double load_avg(void)
 struct rt {
 	uint64_t frame, total;
 	double rate_hz;
-	int64_t t_start, next_report;
-	long rss[64];
-	size_t n_rss;
 	uint64_t captured;
 };
 
@@ -253,17 +259,75 @@ static int rt_fill(void *ctx, float *uv, size_t max_frames, size_t *ret_frames)
 static int rt_sink(void *ctx, size_t index, const float *uv, const int64_t *ts, size_t n)
 {
 	struct rt *r = ctx;
-	int64_t now = bench_clock_now_ns();
 
 	(void)uv;
 	(void)ts;
 	if (index == 1)
 		r->captured += n;
-	if (now >= r->next_report && r->n_rss < 64) {
-		r->rss[r->n_rss++] = rss_kib();
-		r->next_report += 10 * BENCH_NS_PER_S;
-	}
 	return 0;
+}
+
+/*
+ * Every 10 s of the realtime run: the sim's counters through a libiio context of its own
+ * (the stream's connections are not touched), this process's resident memory, the load.
+ */
+struct monitor {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+	int64_t t0;
+	long rss[64];
+	size_t n_rss;
+};
+
+static long long dev_counter(struct iio_context *ctx, const char *dev, const char *attr)
+{
+	struct iio_device *d = ctx ? iio_context_find_device(ctx, dev) : NULL;
+	long long v = -1;
+
+	if (!d || iio_device_debug_attr_read_longlong(d, attr, &v) < 0)
+		return -1;
+	return v;
+}
+
+static void *monitor_thread(void *arg)
+{
+	struct monitor *m = arg;
+	char u[sizeof(uri)];
+	struct iio_context *ctx;
+	int64_t next = m->t0;
+
+	snprintf(u, sizeof(u), "%s", uri); /* libiio 0.24 writes into the URI */
+	ctx = iio_create_context_from_uri(u);
+	pthread_mutex_lock(&m->lock);
+	for (;;) {
+		struct timespec dl;
+		int64_t now = bench_clock_now_ns();
+
+		if (now >= next) {
+			long rss = rss_kib();
+
+			if (m->n_rss < 64)
+				m->rss[m->n_rss++] = rss;
+			printf("  t %5.1f s: sim DAC underflows %lld (%lld samples), DUT overflows "
+			       "%lld, bench-adc overflows %lld; bench RSS %ld KiB; load average %.1f\n",
+			       bench_s_from_ns(now - m->t0),
+			       dev_counter(ctx, "bench-dac", "underflows"),
+			       dev_counter(ctx, "bench-dac", "underflow_samples"),
+			       dev_counter(ctx, "dut", "overflows"),
+			       dev_counter(ctx, "bench-adc", "overflows"), rss, load_avg());
+			next += 10 * BENCH_NS_PER_S;
+		}
+		if (m->stop)
+			break;
+		clock_gettime(CLOCK_REALTIME, &dl);
+		dl.tv_sec += 1;
+		pthread_cond_timedwait(&m->cond, &m->lock, &dl);
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (ctx)
+		iio_context_destroy(ctx);
+	return NULL;
 }
 
 static void print_attr(struct bench_rig *rig, const char *dev, const char *attr)
@@ -280,7 +344,7 @@ int main(void)
 	const char *secs_env = getenv("BENCH_HW_SECONDS");
 	struct bench_fixture_error err;
 	struct bench_fixture *fx = NULL;
-	double t_readdev[3], t_bench[3], c_readdev[3], c_bench[3], seconds = 60;
+	double t_readdev[3], t_bench[3], c_readdev[3], c_bench[3], c_setup[3], seconds = 60;
 	const unsigned long n = 60000; /* 2 s of data at 30 kS/s, 32 MB */
 	double frame_bytes;
 	char path[512];
@@ -311,27 +375,34 @@ int main(void)
 		c_readdev[i] = last_client_cpu;
 		t_bench[i] = run_bench_capture(fx, n);
 		c_bench[i] = last_client_cpu;
+		c_setup[i] = last_setup_cpu;
 	}
 	stop_sim();
+	printf("capture throughput, dut of %s (%zu ch + events + timestamp, %.0f B/frame), "
+	       "%lu frames, fast pace, 3 interleaved runs each (load average %.1f):\n",
+	       rig_name, fx->captures[1].n_channels, frame_bytes, n, load_avg());
+	printf("  run  iio_readdev -b %-5u (raw to /dev/null)    bench stream path (codes -> uV)\n",
+	       fx->captures[1].buffer_frames);
+	for (i = 0; i < 3; i++)
+		printf("  %d    %6.3f s %7.1f kframes/s CPU %.3f s    %6.3f s %7.1f kframes/s CPU "
+		       "%.3f s (set-up %.3f s)\n",
+		       i + 1, t_readdev[i], n / t_readdev[i] / 1e3, c_readdev[i], t_bench[i],
+		       n / t_bench[i] / 1e3, c_bench[i], c_setup[i]);
 	qsort(t_readdev, 3, sizeof(double), cmp_double);
 	qsort(t_bench, 3, sizeof(double), cmp_double);
 	qsort(c_readdev, 3, sizeof(double), cmp_double);
 	qsort(c_bench, 3, sizeof(double), cmp_double);
-	printf("capture throughput, dut of %s (%zu ch + events + timestamp, "
-	       "%.0f B/frame), %lu frames, fast pace, median of 3:\n",
-	       rig_name, fx->captures[1].n_channels, frame_bytes, n);
-	printf("  iio_readdev -b %-5u (raw to /dev/null): %8.3f s  %8.1f kframes/s  %7.1f MB/s\n",
-	       fx->captures[1].buffer_frames, t_readdev[1], n / t_readdev[1] / 1e3,
-	       n * frame_bytes / t_readdev[1] / 1e6);
-	printf("  bench stream path (codes -> uV ring):   %8.3f s  %8.1f kframes/s  %7.1f MB/s\n",
-	       t_bench[1], n / t_bench[1] / 1e3, n * frame_bytes / t_bench[1] / 1e6);
-	printf("  bench / iio_readdev throughput: %.3f (target >= 0.90); load average %.1f\n",
-	       t_readdev[1] / t_bench[1], load_avg());
+	qsort(c_setup, 3, sizeof(double), cmp_double);
+	printf("  best %6.3f s %7.1f kframes/s CPU %.3f s    %6.3f s %7.1f kframes/s CPU %.3f s "
+	       "(set-up %.3f s)\n",
+	       t_readdev[0], n / t_readdev[0] / 1e3, c_readdev[0], t_bench[0], n / t_bench[0] / 1e3,
+	       c_bench[0], c_setup[0]);
 	/* Wall time is mostly the sim producing the data; client CPU is what each path costs. */
-	printf("  client CPU (median): iio_readdev %.3f s, bench stream path %.3f s "
-	       "(%.1f ns per channel-sample incl. libiio)\n",
-	       c_readdev[1], c_bench[1],
-	       c_bench[1] * 1e9 / ((double)n * fx->captures[1].n_channels));
+	printf("  bench / iio_readdev, best of 3: throughput %.3f (target >= 0.90), client CPU "
+	       "%.2fx (%.2f ns per channel-sample after set-up); load average %.1f\n",
+	       t_readdev[0] / t_bench[0], c_bench[0] / c_readdev[0],
+	       (c_bench[0] - c_setup[0]) * 1e9 / ((double)n * fx->captures[1].n_channels),
+	       load_avg());
 
 realtime:
 	/* 2. Realtime pace, 256 ch x 30 kS/s, stimulus on 8 channels. */
@@ -342,16 +413,22 @@ realtime:
 	if (start_sim("realtime") < 0)
 		return 1;
 	{
+		const char *rt_env = getenv("BENCH_HW_RT_PRIORITY");
 		struct bench_stream_config cfg = { .output = true,
 						   .capture_mask = 0x3,
-						   .rt_priority = true };
+						   .rt_priority = !rt_env ||
+								  strcmp(rt_env, "0") != 0 };
 		struct bench_stream_run_result res;
 		struct bench_stream *s = NULL;
 		struct bench_rig *rig = NULL;
+		struct monitor mon = { .lock = PTHREAD_MUTEX_INITIALIZER,
+				       .cond = PTHREAD_COND_INITIALIZER };
+		pthread_t mon_thread;
 		struct rt rt = { 0 };
 		double cpu0, sim_cpu0;
 		int64_t t0;
 		size_t k;
+		bool mon_on;
 
 		r = bench_rig_open(fx, uri, 0, &rig, &err);
 		if (r < 0) {
@@ -363,14 +440,24 @@ realtime:
 		rt.rate_hz = bench_rig_dac_rate_hz(rig);
 		rt.total = (uint64_t)(seconds * rt.rate_hz);
 		t0 = bench_clock_now_ns();
-		rt.next_report = t0;
 		cpu0 = cpu_s(0);
 		sim_cpu0 = cpu_s(sim_pid);
+		printf("realtime pace, %s, stream threads %s:\n", rig_name,
+		       cfg.rt_priority ? "with rt_priority" : "at normal priority");
 		printf("  start: bench RSS %ld KiB, load average %.1f\n", rss_kib(), load_avg());
+		mon.t0 = t0;
+		mon_on = pthread_create(&mon_thread, NULL, monitor_thread, &mon) == 0;
 		r = bench_stream_open(rig, &cfg, &s);
 		if (r == 0)
 			r = bench_stream_run(s, rt_fill, &rt, rt_sink, &rt, 100 * BENCH_NS_PER_MS,
 					     NULL, &res);
+		if (mon_on) {
+			pthread_mutex_lock(&mon.lock);
+			mon.stop = true;
+			pthread_cond_signal(&mon.cond);
+			pthread_mutex_unlock(&mon.lock);
+			pthread_join(mon_thread, NULL);
+		}
 		printf("realtime pace, %s: 8 DAC ch + %zu DUT ch at %.0f S/s for %.0f s: %s\n",
 		       rig_name, fx->captures[1].n_channels, rt.rate_hz, seconds,
 		       r == 0 ? "completed" : strerror(-r));
@@ -380,6 +467,16 @@ realtime:
 		       (unsigned long long)res.stimulus_frames, (unsigned long long)rt.captured,
 		       (unsigned long long)res.stats.underflows, (unsigned long long)res.stats.gaps,
 		       (unsigned long long)res.stats.ring_full_waits, res.stats.ring_bytes / 1e6);
+		printf("  output feeding margin: least stimulus queued ahead of the DAC thread "
+		       "%.1f ms, times it found less than a buffer %llu\n",
+		       res.stats.out_min_queued_frames >= 0 ?
+			       (double)res.stats.out_min_queued_frames * 1e3 / rt.rate_hz :
+			       NAN,
+		       (unsigned long long)res.stats.out_short_waits);
+		printf("  output thread: longest push %.1f ms, longest time between pushes %.1f ms "
+		       "(one buffer is %.1f ms)\n",
+		       res.stats.out_push_max_ns * 1e-6, res.stats.out_between_max_ns * 1e-6,
+		       fx->dac.buffer_frames * 1e3 / rt.rate_hz);
 		print_attr(rig, "bench-dac", "underflows");
 		print_attr(rig, "bench-dac", "underflow_samples");
 		print_attr(rig, "dut", "overflows");
@@ -389,8 +486,8 @@ realtime:
 		       cpu_s(0) - cpu0, cpu_s(sim_pid) - sim_cpu0,
 		       bench_s_from_ns(bench_clock_now_ns() - t0), rss_kib(), load_avg());
 		printf("  resident memory every 10 s (KiB):");
-		for (k = 0; k < rt.n_rss; k++)
-			printf(" %ld", rt.rss[k]);
+		for (k = 0; k < mon.n_rss; k++)
+			printf(" %ld", mon.rss[k]);
 		printf("\n");
 		bench_stream_close(s);
 		bench_rig_close(rig);

@@ -14,9 +14,11 @@ FX=$SRC/fixtures/sim/eeg-amp-4slots.fixture.xml
 SUITE=$SRC/protocols/suites/eeg-amp-production.xml
 PROF=$SRC/fixtures/duts/sim-eeg-amp.xml
 
-# one_run K PACE: prints "UPH WALL" and leaves the run's efficiency events in $tmp/K-PACE.db
+# one_run K PACE: prints "UPH WALL load A->B rc=.. verdicts: .." and leaves the run's
+# efficiency events in $tmp/K-PACE.db
 one_run() {
 	db=$tmp/$1-$2.db
+	l0=$(cut -d' ' -f1 /proc/loadavg)
 	"$BIN" run --slots "$1" --fixture "$FX" --suite "$SUITE" --dut-profile "$PROF" --seed 1 \
 		--pace "$2" --db "$db" >"$tmp/out" 2>/dev/null
 	rc=$?
@@ -24,7 +26,7 @@ one_run() {
 	wall=$(echo "$line" | sed -n 's/.* in \([0-9.]*\) s .*/\1/p')
 	uph=$(echo "$line" | sed -n 's/.*(\([0-9]*\) units\/hour).*/\1/p')
 	verdicts=$(awk '$1 ~ /^[0-9]+$/ && $2 != "slots" {printf "%s ", $4}' "$tmp/out")
-	echo "${uph:-0} ${wall:-0} rc=$rc verdicts: $verdicts"
+	echo "${uph:-0} ${wall:-0} load $l0->$(cut -d' ' -f1 /proc/loadavg), rc=$rc verdicts: $verdicts"
 }
 stim_s() { # stimulus seconds of one completed suite run, from its efficiency events
 	sqlite3 "$1" "select message from event where kind='efficiency'" 2>/dev/null |
@@ -44,6 +46,7 @@ if [ "$MODE" != realtime ]; then
 	echo "fast pace,     4 slots: $u4 units/hour (wall $w4 s; $i4);" \
 		"reference 4 x 1 slot = $((u1 * 4)) units/hour"
 fi
+f1="$u1 units/hour (wall $w1 s, ${i1%%, rc=*})" f4="$u4 units/hour (wall $w4 s, ${i4%%, rc=*})"
 if [ "$MODE" != fast ]; then
 	set -- $(one_run 1 realtime); u1=$1 w1=$2; shift 2; i1=$*
 	s1=$(stim_s "$tmp/1-realtime.db")
@@ -57,4 +60,11 @@ if [ "$MODE" != fast ]; then
 	echo "realtime pace, 4 slots: $u4 units/hour (wall $w4 s; $i4); physics limit $lim4" \
 		"units/hour"
 	echo "real-time efficiency (wall / stimulus, target <= 1.05): 1 slot $e1; 4 slots $e4"
+	r1="$u1 units/hour (wall $w1 s, ${i1%%, rc=*}, efficiency $e1)"
+	r4="$u4 units/hour (wall $w4 s, ${i4%%, rc=*}, efficiency $e4)"
+fi
+if [ "$MODE" = both ]; then
+	echo "side by side (units/hour):"
+	echo "  1 slot : fast $f1 | realtime $r1"
+	echo "  4 slots: fast $f4 | realtime $r4"
 fi

@@ -19,7 +19,7 @@ rc=$?
 [ $rc -eq 0 ] && ok || { ko "demo exit $rc, wanted 0"; tail -25 "$tmp/out"; tail -15 "$tmp/err"; }
 grep -q 'overall: PASS' "$tmp/out" && ok || ko "summary line 'overall: PASS'"
 
-for m in eeg-amp neural-recorder ssvep-decoder closed-loop-stim mi-decoder; do
+for m in eeg-amp neural-recorder ssvep-decoder closed-loop-stim mi-decoder p300-decoder; do
 	x=$tmp/demo/$m.dossier.xml pdf=$tmp/demo/$m.pdf j=$tmp/demo/$m.junit.xml
 	[ -s "$x" ] && [ -s "$pdf" ] && [ -s "$j" ] && ok || { ko "$m: dossier, PDF, JUnit written"; continue; }
 	xmllint --noout --schema "$SRC/schemas/dossier.xsd" "$x" 2>"$tmp/xl" && ok ||
@@ -38,8 +38,8 @@ for m in eeg-amp neural-recorder ssvep-decoder closed-loop-stim mi-decoder; do
 done
 "$BIN" verify --db "$tmp/demo/bcibench.db" >"$tmp/v" 2>&1 && ok || ko "audit chain of the demo database"
 # the summary table: one row per model with its serial, run status and dossier path
-for m in eeg-amp neural-recorder ssvep-decoder closed-loop-stim mi-decoder; do
-	grep -q "^$m  *SIM-[A-Z]*-0001  *passed .*$tmp/demo/$m.dossier.xml" "$tmp/out" && ok ||
+for m in eeg-amp neural-recorder ssvep-decoder closed-loop-stim mi-decoder p300-decoder; do
+	grep -q "^$m  *SIM-[A-Z0-9]*-0001  *passed .*$tmp/demo/$m.dossier.xml" "$tmp/out" && ok ||
 		ko "summary table row of $m"
 done
 

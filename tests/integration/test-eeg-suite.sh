@@ -41,6 +41,16 @@ done
 rc=$?
 [ $rc -eq 0 ] && ! grep -qE '^(FAIL|ERROR|MARGINAL) ' "$tmp/out" && ok ||
 	ko "production suite on the good DUT: exit $rc"
+# its efficiency breakdown (docs/throughput.md): one power cycle for the whole unit (the
+# protocols say steps="suite"), 9 trials of 65 s of stimulus, and the phases add up to the wall
+grep -qE '^  steps .* 1 power cycles' "$tmp/out" && ok ||
+	ko "production suite: not exactly one power cycle in the breakdown"
+grep -qE '^real-time efficiency .*stimulus 65\.00 s, 9 trials' "$tmp/out" && ok ||
+	ko "production suite: not 9 trials of 65 s of stimulus"
+awk '/^where the wall time went \(/ { sub(/^where the wall time went \(/, ""); wall = $1 + 0; on = 1; next }
+	on && /^  [a-z-]+ +-?[0-9.]+ s/ { sum += $2 }
+	END { d = sum - wall; if (d < 0) d = -d; exit !(wall > 0 && d < 0.02) }' "$tmp/out" && ok ||
+	ko "production suite: the breakdown does not add up to the wall time"
 
 # 3. faults: a rig file with the fault at start, and a fixture pointing at it
 run_fault() { # FAULT PROTOCOL...
@@ -85,6 +95,7 @@ expect_fail() { # FAULT PROTOCOL [more protocols run alongside]
 expect_fail gain_error_pct=10 eeg-a2-amplitude-accuracy
 expect_fail gain_error_pct=-10 eeg-a6-dc-offset
 expect_fail noise_uv=5 eeg-a1-input-noise
+expect_fail offset_uv=50 eeg-a1-input-noise
 expect_fail noise_uv=1 eeg-a1b-ifcn-noise
 expect_fail dead=2 eeg-a2-amplitude-accuracy
 expect_fail stuck=1 eeg-a2-amplitude-accuracy

@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <iio.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -1394,5 +1396,68 @@ Test(hw_sim, dut_timestamp_gap_is_an_error_naming_the_device_by_default)
 	cr_expect_str_eq(res.error_device, "dut");
 	cr_expect_geq(res.stats.gaps, 1);
 	cr_expect_eq(res.stats.lost_frames[1], 0);
+	rec_free(&r);
+}
+
+/*
+ * rt_priority: the stream's threads and bench_stream_run()'s loop run under SCHED_RR where
+ * the process may (else a warning, normal priority); either way the run completes and the
+ * caller's own scheduling is what it was before.
+ */
+static int sink_policy = -1;
+
+static int rt_sink(void *ctx, size_t index, const float *uv, const int64_t *ts, size_t n)
+{
+	struct sched_param sp;
+
+	if (sink_policy < 0)
+		pthread_getschedparam(pthread_self(), &sink_policy, &sp);
+	return rec_sink(ctx, index, uv, ts, n);
+}
+
+/* May this process use SCHED_RR (CAP_SYS_NICE or RLIMIT_RTPRIO)? Tries and reverts. */
+static bool rt_permitted(void)
+{
+	struct sched_param sp0, sp = { .sched_priority = 1 };
+	int pol0;
+	bool ok;
+
+	pthread_getschedparam(pthread_self(), &pol0, &sp0);
+	ok = pthread_setschedparam(pthread_self(), SCHED_RR, &sp) == 0;
+	pthread_setschedparam(pthread_self(), pol0, &sp0);
+	return ok;
+}
+
+Test(hw_sim, rt_priority_stream_completes_and_restores_the_callers_scheduling)
+{
+	struct bench_stream_config cfg = { .output = true,
+					   .capture_mask = 0x3,
+					   .rt_priority = true };
+	struct bench_stream_run_result res;
+	struct bench_stream *s = NULL;
+	struct sched_param sp0, sp1;
+	struct bench_rig *rig;
+	struct rec r;
+	int pol0, pol1, rc;
+
+	start_sim(BENCH_SIM_PACE_FAST, NULL);
+	rig = open_rig(0);
+	cr_assert_eq(bench_rig_power_up(rig), 0);
+	rec_init(&r, STIM_SINE, 200.0, 10.0, 0.5);
+	cr_assert_eq(pthread_getschedparam(pthread_self(), &pol0, &sp0), 0);
+	cr_assert_eq(bench_stream_open(rig, &cfg, &s), 0);
+	r.ref_w = bench_stream_capture_width(s, 0);
+	r.dut_w = bench_stream_capture_width(s, 1);
+	rc = bench_stream_run(s, rec_fill, &r, rt_sink, &r, 100000000, NULL, &res);
+	cr_expect_eq(rc, 0, "stream: %s", strerror(-rc));
+	cr_expect_eq(res.stimulus_frames, r.total);
+	cr_expect_eq(res.captured_frames[1], 500 + 100);
+	/* the callbacks ran in the run loop, realtime where the process may */
+	cr_expect_eq(sink_policy, rt_permitted() ? SCHED_RR : pol0);
+	cr_assert_eq(pthread_getschedparam(pthread_self(), &pol1, &sp1), 0);
+	cr_expect_eq(pol1, pol0);
+	cr_expect_eq(sp1.sched_priority, sp0.sched_priority);
+	bench_stream_close(s);
+	bench_rig_close(rig);
 	rec_free(&r);
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Bench qualification in CI (issue 10): `bcibench qualify --seeds 5` over the full fault list
 # of the emulated rig, with the screening suites (tests/data/qualify/) to fit CI time.
-# Asserts: no false fail (every good-DUT run over 5 seeds x 4 models passes); a matrix row
+# Asserts: no false fail (every good-DUT run over 5 seeds x 5 models passes); a matrix row
 # for every (model, fault) the fault list applies; and every claim of docs/sim.md's table
 # "Qualification claims" holds: that fault is caught on that model, by the protocol named
 # (a protocol that also fails on the good DUT does not count, see bcibench qualify).
@@ -29,7 +29,7 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 doc = open(sys.argv[2]).read()
 seeds = int(sys.argv[3])
 block = doc.split("<!-- qualify-claims -->")[1].split("<!-- /qualify-claims -->")[0]
-claims = re.findall(r"^\| *([a-z-]+) *\| *`([^`]+)` *\| *`([^`]+)` *\|", block, re.M)
+claims = re.findall(r"^\| *([a-z0-9-]+) *\| *`([^`]+)` *\| *`([^`]+)` *\|", block, re.M)
 ok = bad = 0
 def check(cond, what):
     global ok, bad
@@ -38,7 +38,7 @@ def check(cond, what):
     else:
         bad += 1
         print("FAIL:", what)
-models = ["eeg-amp", "neural-recorder", "ssvep-decoder", "closed-loop-stim"]
+models = ["eeg-amp", "neural-recorder", "ssvep-decoder", "closed-loop-stim", "p300-decoder"]
 for m in models:
     good = [r for r in rows if r["model"] == m and r["condition"].startswith("good seed")]
     check(len(good) == seeds, f"{m}: {len(good)} good-DUT rows, wanted {seeds}")

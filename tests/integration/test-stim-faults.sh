@@ -9,6 +9,8 @@
 BIN=${1:?} SRC=${2:?} PROTO=${3:?} WHAT=${4:?} FAULT=${5:-} MODEL=${6:-closed-loop-stim}
 case $MODEL in
 eeg-amp) SERIAL=SIM-EEG-0001 ;;
+ssvep-decoder) SERIAL=SIM-SSVEP-0001 ;;
+mi-decoder) SERIAL=SIM-MI-0001 ;;
 *) SERIAL=SIM-CLS-0001 ;;
 esac
 tmp=$(mktemp -d)

@@ -53,6 +53,7 @@ struct fake {
 	unsigned steps;
 	unsigned power_cycles;
 	unsigned safe;
+	bool fail_suite_setup; /* the "suite setup" steps return -EIO */
 	uint64_t seeds[64];
 };
 
@@ -64,7 +65,8 @@ static int fake_steps(void *ctx, const struct bench_protocol_steps *s, const cha
 	f->steps++;
 	for (i = 0; i < s->n; i++)
 		f->power_cycles += s->v[i].kind == BENCH_PROTOCOL_STEP_POWER_CYCLE;
-	(void)what;
+	if (f->fail_suite_setup && strcmp(what, "suite setup") == 0)
+		return -EIO;
 	return 0;
 }
 
@@ -308,6 +310,59 @@ Test(engine, group_is_retested_as_a_whole_under_rule_all)
 	cr_expect_eq(res.verdict, BENCH_VERDICT_PASS);
 	cr_expect_eq(res.trials_run, 3 * 3, "rule 'all' runs every attempt of both entries");
 	bench_plan_free(plan);
+}
+
+Test(engine, suite_steps_power_cycle_once_for_the_entries_that_ask)
+{
+	struct bench_plan *plan = NULL;
+	struct bench_engine_result res;
+	size_t i;
+
+	cr_assert_eq(bench_plan_from_suite(lib, data("suites/suite-steps.xml"), 3, &err, &plan), 0,
+		     "%s", bench_buf_str(&err));
+	cr_assert_eq(plan->n_tests, 3);
+	for (i = 0; i < 2; i++) {
+		cr_expect(plan->tests[i].suite_steps);
+		cr_expect_eq(plan->tests[i].protocol->setup.n, 0, "steps=\"suite\" clears setup");
+		cr_expect_eq(plan->tests[i].protocol->teardown.n, 0);
+	}
+	cr_expect_not(plan->tests[2].suite_steps);
+	cr_expect_eq(plan->tests[2].protocol->setup.n, 1, "the protocol's own setup stays");
+	cr_assert_eq(run(plan, 0, &res), 0);
+	cr_expect_eq(res.verdict, BENCH_VERDICT_PASS);
+	cr_expect_eq(res.trials_run, 4);
+	/* the suite's setup and the third entry's own setup: 2, not 4 */
+	cr_expect_eq(fk.power_cycles, 2, "%u power cycles", fk.power_cycles);
+	bench_plan_free(plan);
+}
+
+Test(engine, failed_suite_setup_makes_suite_steps_entries_error)
+{
+	struct bench_plan *plan = NULL;
+	struct bench_engine_result res;
+	fk.fail_suite_setup = true;
+	cr_assert_eq(bench_plan_from_suite(lib, data("suites/suite-steps.xml"), 3, &err, &plan), 0,
+		     "%s", bench_buf_str(&err));
+	cr_assert_eq(run(plan, 0, &res), 0);
+	cr_expect_eq(res.verdict, BENCH_VERDICT_ERROR);
+	cr_expect_eq(res.n_verdicts[BENCH_VERDICT_ERROR], 2, "the two steps=\"suite\" entries");
+	cr_expect_eq(res.n_verdicts[BENCH_VERDICT_PASS], 1, "the entry with its own setup");
+	/* the trials of the suite-steps entries never played: no trial call for them */
+	cr_expect_eq(fk.calls, 1, "%u trial calls", fk.calls);
+	bench_plan_free(plan);
+}
+
+Test(engine, suite_steps_without_a_suite_setup_is_refused_with_file_and_line)
+{
+	struct bench_plan *plan = NULL;
+
+	cr_expect_eq(bench_plan_from_suite(lib, data("suites/suite-steps-no-setup.xml"), 3, &err,
+					   &plan),
+		     -EINVAL);
+	cr_expect_null(plan);
+	cr_expect(strstr(bench_buf_str(&err), "suite-steps-no-setup.xml:7:"), "%s",
+		  bench_buf_str(&err));
+	cr_expect(strstr(bench_buf_str(&err), "no <setup>"), "%s", bench_buf_str(&err));
 }
 
 Test(engine, abort_then_resume_finishes_with_the_same_seeds)

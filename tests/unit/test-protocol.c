@@ -494,7 +494,7 @@ Test(protocol, plan_is_a_pure_function_of_the_run_seed)
 
 Test(protocol, randomised_order_is_a_permutation_that_depends_on_the_seed)
 {
-	const char *paths[] = { src_path("protocols/decoder/decoder-c4-p300.xml") };
+	const char *paths[] = { src_path("tests/data/protocol/proto/randomised-order.xml") };
 	struct bench_protocol_lib *l = NULL;
 	struct bench_plan *a = NULL, *b = NULL;
 	unsigned char *seen;
