@@ -13,6 +13,7 @@
 BIN=${1:?} SRC=${2:?} MODE=${3:-}
 tmp=$(mktemp -d /tmp/test-reliability.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 143' INT TERM # a meson timeout still removes the folder
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 ko() { fail=$((fail + 1)); echo "FAIL: $*"; sed 's/^/    /' "$tmp/out" "$tmp/err" | tail -20; }
