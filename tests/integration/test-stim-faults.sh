@@ -11,6 +11,7 @@ case $MODEL in
 eeg-amp) SERIAL=SIM-EEG-0001 ;;
 ssvep-decoder) SERIAL=SIM-SSVEP-0001 ;;
 mi-decoder) SERIAL=SIM-MI-0001 ;;
+p300-decoder) SERIAL=SIM-P300-0001 ;;
 *) SERIAL=SIM-CLS-0001 ;;
 esac
 tmp=$(mktemp -d)
