@@ -82,9 +82,9 @@ static int m_events(const struct bench_protocol *p, const struct bench_protocol_
 {
 	bool latency = strcmp(m->name, "latency") == 0;
 	/* A decoder's decision comes a decision window after the cue: latency counts from its end. */
-	double dwin_s = latency ? bench_measure_param_num(m, "decision-window", 0) : 0;
-	double tol_s = bench_measure_param_num(m, "tolerance", 0.4) * 1e-3;
-	double pct = bench_measure_param_num(m, "percentile", 50);
+	double dwin_s = latency ? bench_protocol_metric_param_num(m, "decision-window", 0) : 0;
+	double tol_s = bench_protocol_metric_param_num(m, "tolerance", 0.4) * 1e-3;
+	double pct = bench_protocol_metric_param_num(m, "percentile", 50);
 	int truth_type = events_truth_type(cap, latency);
 	int64_t *ref = NULL, *det = NULL, *delay = NULL;
 	bool false_rate = strcmp(m->name, "event_false_rate") == 0;
@@ -107,10 +107,10 @@ static int m_events(const struct bench_protocol *p, const struct bench_protocol_
 		kind = 1u;
 	else if (truth_type == SIGGEN_EVENT_BETA_BURST)
 		kind = latency ? 3u : 5u;
-	if (truth_type == SIGGEN_EVENT_BETA_BURST && bench_measure_param(m, "tolerance") &&
-	    bench_measure_param(m, "tolerance")->has_unit &&
-	    bench_measure_param(m, "tolerance")->unit == BENCH_UNIT_MS)
-		tol_s = bench_measure_param(m, "tolerance")->number * 1e-3;
+	if (truth_type == SIGGEN_EVENT_BETA_BURST && bench_protocol_metric_param(m, "tolerance") &&
+	    bench_protocol_metric_param(m, "tolerance")->has_unit &&
+	    bench_protocol_metric_param(m, "tolerance")->unit == BENCH_UNIT_MS)
+		tol_s = bench_protocol_metric_param(m, "tolerance")->number * 1e-3;
 	/*
 	 * Spikes are matched per channel (the DUT's event value is the channel), on the
 	 * capture channels that carry a stimulus channel: stimulus channel k drives DUT
@@ -171,7 +171,8 @@ static int m_events(const struct bench_protocol *p, const struct bench_protocol_
 		if (latency)
 			r = bench_score_match_events(
 				ref, nr, det, nd, 0,
-				(int64_t)llround(bench_measure_param_num(m, "window", 1.0) * 1e9),
+				(int64_t)llround(bench_protocol_metric_param_num(m, "window", 1.0) *
+						 1e9),
 				&one, delay);
 		else
 			r = bench_score_match_events(ref, nr, det, nd,
@@ -268,8 +269,8 @@ int bench_measure_classify_trials(const struct bench_protocol_metric *m,
 				  int **ret_truth, int **ret_pred, double **ret_start,
 				  size_t *ret_n)
 {
-	double win_s = bench_measure_param_num(m, "window", NAN);
-	double late_s = bench_measure_param_num(m, "max-delay", NAN);
+	double win_s = bench_protocol_metric_param_num(m, "window", NAN);
+	double late_s = bench_protocol_metric_param_num(m, "max-delay", NAN);
 	int *truth, *pred;
 	double *start, *from;
 	size_t n = 0, i, f;
@@ -354,9 +355,9 @@ static int m_classify(const struct bench_protocol *p, const struct bench_protoco
 		      const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
 		      struct bench_quantity *q, char *reterr, size_t errlen)
 {
-	unsigned n_classes = (unsigned)bench_measure_param_num(m, "classes", 0);
-	double win_s = bench_measure_param_num(m, "window", NAN);
-	double gaze_s = bench_measure_param_num(m, "gaze-shift", NAN);
+	unsigned n_classes = (unsigned)bench_protocol_metric_param_num(m, "classes", 0);
+	double win_s = bench_protocol_metric_param_num(m, "window", NAN);
+	double gaze_s = bench_protocol_metric_param_num(m, "gaze-shift", NAN);
 	double u = 0, u_acc = 0;
 	struct bench_classification cl;
 	uint64_t *matrix = NULL;

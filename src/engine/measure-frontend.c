@@ -26,9 +26,9 @@ static int m_noise_p2v(const struct bench_protocol *p, const struct bench_protoc
 		       const struct bench_engine_trace *t, const double *x, size_t n, double *ret_v,
 		       double *ret_u, char *reterr, size_t errlen)
 {
-	double window_s = bench_measure_param_num(m, "window", 1.0);
-	double lo = bench_measure_param_num(m, "band-low", NAN),
-	       hi = bench_measure_param_num(m, "band-high", NAN);
+	double window_s = bench_protocol_metric_param_num(m, "window", 1.0);
+	double lo = bench_protocol_metric_param_num(m, "band-low", NAN),
+	       hi = bench_protocol_metric_param_num(m, "band-high", NAN);
 	size_t w = (size_t)llround(window_s * t->rate_hz);
 	int r;
 
@@ -92,8 +92,8 @@ static int m_noise_rms(const struct bench_protocol *p, const struct bench_protoc
 		       const struct bench_engine_trace *t, const double *x, size_t n, double *ret_v,
 		       double *ret_u, char *reterr, size_t errlen)
 {
-	double lo = bench_measure_param_num(m, "band-low", NAN),
-	       hi = bench_measure_param_num(m, "band-high", NAN);
+	double lo = bench_protocol_metric_param_num(m, "band-low", NAN),
+	       hi = bench_protocol_metric_param_num(m, "band-high", NAN);
 	size_t nperseg;
 
 	*ret_u = bench_unc_resolution(t->lsb_uv);
@@ -121,8 +121,8 @@ static int m_dc_offset(const struct bench_protocol *p, const struct bench_protoc
 		       const struct bench_engine_trace *t, const double *x, size_t n, double *ret_v,
 		       double *ret_u, char *reterr, size_t errlen)
 {
-	size_t blk = (size_t)fmax(1, llround(bench_measure_param_num(m, "corr-ms", 10) * 1e-3 *
-					     t->rate_hz));
+	size_t blk = (size_t)fmax(1, llround(bench_protocol_metric_param_num(m, "corr-ms", 10) *
+					     1e-3 * t->rate_hz));
 	double mean = 0, rms, u[2];
 	size_t i;
 	int r;
@@ -149,11 +149,11 @@ static int fit_at_stimulus(const struct bench_protocol *p, const struct bench_pr
 			   struct bench_sine_fit *fit, double *ret_freq, char *reterr,
 			   size_t errlen)
 {
-	double f = bench_measure_param_num(m, "frequency", NAN);
+	double f = bench_protocol_metric_param_num(m, "frequency", NAN);
 	int r;
 
 	if (isnan(f))
-		f = bench_measure_param_num(m, "reference", NAN);
+		f = bench_protocol_metric_param_num(m, "reference", NAN);
 	if (isnan(f) && bench_measure_stimulus_param(p, "freq_hz", &f) < 0) {
 		MEASURE_ERRF("no frequency: give <param name=\"frequency\"> or a stimulus freq_hz");
 		return -EINVAL;
@@ -260,7 +260,7 @@ static int m_harmonics(const struct bench_protocol *p, const struct bench_protoc
 	if (bench_measure_stimulus_param(p, "freq_hz", &f) < 0)
 		f = 0;
 	r = bench_score_harmonics(x, n, t->rate_hz, f,
-				  (unsigned)bench_measure_param_num(m, "harmonics", 10),
+				  (unsigned)bench_protocol_metric_param_num(m, "harmonics", 10),
 				  BENCH_WINDOW_BH4, 4, &h);
 	if (r < 0) {
 		MEASURE_ERRF("harmonic analysis failed (%s)", strerror(-r));
@@ -279,7 +279,7 @@ static int m_harmonics(const struct bench_protocol *p, const struct bench_protoc
 	 * u = 10 log10(e) (pi/sqrt(6)) / ln N dB. The fundamental's power is known to far better.
 	 */
 	if (strcmp(m->name, "thd") == 0) {
-		unsigned hmax = (unsigned)bench_measure_param_num(m, "harmonics", 10);
+		unsigned hmax = (unsigned)bench_protocol_metric_param_num(m, "harmonics", 10);
 		double nu = 2.0 * (hmax > 1 ? hmax - 1 : 1) * (2 * 4 + 1) / 2.0;
 
 		*ret_u = 10.0 / M_LN10 * sqrt(2.0 / nu);
@@ -330,7 +330,7 @@ static int m_crosstalk(const struct bench_protocol *p, const struct bench_protoc
 		       const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
 		       struct bench_quantity *q, char *reterr, size_t errlen)
 {
-	size_t agg = (size_t)bench_measure_param_num(m, "aggressor", 0), n, c;
+	size_t agg = (size_t)bench_protocol_metric_param_num(m, "aggressor", 0), n, c;
 	double f, worst = -INFINITY, db, u_db;
 	int r;
 
@@ -492,9 +492,10 @@ static int m_impulse_latency(const struct bench_protocol *p, const struct bench_
 			     const struct bench_engine_trace *t, struct bench_quantity *q,
 			     char *reterr, size_t errlen)
 {
-	size_t win = (size_t)llround(bench_measure_param_num(m, "window", 0.1) * t->rate_hz);
-	size_t nb = (size_t)fmax(3, llround(bench_measure_param_num(m, "baseline-ms", 20) * 1e-3 *
-					    t->rate_hz));
+	size_t win = (size_t)llround(bench_protocol_metric_param_num(m, "window", 0.1) *
+				     t->rate_hz);
+	size_t nb = (size_t)fmax(3, llround(bench_protocol_metric_param_num(m, "baseline-ms", 20) *
+					    1e-3 * t->rate_hz));
 	size_t end = bench_measure_stim_end(t), i, k, c, n_lat = 0;
 	double *lat = calloc(cap->n_truth + 1, sizeof(double)), *tmp = malloc(nb * sizeof(double));
 	double v, scale = m->unit == BENCH_UNIT_US ? 1e3 : m->unit == BENCH_UNIT_S ? 1e-3 : 1.0;
@@ -546,7 +547,8 @@ static int m_impulse_latency(const struct bench_protocol *p, const struct bench_
 		free(lat);
 		return -ENODATA;
 	}
-	r = bench_score_percentile(lat, n_lat, bench_measure_param_num(m, "percentile", 50), &v);
+	r = bench_score_percentile(lat, n_lat, bench_protocol_metric_param_num(m, "percentile", 50),
+				   &v);
 	free(lat);
 	if (r < 0)
 		return r;

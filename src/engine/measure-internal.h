@@ -53,11 +53,7 @@ extern const struct bench_measure_route bench_measure_routes_stim[];
 extern const struct bench_measure_route bench_measure_routes_response[];
 extern const struct bench_measure_route bench_measure_routes_reliability[];
 
-/* <param name=NAME> of the metric, or NULL. */
-const struct bench_protocol_param *bench_measure_param(const struct bench_protocol_metric *m,
-						       const char *name);
-/* Its numeric value, or @def when absent or not a number. */
-double bench_measure_param_num(const struct bench_protocol_metric *m, const char *name, double def);
+/* Metric parameters: bench_protocol_metric_param() and _param_num() (protocol.h). */
 /* A numeric <param name="NAME" value="V"/> of the first stimulus source that has it:
  * 0, -ENOENT (none), -EINVAL (the stimulus XML does not parse). */
 int bench_measure_stimulus_param(const struct bench_protocol *p, const char *name, double *ret);

@@ -74,12 +74,13 @@ static int m_pass_rate(const struct bench_protocol *p, const struct bench_protoc
 		       const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
 		       struct bench_quantity *q, char *reterr, size_t errlen)
 {
-	const struct bench_protocol_param *bound = bench_measure_param(m, "bound");
-	const struct bench_protocol_param *check = bench_measure_param(m, "check");
-	double conf = bench_measure_param_num(m, "confidence", 0.95);
-	double tol = bench_measure_param_num(m, "tolerance", 5);
-	double rel = bench_measure_param_num(m, "demonstrate-reliability", NAN);
-	size_t reps = (size_t)bench_measure_param_num(m, "repeats", 0), end, len, i, pass = 0;
+	const struct bench_protocol_param *bound = bench_protocol_metric_param(m, "bound");
+	const struct bench_protocol_param *check = bench_protocol_metric_param(m, "check");
+	double conf = bench_protocol_metric_param_num(m, "confidence", 0.95);
+	double tol = bench_protocol_metric_param_num(m, "tolerance", 5);
+	double rel = bench_protocol_metric_param_num(m, "demonstrate-reliability", NAN);
+	size_t reps = (size_t)bench_protocol_metric_param_num(m, "repeats", 0), end, len, i,
+	       pass = 0;
 	struct bench_proportion pr;
 	double amp, f, v, u;
 	int r;
@@ -154,9 +155,9 @@ static int m_recovery(const struct bench_protocol *p, const struct bench_protoco
 		      const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
 		      struct bench_quantity *q, char *reterr, size_t errlen)
 {
-	double win_s = bench_measure_param_num(m, "window", 0.2);
-	double hop_s = bench_measure_param_num(m, "hop", 0.01);
-	double tol = bench_measure_param_num(m, "tolerance", 5), amp, f, v, u;
+	double win_s = bench_protocol_metric_param_num(m, "window", 0.2);
+	double hop_s = bench_protocol_metric_param_num(m, "hop", 0.01);
+	double tol = bench_protocol_metric_param_num(m, "tolerance", 5), amp, f, v, u;
 	size_t end = bench_measure_stim_end(t), w, h, a, first_ok = SIZE_MAX;
 	int r;
 
@@ -205,9 +206,9 @@ static int m_drift(const struct bench_protocol *p, const struct bench_protocol_m
 		   const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
 		   struct bench_quantity *q, char *reterr, size_t errlen)
 {
-	const struct bench_protocol_param *of = bench_measure_param(m, "of");
-	size_t segs = (size_t)bench_measure_param_num(m, "segments", 10), end, len, i, c;
-	double per = bench_measure_param_num(m, "per", 86400), amp, f, scale;
+	const struct bench_protocol_param *of = bench_protocol_metric_param(m, "of");
+	size_t segs = (size_t)bench_protocol_metric_param_num(m, "segments", 10), end, len, i, c;
+	double per = bench_protocol_metric_param_num(m, "per", 86400), amp, f, scale;
 	double *x = NULL, *y = NULL, *ph = NULL;
 	struct bench_linfit lf;
 	bool gain;

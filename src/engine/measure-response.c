@@ -137,7 +137,7 @@ static int response(const struct bench_protocol *p, const struct bench_protocol_
 		MEASURE_ERRF("multi-tone fit failed (%s)", strerror(-r));
 		return r;
 	}
-	ref_hz = bench_measure_param_num(m, "reference", 10);
+	ref_hz = bench_protocol_metric_param_num(m, "reference", 10);
 	u_a = hypot(res, bench_unc_resolution(t->lsb_uv)) * sqrt(2.0 / (double)n);
 	for (i = 0; i < nt; i++) {
 		gain[i] = out[i] / amp[i];
@@ -161,7 +161,7 @@ static int m_corner(const struct bench_protocol *p, const struct bench_protocol_
 		    const struct bench_engine_trace *t, const double *x, size_t n, double *ret_v,
 		    double *ret_u, char *reterr, size_t errlen)
 {
-	const struct bench_protocol_param *edge = bench_measure_param(m, "edge");
+	const struct bench_protocol_param *edge = bench_protocol_metric_param(m, "edge");
 	bool upper = edge && strcmp(edge->value, "high") == 0;
 	double freq[MAX_TONES], gain[MAX_TONES], db[MAX_TONES], u_rel, fc;
 	size_t nt, ref, i, lo;
@@ -207,8 +207,8 @@ static int m_ripple(const struct bench_protocol *p, const struct bench_protocol_
 		    double *ret_u, char *reterr, size_t errlen)
 {
 	double freq[MAX_TONES], gain[MAX_TONES], pass[MAX_TONES], u_rel;
-	double lo = bench_measure_param_num(m, "band-low", 1),
-	       hi = bench_measure_param_num(m, "band-high", 70);
+	double lo = bench_protocol_metric_param_num(m, "band-low", 1),
+	       hi = bench_protocol_metric_param_num(m, "band-high", 70);
 	size_t nt, ref, i, np = 0;
 	struct bench_ripple rip;
 	int r = response(p, m, t, x, n, freq, gain, &nt, &ref, &u_rel, reterr, errlen);
@@ -257,7 +257,7 @@ static int m_time_constant(const struct bench_protocol *p, const struct bench_pr
 			   double *ret_v, double *ret_u, char *reterr, size_t errlen)
 {
 	size_t e = edge_index(x, n),
-	       nb = (size_t)(bench_measure_param_num(m, "baseline-s", 1) * t->rate_hz), i;
+	       nb = (size_t)(bench_protocol_metric_param_num(m, "baseline-s", 1) * t->rate_hz), i;
 	double base = 0, tau;
 	int r;
 
@@ -331,7 +331,7 @@ static int m_gain_change(const struct bench_protocol *p, const struct bench_prot
 			 double *ret_v, double *ret_u, char *reterr, size_t errlen)
 {
 	struct bench_sine_fit fit;
-	double f = bench_measure_param_num(m, "frequency", NAN), a_in, hg, u[2];
+	double f = bench_protocol_metric_param_num(m, "frequency", NAN), a_in, hg, u[2];
 	size_t nn;
 	int r;
 
@@ -343,8 +343,8 @@ static int m_gain_change(const struct bench_protocol *p, const struct bench_prot
 		MEASURE_ERRF("gain_change needs the stimulus amp_uv");
 		return -EINVAL;
 	}
-	r = band_limited_fit(t, x, n, f, bench_measure_param_num(m, "drop-s", 0.5), &fit, &hg, &nn,
-			     reterr, errlen);
+	r = band_limited_fit(t, x, n, f, bench_protocol_metric_param_num(m, "drop-s", 0.5), &fit,
+			     &hg, &nn, reterr, errlen);
 	if (r < 0)
 		return r;
 	*ret_v = fabs(fit.amplitude / hg / fabs(a_in) - 1.0) * 100.0;
@@ -368,9 +368,10 @@ static int m_recovery(const struct bench_protocol *p, const struct bench_protoco
 		      const struct bench_engine_trace *t, const double *x, size_t n, double *ret_v,
 		      double *ret_u, char *reterr, size_t errlen)
 {
-	double f, band_uv = bench_measure_param_num(m, "baseline-band", 10),
-		  band_rel = bench_measure_param_num(m, "gain-band", 5) / 100, peak = 0, *err;
-	double hold_s = bench_measure_param_num(m, "hold-s", 1.0), tr;
+	double f, band_uv = bench_protocol_metric_param_num(m, "baseline-band", 10),
+		  band_rel = bench_protocol_metric_param_num(m, "gain-band", 5) / 100, peak = 0,
+		  *err;
+	double hold_s = bench_protocol_metric_param_num(m, "hold-s", 1.0), tr;
 	size_t win, step, onset = n, i, nw, w0, hold;
 	struct bench_sine_fit ref, fit;
 	int r;
@@ -380,8 +381,8 @@ static int m_recovery(const struct bench_protocol *p, const struct bench_protoco
 		return -EINVAL;
 	}
 	win = (size_t)llround(t->rate_hz / f);
-	step = (size_t)fmax(1,
-			    llround(bench_measure_param_num(m, "step-ms", 10) * 1e-3 * t->rate_hz));
+	step = (size_t)fmax(1, llround(bench_protocol_metric_param_num(m, "step-ms", 10) * 1e-3 *
+				       t->rate_hz));
 	if (win < 4 || n < 4 * win) {
 		MEASURE_ERRF("capture too short for windows of one %g Hz period", f);
 		return -ENODATA;
@@ -454,9 +455,9 @@ static int m_input_impedance(const struct bench_protocol *p, const struct bench_
 			     const struct bench_engine_trace *t, struct bench_quantity *q,
 			     char *reterr, size_t errlen)
 {
-	const struct bench_protocol_param *rp = bench_measure_param(m, "series");
-	size_t c1 = (size_t)bench_measure_param_num(m, "direct-channel", 0),
-	       c2 = (size_t)bench_measure_param_num(m, "series-channel", 1), n;
+	const struct bench_protocol_param *rp = bench_protocol_metric_param(m, "series");
+	size_t c1 = (size_t)bench_protocol_metric_param_num(m, "direct-channel", 0),
+	       c2 = (size_t)bench_protocol_metric_param_num(m, "series-channel", 1), n;
 	double f, r_ohm, u_r, u1, u2, scale;
 	struct bench_sine_fit v1, v2;
 	struct bench_impedance z;
@@ -467,7 +468,7 @@ static int m_input_impedance(const struct bench_protocol *p, const struct bench_
 		return -EINVAL;
 	}
 	r_ohm = rp->number * (rp->has_unit && rp->unit == BENCH_UNIT_MOHM ? 1e6 : 1.0);
-	u_r = r_ohm * bench_measure_param_num(m, "series-tolerance", 1) / 100 / sqrt(3.0);
+	u_r = r_ohm * bench_protocol_metric_param_num(m, "series-tolerance", 1) / 100 / sqrt(3.0);
 	if (c1 >= t->n_channels || c2 >= t->n_channels || c1 == c2) {
 		MEASURE_ERRF("the capture has %zu channels: no direct/series pair %zu/%zu",
 			     t->n_channels, c1, c2);

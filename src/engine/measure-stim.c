@@ -59,8 +59,8 @@ static double *monitor_current(const struct bench_protocol_metric *m,
 			       const struct bench_engine_trace *t, size_t from, size_t to,
 			       double *ret_lsb_ua, char *reterr, size_t errlen)
 {
-	double sense = bench_measure_param_num(m, "sense", 1000.0);
-	size_t ch = (size_t)bench_measure_param_num(m, "channel", 0), i;
+	double sense = bench_protocol_metric_param_num(m, "sense", 1000.0);
+	size_t ch = (size_t)bench_protocol_metric_param_num(m, "channel", 0), i;
 	double *x;
 
 	if (ch >= t->n_channels || !(sense > 0) || to <= from) {
@@ -79,7 +79,7 @@ static double *monitor_current(const struct bench_protocol_metric *m,
 /* Half the programmed amplitude, else half the largest |current|: the phase threshold. */
 static double pulse_threshold(const struct bench_protocol_metric *m, const double *x, size_t n)
 {
-	const struct bench_protocol_param *pp = bench_measure_param(m, "programmed");
+	const struct bench_protocol_param *pp = bench_protocol_metric_param(m, "programmed");
 	double mx = 0;
 	size_t i;
 
@@ -95,7 +95,7 @@ static double pulse_threshold(const struct bench_protocol_metric *m, const doubl
 /* The programmed value in @want (uA, us or Hz; mA, ms, s, kHz not used), or NaN. */
 static double programmed(const struct bench_protocol_metric *m, enum bench_unit want)
 {
-	const struct bench_protocol_param *pp = bench_measure_param(m, "programmed");
+	const struct bench_protocol_param *pp = bench_protocol_metric_param(m, "programmed");
 
 	if (!pp || !pp->is_number || !pp->has_unit)
 		return NAN;
@@ -149,7 +149,7 @@ static int m_train(const struct bench_protocol *p, const struct bench_protocol_m
 	q_c = fabs(tr.q_cath_uc);
 	/* charge: resolution of the integrated samples and the edge timing */
 	u_q = hypot(sqrt((double)nph) * u_s / fs, fabs(tr.amp_cath_ua) * u_edge_s);
-	area = bench_measure_param_num(m, "electrode-area-cm2", NAN);
+	area = bench_protocol_metric_param_num(m, "electrode-area-cm2", NAN);
 
 	if (strcmp(m->name, "stim_amplitude_error") == 0) {
 		prog = programmed(m, BENCH_UNIT_UA);
@@ -191,7 +191,7 @@ static int m_train(const struct bench_protocol *p, const struct bench_protocol_m
 		v = tr.imbalance_pct;
 		u = 100.0 * sqrt(2.0 * (double)nph) * u_s / fs / q_c;
 	} else if (strcmp(m->name, "dc_current") == 0) {
-		double min_pulses = bench_measure_param_num(m, "min-pulses", 0);
+		double min_pulses = bench_protocol_metric_param_num(m, "min-pulses", 0);
 
 		if ((double)tr.n_pulses < min_pulses) {
 			MEASURE_ERRF("only %zu pulses in the capture, the metric needs %.0f",
@@ -224,7 +224,7 @@ static int m_train(const struct bench_protocol *p, const struct bench_protocol_m
 static size_t line_edge(const struct bench_protocol_metric *m, const struct bench_engine_trace *lt,
 			const struct bench_engine_trace *t)
 {
-	double bit = bench_measure_param_num(m, "line-bit", -1);
+	double bit = bench_protocol_metric_param_num(m, "line-bit", -1);
 	size_t i, j;
 
 	for (i = 1; i < lt->n_frames; i++) {
@@ -269,7 +269,7 @@ static int m_shutdown(const struct bench_protocol *p, const struct bench_protoco
 		      const struct bench_engine_capture *cap, const struct bench_engine_trace *t,
 		      struct bench_quantity *q, char *reterr, size_t errlen)
 {
-	const struct bench_protocol_param *edge = bench_measure_param(m, "edge");
+	const struct bench_protocol_param *edge = bench_protocol_metric_param(m, "edge");
 	bool from_line = edge && strcmp(edge->value, "bench-line") == 0;
 	const struct bench_engine_trace *ev = event_trace(cap), *lt = NULL;
 	size_t i, fault = SIZE_MAX, hold;
@@ -362,7 +362,8 @@ static uint64_t boot_next(uint64_t *st)
 static double threshold_bootstrap_u(const struct bench_protocol_metric *m, const double *amp,
 				    const bool *hit, size_t n, double sens)
 {
-	size_t nb = (size_t)fmax(0, bench_measure_param_num(m, "bootstrap", 1000)), b, i, k = 0;
+	size_t nb = (size_t)fmax(0, bench_protocol_metric_param_num(m, "bootstrap", 1000)), b, i,
+	       k = 0;
 	double *ra = malloc((n + 1) * sizeof(*ra)), s1 = 0, s2 = 0, v;
 	bool *rh = malloc((n + 1) * sizeof(*rh));
 	uint64_t st = 0x5b12b007ull ^ (uint64_t)n;
@@ -407,11 +408,11 @@ static int m_threshold(const struct bench_protocol *p, const struct bench_protoc
 		       struct bench_quantity *q, char *reterr, size_t errlen)
 {
 	const struct bench_engine_trace *ev = event_trace(cap);
-	const struct bench_protocol_param *tp = bench_measure_param(m, "tolerance");
+	const struct bench_protocol_param *tp = bench_protocol_metric_param(m, "tolerance");
 	double tol_s = tp && tp->has_unit && tp->unit == BENCH_UNIT_MS ? tp->number * 1e-3 :
 		       tp && tp->has_unit && tp->unit == BENCH_UNIT_S  ? tp->number :
 									 0.5;
-	double sens = bench_measure_param_num(m, "sensitivity", 90) / 100.0, v, u, end_s;
+	double sens = bench_protocol_metric_param_num(m, "sensitivity", 90) / 100.0, v, u, end_s;
 	double *amp = NULL, *t0 = NULL, *t1 = NULL;
 	bool *hit = NULL;
 	size_t i, f, n = 0, last = 0;
@@ -528,13 +529,14 @@ static int m_on_off(const struct bench_protocol *p, const struct bench_protocol_
 {
 	const struct bench_engine_trace *dut = trace_by_role(cap, "dut-data");
 	const struct bench_engine_trace *mon = trace_by_role(cap, "stim-monitor");
-	const struct bench_protocol_param *cmp = bench_measure_param(m, "compare");
-	double lo = bench_measure_param_num(m, "band-low", 13),
-	       hi = bench_measure_param_num(m, "band-high", 30);
-	size_t ch = (size_t)bench_measure_param_num(m, "channel", 0);
-	size_t rch = (size_t)bench_measure_param_num(m, "reference-channel", 1);
-	size_t sch = (size_t)bench_measure_param_num(m, "monitor-channel", 0);
-	double sense = bench_measure_param_num(m, "sense", 1000.0), thr, mx = 0, g_on, g_off, v;
+	const struct bench_protocol_param *cmp = bench_protocol_metric_param(m, "compare");
+	double lo = bench_protocol_metric_param_num(m, "band-low", 13),
+	       hi = bench_protocol_metric_param_num(m, "band-high", 30);
+	size_t ch = (size_t)bench_protocol_metric_param_num(m, "channel", 0);
+	size_t rch = (size_t)bench_protocol_metric_param_num(m, "reference-channel", 1);
+	size_t sch = (size_t)bench_protocol_metric_param_num(m, "monitor-channel", 0);
+	double sense = bench_protocol_metric_param_num(m, "sense", 1000.0), thr, mx = 0, g_on,
+	       g_off, v;
 	double u_on, u_off;
 	struct bench_xspec *on = NULL, *off = NULL;
 	double *ref = NULL, *y = NULL;
@@ -562,7 +564,7 @@ static int m_on_off(const struct bench_protocol *p, const struct bench_protocol_
 	n = bench_measure_stim_end(dut);
 	if (n * ratio > mon->n_frames)
 		n = mon->n_frames / ratio;
-	w = (size_t)llround(bench_measure_param_num(m, "window", 0.25) * dut->rate_hz);
+	w = (size_t)llround(bench_protocol_metric_param_num(m, "window", 0.25) * dut->rate_hz);
 	on = calloc(1, sizeof(*on));
 	off = calloc(1, sizeof(*off));
 	ref = calloc(n + 1, sizeof(*ref));
@@ -588,7 +590,8 @@ static int m_on_off(const struct bench_protocol *p, const struct bench_protocol_
 		goto out;
 	}
 	/* stimulation active at DUT frame j: a pulse sample within the last `look` frames */
-	look = (size_t)ceil(1.5 * dut->rate_hz / bench_measure_param_num(m, "min-rate", 50));
+	look = (size_t)ceil(1.5 * dut->rate_hz /
+			    bench_protocol_metric_param_num(m, "min-rate", 50));
 	for (j = 0; j < n; j++) {
 		double s = 0;
 
@@ -608,7 +611,8 @@ static int m_on_off(const struct bench_protocol *p, const struct bench_protocol_
 	 * of both.
 	 */
 	lag = best_lag(ref, y, n, dut->settle_frames,
-		       (size_t)llround(bench_measure_param_num(m, "max-lag", 0.3) * dut->rate_hz));
+		       (size_t)llround(bench_protocol_metric_param_num(m, "max-lag", 0.3) *
+				       dut->rate_hz));
 	if (lag > 0) {
 		memmove(y, y + lag, (n - (size_t)lag) * sizeof(*y));
 		n -= (size_t)lag;

@@ -22,24 +22,6 @@
 #include "engine/measure-internal.h"
 #include "score/stats.h"
 
-const struct bench_protocol_param *bench_measure_param(const struct bench_protocol_metric *m,
-						       const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < m->n_params; i++)
-		if (strcmp(m->params[i].name, name) == 0)
-			return &m->params[i];
-	return NULL;
-}
-
-double bench_measure_param_num(const struct bench_protocol_metric *m, const char *name, double def)
-{
-	const struct bench_protocol_param *p = bench_measure_param(m, name);
-
-	return p && p->is_number ? p->number : def;
-}
-
 /* A numeric <param name="NAME" value="V"/> of the first stimulus source that has it. */
 int bench_measure_stimulus_param(const struct bench_protocol *p, const char *name, double *ret)
 {
@@ -76,7 +58,7 @@ const struct bench_engine_trace *bench_measure_trace_for(const struct bench_prot
 							 const struct bench_protocol_metric *m,
 							 const struct bench_engine_capture *cap)
 {
-	const struct bench_protocol_param *in = bench_measure_param(m, "input");
+	const struct bench_protocol_param *in = bench_protocol_metric_param(m, "input");
 	const char *role = in ? in->value : (p->n_inputs ? p->inputs[0].role : "dut-data");
 	size_t i;
 

@@ -186,10 +186,12 @@ static int decimated(struct bench_engine_plot *p, const char *series, const doub
 static double *monitor_current_ua(const struct bench_protocol *p,
 				  const struct bench_engine_trace *t)
 {
-	double sense = p->n_metrics ? bench_measure_param_num(&p->metrics[0], "sense", 1000.0) :
-				      1000.0;
-	size_t ch = p->n_metrics ? (size_t)bench_measure_param_num(&p->metrics[0], "channel", 0) :
-				   0,
+	double sense = p->n_metrics ?
+			       bench_protocol_metric_param_num(&p->metrics[0], "sense", 1000.0) :
+			       1000.0;
+	size_t ch = p->n_metrics ?
+			    (size_t)bench_protocol_metric_param_num(&p->metrics[0], "channel", 0) :
+			    0,
 	       i;
 	double *x;
 
@@ -484,10 +486,10 @@ static void plot_latency(struct bench_engine_plots *pl, const struct bench_proto
 		if (t->events[i] && (t->events[i] >> 24) == kind)
 			det[nd++] = (int64_t)llround((double)i / t->rate_hz * 1e9);
 	qsort(ref, nr, sizeof(*ref), cmp_i64);
-	if (bench_score_match_events(ref, nr, det, nd, 0,
-				     (int64_t)llround(bench_measure_param_num(m, "window", 1.0) *
-						      1e9),
-				     &mt, delay) < 0)
+	if (bench_score_match_events(
+		    ref, nr, det, nd, 0,
+		    (int64_t)llround(bench_protocol_metric_param_num(m, "window", 1.0) * 1e9), &mt,
+		    delay) < 0)
 		goto out;
 	for (i = 0; i < nr; i++) {
 		if (delay[i] == INT64_MIN)
@@ -540,7 +542,7 @@ static void plot_confusion(struct bench_engine_plots *pl, const struct bench_pro
 	t = m ? bench_measure_trace_for(p, m, cap) : NULL;
 	if (!t || !t->events)
 		return;
-	n_classes = (unsigned)bench_measure_param_num(m, "classes", 0);
+	n_classes = (unsigned)bench_protocol_metric_param_num(m, "classes", 0);
 	if (bench_measure_classify_trials(m, cap, t, &n_classes, &truth, &pred, &start, &n) < 0 ||
 	    n_classes * n_classes > BENCH_ENGINE_PLOT_MAX_POINTS)
 		goto out;
@@ -571,7 +573,7 @@ static void plot_raster(struct bench_engine_plots *pl, const struct bench_protoc
 {
 	const struct bench_protocol_metric *m = metric_named(p, "event_");
 	const struct bench_engine_trace *t = m ? bench_measure_trace_for(p, m, cap) : NULL;
-	double tol = m ? bench_measure_param_num(m, "tolerance", 0.4) * 1e-3 : 4e-4;
+	double tol = m ? bench_protocol_metric_param_num(m, "tolerance", 0.4) * 1e-3 : 4e-4;
 	double t0, t1;
 	struct bench_engine_plot *pp;
 	size_t i, j, n_truth = 0, n_det = 0, n_match = 0;

@@ -21,24 +21,6 @@
 			snprintf(reterr, errlen, __VA_ARGS__); \
 	} while (0)
 
-static const struct bench_protocol_param *param(const struct bench_protocol_metric *m,
-						const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < m->n_params; i++)
-		if (strcmp(m->params[i].name, name) == 0)
-			return &m->params[i];
-	return NULL;
-}
-
-static double param_num(const struct bench_protocol_metric *m, const char *name, double def)
-{
-	const struct bench_protocol_param *pa = param(m, name);
-
-	return pa && pa->is_number ? pa->number : def;
-}
-
 /* Index of the per-trial metric @id of @p, or p->n_metrics. */
 static size_t metric_index(const struct bench_protocol *p, const char *id)
 {
@@ -55,11 +37,11 @@ static int stat_proportion(const struct bench_protocol *p, const struct bench_pr
 			   const double *x, size_t n, struct bench_quantity *q, char *reterr,
 			   size_t errlen)
 {
-	const struct bench_protocol_param *bound = param(m, "bound");
-	double lo = param_num(m, "accept-low", -INFINITY),
-	       hi = param_num(m, "accept-high", INFINITY);
-	double conf = param_num(m, "confidence", 0.95);
-	double rel = param_num(m, "demonstrate-reliability", NAN);
+	const struct bench_protocol_param *bound = bench_protocol_metric_param(m, "bound");
+	double lo = bench_protocol_metric_param_num(m, "accept-low", -INFINITY),
+	       hi = bench_protocol_metric_param_num(m, "accept-high", INFINITY);
+	double conf = bench_protocol_metric_param_num(m, "confidence", 0.95);
+	double rel = bench_protocol_metric_param_num(m, "demonstrate-reliability", NAN);
 	struct bench_proportion pr;
 	size_t i, pass = 0;
 	double v, u;
@@ -124,7 +106,7 @@ int bench_engine_pool_stat(const struct bench_protocol *p, size_t metric, const 
 	m = &p->metrics[metric];
 	nm = p->n_metrics;
 	if (m->statistic == BENCH_PROTOCOL_STAT_DRIFT_SLOPE) {
-		const struct bench_protocol_param *tp = param(m, "time");
+		const struct bench_protocol_param *tp = bench_protocol_metric_param(m, "time");
 
 		ti = metric_index(p, tp ? tp->value : NULL);
 		if (ti == nm) {
@@ -178,7 +160,7 @@ int bench_engine_pool_stat(const struct bench_protocol *p, size_t metric, const 
 		bench_quantity_init(ret_q, ss, m->unit, ss / sqrt(2.0 * (double)(n - 1)), 0, p->k);
 		break;
 	case BENCH_PROTOCOL_STAT_DRIFT_SLOPE: {
-		double per = param_num(m, "per", 86400);
+		double per = bench_protocol_metric_param_num(m, "per", 86400);
 
 		r = bench_score_linfit(t, x, n, 0.95, &lf);
 		if (r < 0) {

@@ -636,9 +636,8 @@ static int parse_metric(xmlNodePtr node, const char *file, struct bench_buf *err
 	return 0;
 }
 
-/* A metric's parameter by name, or NULL. */
-static const struct bench_protocol_param *metric_param(const struct bench_protocol_metric *m,
-						       const char *name)
+const struct bench_protocol_param *bench_protocol_metric_param(
+	const struct bench_protocol_metric *m, const char *name)
 {
 	size_t i;
 
@@ -646,6 +645,14 @@ static const struct bench_protocol_param *metric_param(const struct bench_protoc
 		if (strcmp(m->params[i].name, name) == 0)
 			return &m->params[i];
 	return NULL;
+}
+
+double bench_protocol_metric_param_num(const struct bench_protocol_metric *m, const char *name,
+				       double def)
+{
+	const struct bench_protocol_param *pa = bench_protocol_metric_param(m, name);
+
+	return pa && pa->is_number ? pa->number : def;
 }
 
 /* Index of the per-trial metric @id, or -1. */
@@ -700,14 +707,15 @@ static int resolve_pooled(struct bench_protocol *p, struct bench_buf *err)
 			if (m->unit != BENCH_UNIT_PERCENT && m->unit != BENCH_UNIT_NONE)
 				bad |= pxml_err(err, p->path, m->line,
 						"metric '%s': a %s is in %% or 1", m->id, m->name);
-			if (!metric_param(m, "accept-low") && !metric_param(m, "accept-high"))
+			if (!bench_protocol_metric_param(m, "accept-low") &&
+			    !bench_protocol_metric_param(m, "accept-high"))
 				bad |= pxml_err(err, p->path, m->line,
 						"metric '%s': a trial passes when '%s' is within "
 						"params accept-low..accept-high (give at least one)",
 						m->id, m->of);
 			break;
 		case BENCH_PROTOCOL_STAT_DRIFT_SLOPE:
-			tp = metric_param(m, "time");
+			tp = bench_protocol_metric_param(m, "time");
 			k = tp ? trial_metric(p, tp->value) : -1;
 			if (k < 0 || p->metrics[k].unit != BENCH_UNIT_S)
 				bad |= pxml_err(err, p->path, m->line,

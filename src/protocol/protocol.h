@@ -375,6 +375,13 @@ void bench_protocol_free(struct bench_protocol *protocol);
 /* True if some metric of @protocol is pooled over its trials (over="trials"). */
 bool bench_protocol_has_pooled(const struct bench_protocol *protocol);
 
+/* <param name=NAME> of metric @m, or NULL. Borrowed from @m. */
+const struct bench_protocol_param *bench_protocol_metric_param(
+	const struct bench_protocol_metric *m, const char *name);
+/* Its numeric value, or @def when absent or not a number. */
+double bench_protocol_metric_param_num(const struct bench_protocol_metric *m, const char *name,
+				       double def);
+
 /* True if the protocol lists @dut_class in its applies-to. */
 bool bench_protocol_applies_to(const struct bench_protocol *protocol, const char *dut_class);
 
