@@ -6,7 +6,8 @@
  *  1. capture throughput of the bench's stream path (libiio refill -> code
  *     conversion -> uV ring -> reader) against `iio_readdev` (raw bytes to
  *     /dev/null) on the same device of the same server in the same run, fast
- *     pace, 3 interleaved runs of each, every run and the best of each printed
+ *     pace, 5 interleaved runs of each (BENCH_HW_FRAMES frames, default 300000), every run,
+ *     the best of each and the median of the paired ratios printed
  *     side by side: wall time, frames/s and client CPU;
  *  2. realtime pace: stimulus on all 8 DAC channels and capture of the DUT and
  *     the bench ADC for BENCH_HW_SECONDS (default 60) s, stream threads with
@@ -16,7 +17,7 @@
  *     load average; at the end the stream's own counters.
  *
  * Prints figures only; never asserts on time. Environment: BCIBENCH (the
- * bcibench binary), BCIBENCH_SOURCE_ROOT, BENCH_HW_SECONDS, BENCH_HW_RIG,
+ * bcibench binary), BCIBENCH_SOURCE_ROOT, BENCH_HW_FRAMES, BENCH_HW_SECONDS, BENCH_HW_RIG,
  * BENCH_HW_SKIP_THROUGHPUT, BENCH_HW_SKIP_REALTIME, BENCH_HW_RT_PRIORITY.
  */
 #include <errno.h>
@@ -338,21 +339,30 @@ static void print_attr(struct bench_rig *rig, const char *dev, const char *attr)
 	printf("  sim %s %s: %s\n", dev, attr, buf);
 }
 
+/* Interleaved throughput runs of each path (odd, for the median). */
+#define RUNS 5
+
 int main(void)
 {
 	const char *root = getenv("BCIBENCH_SOURCE_ROOT");
 	const char *secs_env = getenv("BENCH_HW_SECONDS");
 	struct bench_fixture_error err;
 	struct bench_fixture *fx = NULL;
-	double t_readdev[3], t_bench[3], c_readdev[3], c_bench[3], c_setup[3], seconds = 60;
-	const unsigned long n = 60000; /* 2 s of data at 30 kS/s, 32 MB */
+	double t_readdev[RUNS], t_bench[RUNS], c_readdev[RUNS], c_bench[RUNS], c_setup[RUNS];
+	double ratio[RUNS], seconds = 60;
+	/* 10 s of data at 30 kS/s (158 MB): long enough that scheduling noise averages out */
+	unsigned long n = 300000;
 	double frame_bytes;
 	char path[512];
+	uint64_t frames = 0;
 	int i, r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (secs_env && bench_parse_double(secs_env, &seconds) < 0)
 		seconds = 60;
+	if (getenv("BENCH_HW_FRAMES") && bench_parse_u64(getenv("BENCH_HW_FRAMES"), &frames) == 0 &&
+	    frames >= 1000 && frames <= 100000000)
+		n = (unsigned long)frames;
 	if (getenv("BENCH_HW_RIG"))
 		rig_name = getenv("BENCH_HW_RIG");
 	snprintf(path, sizeof(path), "%s/fixtures/sim/%s.fixture.xml", root ? root : ".", rig_name);
@@ -370,37 +380,40 @@ int main(void)
 		fprintf(stderr, "cannot start the sim (BCIBENCH=%s)\n", getenv("BCIBENCH"));
 		return 1;
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < RUNS; i++) {
 		t_readdev[i] = run_readdev(fx->captures[1].buffer_frames, n);
 		c_readdev[i] = last_client_cpu;
 		t_bench[i] = run_bench_capture(fx, n);
 		c_bench[i] = last_client_cpu;
 		c_setup[i] = last_setup_cpu;
+		ratio[i] = t_readdev[i] / t_bench[i];
 	}
 	stop_sim();
 	printf("capture throughput, dut of %s (%zu ch + events + timestamp, %.0f B/frame), "
-	       "%lu frames, fast pace, 3 interleaved runs each (load average %.1f):\n",
-	       rig_name, fx->captures[1].n_channels, frame_bytes, n, load_avg());
+	       "%lu frames, fast pace, %d interleaved runs each (load average %.1f):\n",
+	       rig_name, fx->captures[1].n_channels, frame_bytes, n, RUNS, load_avg());
 	printf("  run  iio_readdev -b %-5u (raw to /dev/null)    bench stream path (codes -> uV)\n",
 	       fx->captures[1].buffer_frames);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < RUNS; i++)
 		printf("  %d    %6.3f s %7.1f kframes/s CPU %.3f s    %6.3f s %7.1f kframes/s CPU "
 		       "%.3f s (set-up %.3f s)\n",
 		       i + 1, t_readdev[i], n / t_readdev[i] / 1e3, c_readdev[i], t_bench[i],
 		       n / t_bench[i] / 1e3, c_bench[i], c_setup[i]);
-	qsort(t_readdev, 3, sizeof(double), cmp_double);
-	qsort(t_bench, 3, sizeof(double), cmp_double);
-	qsort(c_readdev, 3, sizeof(double), cmp_double);
-	qsort(c_bench, 3, sizeof(double), cmp_double);
-	qsort(c_setup, 3, sizeof(double), cmp_double);
+	qsort(t_readdev, RUNS, sizeof(double), cmp_double);
+	qsort(t_bench, RUNS, sizeof(double), cmp_double);
+	qsort(c_readdev, RUNS, sizeof(double), cmp_double);
+	qsort(c_bench, RUNS, sizeof(double), cmp_double);
+	qsort(c_setup, RUNS, sizeof(double), cmp_double);
+	qsort(ratio, RUNS, sizeof(double), cmp_double);
 	printf("  best %6.3f s %7.1f kframes/s CPU %.3f s    %6.3f s %7.1f kframes/s CPU %.3f s "
 	       "(set-up %.3f s)\n",
 	       t_readdev[0], n / t_readdev[0] / 1e3, c_readdev[0], t_bench[0], n / t_bench[0] / 1e3,
 	       c_bench[0], c_setup[0]);
 	/* Wall time is mostly the sim producing the data; client CPU is what each path costs. */
-	printf("  bench / iio_readdev, best of 3: throughput %.3f (target >= 0.90), client CPU "
-	       "%.2fx (%.2f ns per channel-sample after set-up); load average %.1f\n",
-	       t_readdev[0] / t_bench[0], c_bench[0] / c_readdev[0],
+	printf("  bench / iio_readdev: throughput best of %d %.3f, median of the %d paired runs "
+	       "%.3f (target >= 0.90); client CPU %.2fx (%.2f ns per channel-sample after "
+	       "set-up); load average %.1f\n",
+	       RUNS, t_readdev[0] / t_bench[0], RUNS, ratio[RUNS / 2], c_bench[0] / c_readdev[0],
 	       (c_bench[0] - c_setup[0]) * 1e9 / ((double)n * fx->captures[1].n_channels),
 	       load_avg());
 
